@@ -1,0 +1,217 @@
+"""Summary tables and key figures over a scored records frame (pure pandas; no streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# The fixed stance order, hostile to cordial (INTERFACES.md); charts and tables use it for columns.
+STANCE_ORDER: tuple[str, ...] = (
+    "condemn",
+    "warn",
+    "deny",
+    "concern",
+    "call_for",
+    "neutral",
+    "condolence",
+    "support",
+)
+
+# Stances counted as hostile in the key figures: those whose CAMEO Goldstein value is -2 or lower
+# (condemn 111 = -2.0, warn 130 = -4.4, deny 016 = -2.0). Concern (-0.4) and call_for (-0.3) are
+# too mild to count as hostile.
+HOSTILE_STANCES: frozenset[str] = frozenset({"condemn", "warn", "deny"})
+# Stances counted as cordial: both carry Goldstein +3.4 (018 empathetic comment, 051 praise).
+CORDIAL_STANCES: frozenset[str] = frozenset({"condolence", "support"})
+
+# Where a record names no target, tables and the flows chart show it under this label.
+NO_TARGET_LABEL = "(no target)"
+# How lists of names are joined inside one table cell (the same separator as `predicted_target`).
+LIST_SEPARATOR = "; "
+
+
+def stance_order_for(stances: pd.Series | list[str]) -> list[str]:
+    """Stances present in `stances`, in the fixed order; unknown labels follow, alphabetically."""
+    present = {str(s) for s in stances if str(s)}
+    known = [s for s in STANCE_ORDER if s in present]
+    return known + sorted(present - set(STANCE_ORDER))
+
+
+def explode_targets(scored: pd.DataFrame) -> pd.DataFrame:
+    """One row per (record, target): a `target` holding "A; B" becomes two rows; "" stays one row."""
+    out = scored.copy()
+    out["target"] = out["target"].fillna("").astype(str) if "target" in out else ""
+    out["target"] = out["target"].map(_split_targets)
+    out = out.explode("target", ignore_index=True)
+    out["target"] = out["target"].fillna("").astype(str)
+    return out
+
+
+def _split_targets(value: str) -> list[str]:
+    names = [part.strip() for part in value.split(";")]
+    names = [name for name in names if name]
+    return names or [""]
+
+
+def _numeric(scored: pd.DataFrame, column: str) -> pd.Series:
+    """A numeric view of an optional scored column (NaN where absent) so summaries never KeyError."""
+    if column not in scored:
+        return pd.Series(float("nan"), index=scored.index, dtype=float)
+    return pd.to_numeric(scored[column], errors="coerce")
+
+
+def _flag(scored: pd.DataFrame, column: str, default: bool) -> pd.Series:
+    if column not in scored:
+        return pd.Series(default, index=scored.index, dtype=bool)
+    return scored[column].fillna(default).astype(bool)
+
+
+def key_figures(scored: pd.DataFrame) -> dict[str, int | float]:
+    """Headline numbers for the overview: counts, the hostile and cordial shares, disagreements.
+
+    Keys: records, actors, targets, sentences, hostile_share, cordial_share (0.0 when there are no
+    records), curated, predicted_only, disagreements (curated records whose predicted stance differs),
+    tone_conflicts (TextBlob sign contradicts the stance), mean_polarity, mean_intensity (NaN if empty).
+    """
+    records = len(scored)
+    stance = scored["stance"].fillna("").astype(str) if "stance" in scored else pd.Series([], dtype=str)
+    targets = explode_targets(scored)["target"] if records else pd.Series([], dtype=str)
+    source = scored["stance_source"].astype(str) if "stance_source" in scored else None
+    curated = int((source == "curated").sum()) if source is not None else records
+    return {
+        "records": records,
+        "actors": int(scored["actor"].nunique()) if "actor" in scored else 0,
+        "targets": int(targets[targets != ""].nunique()),
+        "sentences": int(scored["text"].nunique()) if "text" in scored else 0,
+        "hostile_share": float(stance.isin(HOSTILE_STANCES).mean()) if records else 0.0,
+        "cordial_share": float(stance.isin(CORDIAL_STANCES).mean()) if records else 0.0,
+        "curated": curated,
+        "predicted_only": records - curated,
+        "disagreements": int((~_flag(scored, "stance_agrees", True)).sum()),
+        "tone_conflicts": int(_flag(scored, "tone_conflict", False).sum()),
+        "mean_polarity": float(_numeric(scored, "polarity").mean()),
+        "mean_intensity": float(_numeric(scored, "intensity").mean()),
+    }
+
+
+def _dominant(group: pd.DataFrame) -> str:
+    """The stance with most records; ties go to the larger summed |intensity| (the stronger words),
+    then to the stance earlier in STANCE_ORDER (the more hostile), so the result is deterministic."""
+    if group.empty:
+        return ""
+    order = {stance: i for i, stance in enumerate(stance_order_for(group["stance"]))}
+    tally = (
+        group.assign(strength=group["intensity"].abs().fillna(0.0))
+        .groupby("stance", sort=False)
+        .agg(records=("stance", "size"), strength=("strength", "sum"))
+        .reset_index()
+    )
+    tally["rank"] = tally["stance"].map(order)
+    tally = tally.sort_values(["records", "strength", "rank"], ascending=[False, False, True])
+    return str(tally["stance"].iloc[0])
+
+
+def _prepared(scored: pd.DataFrame) -> pd.DataFrame:
+    """The columns the summaries read, typed, on a copy."""
+    out = pd.DataFrame(index=scored.index)
+    out["actor"] = scored["actor"].fillna("").astype(str)
+    out["stance"] = scored["stance"].fillna("").astype(str)
+    out["target"] = scored["target"].fillna("").astype(str) if "target" in scored else ""
+    out["id"] = scored["id"].astype(str) if "id" in scored else scored.index.astype(str)
+    for column in ("polarity", "subjectivity", "intensity", "goldstein"):
+        out[column] = _numeric(scored, column)
+    return out
+
+
+def dominant_stance_by_actor(scored: pd.DataFrame, toward: str | None = None) -> pd.DataFrame:
+    """Per actor, its dominant stance (overall, or only toward the target `toward`).
+
+    Returns columns actor, dominant_stance, records (records behind it), targets ("; "-joined),
+    sorted by actor. Tie rule: see `_dominant`.
+    """
+    columns = ["actor", "dominant_stance", "records", "targets"]
+    if scored.empty:
+        return pd.DataFrame({c: pd.Series(dtype=int if c == "records" else str) for c in columns})
+    frame = explode_targets(_prepared(scored))
+    if toward:
+        frame = frame[frame["target"] == toward]
+    rows = []
+    for actor, group in frame.groupby("actor", sort=True):
+        group = group.drop_duplicates("id")
+        rows.append(
+            {
+                "actor": actor,
+                "dominant_stance": _dominant(group),
+                "records": len(group),
+                "targets": _join_names(frame.loc[frame["actor"] == actor, "target"]),
+            }
+        )
+    if not rows:
+        return dominant_stance_by_actor(scored.iloc[0:0])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _join_names(names: pd.Series) -> str:
+    return LIST_SEPARATOR.join(sorted({n for n in names if n}))
+
+
+def summarise_by_actor(scored: pd.DataFrame) -> pd.DataFrame:
+    """One row per actor: records per stance (a column per stance, fixed order), total, dominant stance,
+    mean polarity, subjectivity, intensity and Goldstein (3 decimals), and its targets ("; "-joined).
+
+    Rows are sorted by total records, most first, then by actor name.
+    """
+    stances = stance_order_for(scored["stance"]) if "stance" in scored else []
+    stance_columns = list(STANCE_ORDER) + [s for s in stances if s not in STANCE_ORDER]
+    means = ["mean_polarity", "mean_subjectivity", "mean_intensity", "mean_goldstein"]
+    columns = ["actor", *stance_columns, "records", "dominant_stance", *means, "targets"]
+    if scored.empty:
+        empty = {c: pd.Series(dtype=str) for c in ("actor", "dominant_stance", "targets")}
+        empty |= {c: pd.Series(dtype=int) for c in [*stance_columns, "records"]}
+        empty |= {c: pd.Series(dtype=float) for c in means}
+        return pd.DataFrame(empty)[columns]
+
+    frame = _prepared(scored)
+    counts = pd.crosstab(frame["actor"], frame["stance"]).reindex(columns=stance_columns, fill_value=0)
+    counts.columns.name = None
+    grouped = frame.groupby("actor", sort=True)
+    table = counts.astype(int)
+    table["records"] = grouped.size()
+    table["dominant_stance"] = grouped[["stance", "intensity"]].apply(_dominant)
+    for column in ("polarity", "subjectivity", "intensity", "goldstein"):
+        table[f"mean_{column}"] = grouped[column].mean().round(3)
+    table["targets"] = explode_targets(frame).groupby("actor")["target"].agg(_join_names)
+    table = table.reset_index(names="actor")
+    table = table.sort_values(["records", "actor"], ascending=[False, True], ignore_index=True)
+    return table[columns]
+
+
+def summarise_by_target(scored: pd.DataFrame) -> pd.DataFrame:
+    """Who took which stance toward each target: one row per (target, stance).
+
+    Columns target, stance, records, actors ("; "-joined, alphabetical). Records naming no target are
+    kept under NO_TARGET_LABEL, listed last; other targets are ordered by their total records, most
+    first, then by name; stances within a target follow the fixed order.
+    """
+    columns = ["target", "stance", "records", "actors"]
+    if scored.empty:
+        return pd.DataFrame({c: pd.Series(dtype=int if c == "records" else str) for c in columns})
+    frame = explode_targets(_prepared(scored))
+    frame["target"] = frame["target"].replace("", NO_TARGET_LABEL)
+    table = (
+        frame.groupby(["target", "stance"], sort=False)
+        .agg(records=("id", "size"), actors=("actor", _join_names))
+        .reset_index()
+    )
+    totals = table.groupby("target")["records"].transform("sum")
+    order = {stance: i for i, stance in enumerate(stance_order_for(table["stance"]))}
+    table = table.assign(
+        _no_target=table["target"] == NO_TARGET_LABEL,
+        _total=totals,
+        _stance_rank=table["stance"].map(order),
+    )
+    table = table.sort_values(
+        ["_no_target", "_total", "target", "_stance_rank"],
+        ascending=[True, False, True, True],
+        ignore_index=True,
+    )
+    return table[columns]
