@@ -1,0 +1,253 @@
+"""Downloadable tables as CSV, Excel and JSON bytes, each saying what it holds (its provenance).
+
+Every format neutralises cells a spreadsheet would run as a formula: a string beginning with
+=, +, -, @, a tab or a carriage return gets a leading apostrophe (OWASP's advice for CSV injection).
+
+CSV layout: UTF-8 with a byte-order mark (so Excel reads non-Latin names correctly), then one
+`# key: value` line per provenance item, then the table with every non-numeric field quoted.
+Quoting every text field keeps a `#` inside the data inside quotes, so
+`pandas.read_csv(path, comment="#")` skips exactly the provenance lines and reads the table back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+# Leading characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+# Prepended to such cells: spreadsheets show the text and never evaluate it.
+NEUTRALISING_PREFIX = "'"
+# Excel's column width is in characters; wider than this and long quotes push everything off-screen.
+MAX_EXCEL_COLUMN_WIDTH = 60
+
+
+def _now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _describe_value(value: Any) -> str:
+    """A filter value as short text: lists as `a | b`, pairs (ranges) as `a to b`."""
+    if isinstance(value, tuple) and len(value) == 2:
+        return f"{value[0]} to {value[1]}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return " | ".join(str(item) for item in items)
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_jsonable(v) for v in value), key=str)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a downloaded table holds, how it was filtered, by which codebook, when, from which files."""
+
+    holds: str
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    codebook_version: str = ""
+    generated_at: str = field(default_factory=_now_utc)  # ISO 8601, UTC, e.g. 2026-11-25T16:00:00Z
+    sources: tuple[str, ...] = ()
+
+    def describe_filters(self) -> str:
+        """The filters as `key=value; key=a | b`, or `none`; empty filter values are left out."""
+        items = [f"{key}={_describe_value(value)}" for key, value in self.filters.items() if value not in ("", None)]
+        items = [item for item in items if not item.endswith("=")]
+        return "; ".join(items) or "none"
+
+    def items(self) -> list[tuple[str, str]]:
+        """The provenance as ordered (key, text) pairs, as written in CSV comments and the Excel sheet."""
+        return [
+            ("holds", self.holds),
+            ("filters", self.describe_filters()),
+            ("codebook_version", self.codebook_version or "unknown"),
+            ("generated_at", self.generated_at),
+            ("sources", "; ".join(self.sources) or "unknown"),
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready provenance; filters keep their structure (lists stay lists)."""
+        return {
+            "holds": self.holds,
+            "filters": _jsonable(dict(self.filters)),
+            "codebook_version": self.codebook_version,
+            "generated_at": self.generated_at,
+            "sources": list(self.sources),
+        }
+
+    def describe(self) -> str:
+        """One line for a caption under a download button."""
+        parts = [self.holds, f"filters: {self.describe_filters()}"]
+        if self.codebook_version:
+            parts.append(f"codebook {self.codebook_version}")
+        parts.append(f"generated {self.generated_at}")
+        if self.sources:
+            parts.append(f"from {', '.join(self.sources)}")
+        return " · ".join(parts)
+
+
+def neutralise_formula_cell(value: Any) -> Any:
+    """A string a spreadsheet would run as a formula, with a leading apostrophe; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return NEUTRALISING_PREFIX + value
+    return value
+
+
+def neutralise_formula_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `df` whose string cells and column names cannot run as spreadsheet formulas.
+
+    Numeric and boolean columns are untouched (a negative number is a number, not a formula).
+    """
+    out = df.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        out[column] = series.map(neutralise_formula_cell)
+    out.columns = [neutralise_formula_cell(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+# A comment line is split into cells by Excel at commas (or semicolons in some locales) and tabs;
+# each piece must be as safe as a data cell.
+_CELL_SEPARATORS = re.compile(r"([,;\t])")
+
+
+def _comment_line(key: str, value: str) -> str:
+    text = f"# {key}: {' '.join(value.splitlines())}".replace("\t", " ")
+    pieces = _CELL_SEPARATORS.split(text)
+    safe = []
+    for piece in pieces:
+        stripped = piece.lstrip(" ")
+        if stripped.startswith(FORMULA_PREFIXES):
+            piece = piece[: len(piece) - len(stripped)] + NEUTRALISING_PREFIX + stripped
+        safe.append(piece)
+    return "".join(safe)
+
+
+def to_csv_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
+    """CSV: `# key: value` provenance lines, then the neutralised table with text fields quoted.
+
+    Read back with `pandas.read_csv(io.BytesIO(data), comment="#")`; neutralised cells keep their
+    leading apostrophe.
+    """
+    lines = [_comment_line(key, value) for key, value in provenance.items()]
+    lines.append(_comment_line("read_with", 'pandas.read_csv(path, comment="#")'))
+    table = neutralise_formula_cells(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    return ("\n".join(lines) + "\n" + table).encode("utf-8-sig")
+
+
+def _excel_value(value: Any) -> Any:
+    """A cell value openpyxl can write: None for missing, plain Python numbers and booleans."""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()  # numpy scalar -> Python scalar
+    if isinstance(value, str):
+        # Control characters other than tab, newline and carriage return make openpyxl refuse the cell.
+        return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+    if isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def _write_text_cell(sheet, row: int, column: int, value: Any):
+    cell = sheet.cell(row=row, column=column, value=_excel_value(value))
+    if isinstance(cell.value, str):
+        # openpyxl marks any string starting with "=" as a formula; force a plain string cell.
+        cell.data_type = "s"
+    return cell
+
+
+def to_excel_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
+    """An .xlsx workbook: sheet "data" (neutralised, every text cell a string, never a formula) and
+    sheet "about" with the provenance as key/value rows."""
+    table = neutralise_formula_cells(df)
+    workbook = Workbook()
+    data = workbook.active
+    data.title = "data"
+    for column, name in enumerate(table.columns, start=1):
+        _write_text_cell(data, 1, column, str(name)).font = Font(bold=True)
+    for row, values in enumerate(table.itertuples(index=False, name=None), start=2):
+        for column, value in enumerate(values, start=1):
+            _write_text_cell(data, row, column, value)
+    data.freeze_panes = "A2"
+    if len(table.columns):
+        data.auto_filter.ref = data.dimensions
+    for column, name in enumerate(table.columns, start=1):
+        longest = max([len(str(name)), *(len(str(v)) for v in table.iloc[:, column - 1])], default=8)
+        data.column_dimensions[get_column_letter(column)].width = min(longest + 2, MAX_EXCEL_COLUMN_WIDTH)
+
+    about = workbook.create_sheet("about")
+    rows = [(key, value) for key, value in provenance.items() if key != "filters"]
+    filters = {k: v for k, v in provenance.filters.items() if v not in ("", None)}
+    rows += [(f"filter: {key}", _describe_value(value)) for key, value in filters.items()] or [("filters", "none")]
+    for row, (key, value) in enumerate(rows, start=1):
+        _write_text_cell(about, row, 1, neutralise_formula_cell(key)).font = Font(bold=True)
+        _write_text_cell(about, row, 2, neutralise_formula_cell(value)).alignment = Alignment(wrap_text=True)
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 80
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def to_json_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
+    """UTF-8 JSON `{"about": provenance, "records": [one object per row]}`; missing values are null and
+    string cells are neutralised as in the other formats (the same table whichever format is chosen)."""
+    table = neutralise_formula_cells(df)
+    records = json.loads(table.to_json(orient="records", force_ascii=False, date_format="iso"))
+    document = {"about": provenance.as_dict(), "records": records}
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One download format: its button label, file extension, MIME type and writer."""
+
+    label: str
+    extension: str
+    mime: str
+    write: Callable[[pd.DataFrame, Provenance], bytes]
+
+
+# The formats offered for every download, in button order (an option registry for the app and CLI).
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat("CSV", ".csv", "text/csv", to_csv_bytes),
+    "xlsx": ExportFormat(
+        "Excel", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_excel_bytes
+    ),
+    "json": ExportFormat("JSON", ".json", "application/json", to_json_bytes),
+}
+
+
+def export_bytes(df: pd.DataFrame, provenance: Provenance, fmt: str) -> bytes:
+    """The table in the format keyed `fmt` in EXPORT_FORMATS ("csv", "xlsx" or "json")."""
+    try:
+        export_format = EXPORT_FORMATS[fmt.lower().lstrip(".")]
+    except KeyError:
+        known = ", ".join(EXPORT_FORMATS)
+        raise ValueError(f"unknown export format {fmt!r}: use one of {known}") from None
+    return export_format.write(df, provenance)
