@@ -60,7 +60,8 @@ def read_table(path: Path | str) -> pd.DataFrame:
         raise UnreadableFileError(str(path), "no such file")
     try:
         if suffix == ".csv":
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            # Leading `#` lines are provenance written by our own exports; only that leading block is skipped.
+            table = read_commented_csv(path)
         elif suffix == ".xlsx":
             table = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
@@ -175,7 +176,8 @@ def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
         records["id"] = records["id"].where(records["id"] != "", generated)
     for column in OFFSET_COLUMNS:
         records[column] = pd.to_numeric(records[column], errors="coerce").astype("Int64")
-    return records
+    extra = [column for column in records.columns if column not in RECORD_COLUMNS]
+    return records[[*RECORD_COLUMNS, *extra]]
 
 
 def _canonical_targets(cell: str, registry: Registry) -> str:

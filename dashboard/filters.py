@@ -1,0 +1,83 @@
+"""The filter state (what the sidebar and the URL hold) and applying it to scored records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+NO_TARGET = "(no target)"
+POLARITY_RANGE = (-1.0, 1.0)
+SEARCHED_COLUMNS = ("text", "cue", "actor", "speaker", "target", "via")
+
+
+@dataclass(frozen=True)
+class FilterState:
+    """One view of the records. Empty tuples mean "no restriction"; frozen so it can key a cache."""
+
+    event: str = ""
+    actors: tuple[str, ...] = ()
+    stances: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    polarity: tuple[float, float] = field(default=POLARITY_RANGE)
+    text: str = ""
+
+    def describe(self) -> dict[str, str]:
+        """The filters actually restricting the view, as text, for provenance lines in downloads."""
+        described = {
+            "event": self.event,
+            "actor": ", ".join(self.actors),
+            "stance": ", ".join(self.stances),
+            "target": ", ".join(self.targets),
+            "mode": ", ".join(self.modes),
+            "polarity": ""
+            if self.polarity == POLARITY_RANGE
+            else f"{self.polarity[0]:+.2f} to {self.polarity[1]:+.2f}",
+            "search": self.text,
+        }
+        return {name: value for name, value in described.items() if value}
+
+
+def target_names(cell: str) -> list[str]:
+    """The targets of one record ("Syria; Russia" -> ["Syria", "Russia"]); [NO_TARGET] when empty."""
+    names = [name.strip() for name in str(cell).split(";") if name.strip()]
+    return names or [NO_TARGET]
+
+
+def filter_options(scored: pd.DataFrame) -> dict[str, list[str]]:
+    """The values each filter can take, from the data itself, in a stable order."""
+    targets = sorted(
+        {name for cell in scored["target"] for name in target_names(cell)}, key=lambda t: (t == NO_TARGET, t)
+    )
+    return {
+        "event": sorted(scored["event"].unique().tolist()),
+        "actor": sorted(scored["actor"].unique().tolist()),
+        "target": targets,
+        "mode": sorted(scored["mode"].unique().tolist()),
+    }
+
+
+def apply_filters(scored: pd.DataFrame, state: FilterState) -> pd.DataFrame:
+    """The records that pass every filter; one boolean mask, input untouched."""
+    keep = pd.Series(True, index=scored.index)
+    if state.event:
+        keep &= scored["event"] == state.event
+    if state.actors:
+        keep &= scored["actor"].isin(state.actors)
+    if state.stances:
+        keep &= scored["stance"].isin(state.stances)
+    if state.modes:
+        keep &= scored["mode"].isin(state.modes)
+    if state.targets:
+        wanted = set(state.targets)
+        keep &= scored["target"].map(lambda cell: bool(wanted.intersection(target_names(cell))))
+    if state.polarity != POLARITY_RANGE:
+        low, high = state.polarity
+        keep &= scored["polarity"].between(low, high)
+    if state.text.strip():
+        needle = state.text.strip().casefold()
+        present = [column for column in SEARCHED_COLUMNS if column in scored.columns]
+        haystack = scored[present].astype(str).agg(" ".join, axis=1).str.casefold()
+        keep &= haystack.str.contains(needle, regex=False)
+    return scored[keep]
