@@ -1,0 +1,912 @@
+"""Plotly figure builders, one per chart; each takes a scored records frame and returns a go.Figure.
+
+No streamlit here. Every builder draws an empty figure saying "No records match the filters" when the
+frame is empty. Stances always have the same colour (STANCE_COLOURS) and are named in legends, labels
+and hovers, never shown by colour alone.
+
+Selections map back to records: every selectable point carries, as its `customdata`, the list of the
+record ids behind it (a bar segment: the ids it counts; a tone mark: its one id; a map country or
+seat marker: the ids of that actor's records; a map line midpoint: the ids of that actor → target
+link). `record_ids_from_points(event.selection["points"])` turns a Streamlit selection into ids.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import textwrap
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.summary import (
+    NO_TARGET_LABEL,
+    STANCE_ORDER,
+    dominant_stance_by_actor,
+    explode_targets,
+    stance_order_for,
+)
+
+__all__ = [
+    "EMPTY_MESSAGE",
+    "STANCE_COLOURS",
+    "STANCE_ORDER",
+    "empty_figure",
+    "flows_figure",
+    "record_ids_from_points",
+    "stance_by_actor_figure",
+    "stance_map_figure",
+    "tone_figure",
+]
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies (INTERFACES.md).
+STANCE_COLOURS: dict[str, str] = {
+    "condemn": "#D55E00",
+    "warn": "#E69F00",
+    "deny": "#CC79A7",
+    "concern": "#F0E442",
+    "call_for": "#0072B2",
+    "neutral": "#999999",
+    "condolence": "#56B4E9",
+    "support": "#009E73",
+}
+# A stance label outside the codebook (from a user's own file) still gets a visible, neutral colour.
+UNKNOWN_STANCE_COLOUR = "#6B6B6B"
+
+EMPTY_MESSAGE = "No records match the filters"
+# Streamlit's own font, so charts and page read as one.
+FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
+FONT_COLOUR = "#31333F"
+TITLE_SIZE = 18
+# Hover quotes wrap at this many characters a line; longer lines run off narrow screens.
+HOVER_WRAP_WIDTH = 70
+# A quote longer than this is cut in hovers (the evidence table holds it whole).
+HOVER_QUOTE_LIMIT = 420
+# Transparency of Sankey links and member-state shading: light enough to read overlaps.
+LINK_ALPHA = 0.6
+MEMBER_SHADE_OPACITY = 0.35
+# Pixel heights: a bar or strip row per actor, plus room for title, legend and axis.
+ROW_HEIGHT = 34
+CHROME_HEIGHT = 170
+MAP_HEIGHT = 540
+# Map legend order: the target outline first, then stances in the fixed order, then organisations.
+LEGEND_RANK_TARGET = 10
+LEGEND_RANK_STANCE = 100
+LEGEND_RANK_ORGANISATION = 300
+# The map shows latitudes in this band: Antarctica and the high Arctic hold no actors and waste height.
+MAP_LATITUDE_RANGE = (-58.0, 84.0)
+
+# Where shapes and country centroids come from: the topojson the app serves to the browser.
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+WORLD_TOPOJSON = STATIC_DIR / "world_110m.json"
+
+
+def stance_colour(stance: str) -> str:
+    return STANCE_COLOURS.get(stance, UNKNOWN_STANCE_COLOUR)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    red, green, blue = (int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _text_colour_on(hex_colour: str) -> str:
+    """Dark text on light fills (concern's yellow, condolence's sky blue), white text on dark ones."""
+    red, green, blue = (int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return FONT_COLOUR if luminance > 0.5 else "#FFFFFF"
+
+
+def _base_layout(title: str, height: int) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "font": {"size": TITLE_SIZE}, "x": 0.01, "xanchor": "left"},
+        "font": {"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},
+        "template": "plotly_white",
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "align": "left"},
+        "legend": {"title": {"text": "Stance"}, "traceorder": "normal"},
+    }
+
+
+def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:
+    """A figure with no data and a centred note, for an empty selection."""
+    figure = go.Figure()
+    figure.update_layout(**_base_layout(title, 320))
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 16, "color": "#6B6B6B"},
+    )
+    return figure
+
+
+def record_ids_from_points(points: Iterable[Mapping[str, Any]] | None) -> list[str]:
+    """Record ids behind selected points (a Streamlit `event.selection["points"]`), in order, unique."""
+    ids: list[str] = []
+    for point in points or ():
+        custom = point.get("customdata")
+        if custom is None:
+            continue
+        values = [custom] if isinstance(custom, str) else list(custom)
+        ids.extend(str(value) for value in values if value not in (None, ""))
+    return list(dict.fromkeys(ids))
+
+
+def _record_ids(scored: pd.DataFrame) -> pd.Series:
+    return scored["id"].astype(str) if "id" in scored else pd.Series(scored.index.astype(str), index=scored.index)
+
+
+def _wrapped_quote(text: str) -> str:
+    """A quote for a hover label: HTML-escaped, cut to HOVER_QUOTE_LIMIT, wrapped with <br>."""
+    text = " ".join(str(text).split())
+    if len(text) > HOVER_QUOTE_LIMIT:
+        text = text[: HOVER_QUOTE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+    lines = textwrap.wrap(text, HOVER_WRAP_WIDTH) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def _escape(value: Any) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def _score(value: Any) -> str:
+    number = pd.to_numeric(value, errors="coerce")
+    return "n/a" if pd.isna(number) else f"{number:+.2f}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Overview: records per actor and stance
+
+
+def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
+    """Horizontal stacked bars: records per actor, one trace per stance in the fixed order.
+
+    Each segment is labelled with its count; its customdata is the list of record ids it counts.
+    Actors are ordered by total records, the most at the top.
+    """
+    title = "Who condemned, warned or supported: records per actor and stance"
+    if scored.empty:
+        return empty_figure(title)
+    frame = pd.DataFrame(
+        {
+            "actor": scored["actor"].astype(str),
+            "stance": scored["stance"].fillna("").astype(str),
+            "id": _record_ids(scored),
+        }
+    )
+    totals = frame.groupby("actor").size()
+    actor_order = sorted(totals.index, key=lambda actor: (-totals[actor], actor))
+    figure = go.Figure()
+    for stance in stance_order_for(frame["stance"]):
+        rows = frame[frame["stance"] == stance]
+        ids_by_actor = rows.groupby("actor")["id"].agg(list)
+        actors = [actor for actor in actor_order if actor in ids_by_actor.index]
+        counts = [len(ids_by_actor[actor]) for actor in actors]
+        colour = stance_colour(stance)
+        figure.add_trace(
+            go.Bar(
+                name=stance,
+                orientation="h",
+                x=counts,
+                y=actors,
+                customdata=[ids_by_actor[actor] for actor in actors],
+                marker={"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
+                text=counts,
+                texttemplate="%{text}",
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": _text_colour_on(colour)},
+                hovertemplate=f"<b>%{{y}}</b><br>{_escape(stance)}: %{{x}} record(s)<extra></extra>",
+                legendgroup=stance,
+            )
+        )
+    layout = _base_layout(title, CHROME_HEIGHT + ROW_HEIGHT * len(actor_order))
+    layout["legend"] |= {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0}
+    layout["margin"] |= {"t": 90}
+    figure.update_layout(**layout, barmode="stack", bargap=0.25, clickmode="event+select")
+    figure.update_xaxes(title_text="Records", dtick=1 if totals.max() <= 12 else None, rangemode="tozero")
+    figure.update_yaxes(
+        title_text=None, categoryorder="array", categoryarray=list(reversed(actor_order)), automargin=True
+    )
+    return figure
+
+
+# ---------------------------------------------------------------------------------------------------
+# Map
+
+
+@lru_cache(maxsize=1)
+def _topojson_centroids() -> dict[str, tuple[float, float]]:
+    """ISO-3 -> (lat, lon) from the `ct` property of the shipped world shapes (a fallback position
+    for a state whose registry entry has no coordinates)."""
+    try:
+        topology = json.loads(WORLD_TOPOJSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    centroids = {}
+    for geometry in topology.get("objects", {}).get("countries", {}).get("geometries", []):
+        centre = geometry.get("properties", {}).get("ct")
+        if geometry.get("id") and centre:
+            centroids[geometry["id"]] = (float(centre[1]), float(centre[0]))
+    return centroids
+
+
+def _actors_of(registry: Any) -> Mapping[str, Any]:
+    """The name -> Actor mapping of a Registry, or the mapping itself (tests pass a plain dict)."""
+    return getattr(registry, "actors", registry)
+
+
+def _members_of(actor: Any, on_date: str | None) -> tuple[str, ...]:
+    members_on = getattr(actor, "members_on", None)
+    if callable(members_on):
+        return tuple(members_on(on_date))
+    return tuple(getattr(actor, "members", ()) or ())
+
+
+# Organisations sharing a seat (NATO and the EU in Brussels; the UN and its Security Council in
+# New York) would hide each other; markers within this many degrees are spread apart by this step.
+SEAT_CLUSTER_DEGREES = 2.0
+SEAT_SPREAD_DEGREES = 7.0
+
+
+def _organisation_positions(organisations: list[Any]) -> dict[str, tuple[float, float, str]]:
+    """name -> (lat, lon, text position): each organisation near its seat, co-located ones side by side."""
+    placed: dict[str, tuple[float, float, str]] = {}
+    clusters: list[list[Any]] = []
+    for actor in sorted(organisations, key=lambda a: a.name):
+        for cluster in clusters:
+            anchor = cluster[0]
+            if (
+                abs(anchor.lat - actor.lat) < SEAT_CLUSTER_DEGREES
+                and abs(anchor.lon - actor.lon) < SEAT_CLUSTER_DEGREES
+            ):
+                cluster.append(actor)
+                break
+        else:
+            clusters.append([actor])
+    for cluster in clusters:
+        count = len(cluster)
+        for index, actor in enumerate(cluster):
+            offset = (index - (count - 1) / 2) * SEAT_SPREAD_DEGREES
+            if count == 1:
+                position = "middle right"
+            elif index == 0:
+                position = "middle left"
+            elif index == count - 1:
+                position = "middle right"
+            else:
+                position = "bottom center"
+            placed[actor.name] = (actor.lat, actor.lon + offset, position)
+    return placed
+
+
+def _positions(actors: Mapping[str, Any], present: Iterable[str]) -> dict[str, tuple[float, float, str]]:
+    """name -> (lat, lon, label position) for the actors on the map: organisations near their seat
+    (co-located ones side by side), states at their centroid (the registry's lat/lon, else the
+    centroid in the shipped world shapes)."""
+    present = set(present)
+    organisations = [
+        actors[name]
+        for name in present
+        if name in actors
+        and actors[name].kind == "organisation"
+        and actors[name].lat is not None
+        and actors[name].lon is not None
+    ]
+    positions = _organisation_positions(organisations)
+    centroids = _topojson_centroids()
+    for name in present:
+        actor = actors.get(name)
+        if actor is None or actor.kind != "state":
+            continue
+        if actor.lat is not None and actor.lon is not None:
+            positions[name] = (actor.lat, actor.lon, "middle center")
+        elif actor.iso3 in centroids:
+            positions[name] = (*centroids[actor.iso3], "middle center")
+    return positions
+
+
+def _geodesic_midpoint(lat0: float, lon0: float, lat1: float, lon1: float) -> tuple[float, float]:
+    """The point halfway along the great circle, where plotly draws a map line."""
+    phi0, phi1 = math.radians(lat0), math.radians(lat1)
+    lambda0, delta = math.radians(lon0), math.radians(lon1 - lon0)
+    bx, by = math.cos(phi1) * math.cos(delta), math.cos(phi1) * math.sin(delta)
+    phi = math.atan2(math.sin(phi0) + math.sin(phi1), math.hypot(math.cos(phi0) + bx, by))
+    lam = lambda0 + math.atan2(by, math.cos(phi0) + bx)
+    return math.degrees(phi), (math.degrees(lam) + 540) % 360 - 180
+
+
+# Side-by-side lines for one actor -> target pair are bowed apart by this share of their length,
+# within these bounds in degrees, so they separate on a short link and stay modest on a long one.
+LINE_BOW_SHARE = 0.06
+LINE_BOW_DEGREES = (1.2, 5.0)
+
+
+def _bowed_midpoint(lat0: float, lon0: float, lat1: float, lon1: float, bow: float) -> tuple[float, float]:
+    """The geodesic midpoint moved sideways by `bow` steps (0: on the straight line)."""
+    lat, lon = _geodesic_midpoint(lat0, lon0, lat1, lon1)
+    if not bow:
+        return lat, lon
+    dlat, dlon = lat1 - lat0, (lon1 - lon0 + 540) % 360 - 180
+    length = math.hypot(dlat, dlon) or 1.0
+    step = min(max(length * LINE_BOW_SHARE, LINE_BOW_DEGREES[0]), LINE_BOW_DEGREES[1])
+    lat += -dlon / length * step * bow
+    lon += dlat / length * step * bow
+    return max(min(lat, 89.0), -89.0), (lon + 540) % 360 - 180
+
+
+def _flat_colourscale(colour: str) -> list[list[Any]]:
+    return [[0, colour], [1, colour]]
+
+
+def _incident_date(scored: pd.DataFrame) -> str | None:
+    """The earliest record date: organisations are shaded with their members on that day."""
+    if "date" not in scored:
+        return None
+    dates = sorted(d for d in scored["date"].fillna("").astype(str) if d)
+    return dates[0] if dates else None
+
+
+def _map_layout(title: str) -> dict[str, Any]:
+    layout = _base_layout(title, MAP_HEIGHT)
+    layout["margin"] = {"l": 0, "r": 0, "t": 50, "b": 10}
+    layout["legend"] |= {"orientation": "v", "yanchor": "top", "y": 0.98, "itemsizing": "constant"}
+    layout["geo"] = {
+        "projection": {"type": "natural earth"},
+        # The app serves world_110m.json itself (topojsonURL); 110 m is the file that ships.
+        "resolution": 110,
+        "fitbounds": False,
+        "showcountries": True,
+        "countrycolor": "#FFFFFF",
+        "countrywidth": 0.6,
+        "showland": True,
+        "landcolor": "#E5E5E5",
+        "showocean": True,
+        "oceancolor": "#F4F8FB",
+        "showlakes": False,
+        "showcoastlines": False,
+        "showframe": False,
+        "bgcolor": "rgba(0,0,0,0)",
+        "lataxis": {"range": list(MAP_LATITUDE_RANGE)},
+    }
+    return layout
+
+
+def _link_hover(actor: str, target: str, stance: str, rows: pd.DataFrame) -> str:
+    first = rows.iloc[0]
+    quote = _wrapped_quote(first.get("text", "")) if "text" in rows else ""
+    more = f"<br>(and {len(rows) - 1} more record(s))" if len(rows) > 1 else ""
+    return (
+        f"<b>{_escape(actor)} → {_escape(target)}</b><br>stance: {_escape(stance)} · "
+        f"{len(rows)} record(s)<br>“{quote}”{more}"
+    )
+
+
+def stance_map_figure(
+    scored: pd.DataFrame,
+    registry: Any,
+    toward: str | None = None,
+    shade_members: bool = False,
+) -> go.Figure:
+    """World map: states filled by their dominant stance (one choropleth per stance, named for it),
+    organisations as labelled squares near their seat, lines from each actor to its targets.
+
+    `registry` is a Registry or a plain mapping name -> Actor. `toward` limits everything to records
+    aimed at that target (outlined in black). `shade_members` fills organisations' member states (on
+    the earliest record date) lightly in the organisation's dominant-stance colour; states with a
+    stance of their own keep it. Actors or targets with no place in the registry are listed under
+    the map. Offline drawing needs the app's `config={"topojsonURL": ...}` serving world_110m.json.
+    """
+    title = f"Dominant stance toward {toward}" if toward else "Dominant stance of each actor"
+    figure = go.Figure()
+    figure.update_layout(**_map_layout(title))
+    frame = explode_targets(scored) if not scored.empty else scored
+    if toward and not frame.empty:
+        frame = frame[frame["target"] == toward]
+    if frame.empty:
+        figure.add_annotation(
+            text=EMPTY_MESSAGE, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 16}
+        )
+        return figure
+
+    actors = _actors_of(registry)
+    frame = frame.assign(_id=_record_ids(frame), actor=frame["actor"].astype(str))
+    positions = _positions(actors, set(frame["actor"]) | set(frame["target"]))
+    dominant = dominant_stance_by_actor(scored, toward=toward).set_index("actor")
+    ids_by_actor = frame.groupby("actor")["_id"].agg(lambda ids: list(dict.fromkeys(ids)))
+    not_drawn = [a for a in dominant.index if a not in positions]
+
+    def kind(name: str) -> str:
+        return getattr(actors.get(name), "kind", "")
+
+    states = [a for a in dominant.index if kind(a) == "state" and getattr(actors[a], "iso3", "")]
+    organisations = [a for a in dominant.index if kind(a) == "organisation" and a in positions]
+    stance_of = dominant["dominant_stance"].to_dict()
+    state_iso3 = {actors[a].iso3 for a in states}
+
+    # 1. Member states of organisations, lightly, beneath everything else.
+    if shade_members:
+        on_date = _incident_date(scored)
+        for name in organisations:
+            members = [iso for iso in _members_of(actors[name], on_date) if iso not in state_iso3]
+            if members:
+                figure.add_trace(_member_shading(name, stance_of[name], members))
+
+    # 2. States with a stance of their own: one choropleth per stance, so the legend names it.
+    for stance in stance_order_for([stance_of[a] for a in states]):
+        names = [a for a in states if stance_of[a] == stance]
+        figure.add_trace(
+            go.Choropleth(
+                locations=[actors[a].iso3 for a in names],
+                locationmode="ISO-3",
+                z=[1] * len(names),
+                zmin=0,
+                zmax=1,
+                colorscale=_flat_colourscale(stance_colour(stance)),
+                showscale=False,
+                marker={"line": {"color": "#FFFFFF", "width": 0.8}},
+                name=stance,
+                legendgroup=stance,
+                legendrank=LEGEND_RANK_STANCE + _stance_rank(stance),
+                showlegend=True,
+                customdata=[ids_by_actor.get(a, []) for a in names],
+                hovertext=[_actor_hover(a, stance, dominant.loc[a]) for a in names],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    in_legend = set(stance_order_for([stance_of[a] for a in states]))
+
+    # 3. The chosen target, outlined.
+    if toward and kind(toward) == "state" and actors[toward].iso3:
+        figure.add_trace(
+            go.Choropleth(
+                locations=[actors[toward].iso3],
+                locationmode="ISO-3",
+                z=[1],
+                colorscale=_flat_colourscale("rgba(0,0,0,0)"),
+                showscale=False,
+                marker={"line": {"color": "#222222", "width": 2.5}},
+                name=f"target: {toward}",
+                legendgroup="target",
+                showlegend=False,
+                hovertemplate=f"target: {_escape(toward)}<extra></extra>",
+            )
+        )
+
+    if toward:
+        figure.add_trace(
+            _legend_key(
+                f"target: {toward}", "rgba(0,0,0,0)", group="target", rank=LEGEND_RANK_TARGET, outline="#222222"
+            )
+        )
+
+    # 4. A line from each actor to each target (one trace per link), coloured by the link's stance.
+    # An actor with several stances toward one target gets side-by-side bowed lines, not one on another.
+    links = frame[frame["target"] != ""]
+    stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
+    for stance in stance_order_for(frame["stance"]):
+        midpoints: list[tuple[float, float, str, list[str]]] = []
+        for (actor, target), rows in links[links["stance"] == stance].groupby(["actor", "target"], sort=False):
+            if actor not in positions or target not in positions:
+                not_drawn += [n for n in (actor, target) if n not in positions and n not in not_drawn]
+                continue
+            (lat0, lon0, _), (lat1, lon1, _) = positions[actor], positions[target]
+            siblings = stances_per_pair[(actor, target)]
+            bow = siblings.index(stance) - (len(siblings) - 1) / 2
+            middle = _bowed_midpoint(lat0, lon0, lat1, lon1, bow)
+            # A white casing keeps the line visible where it crosses a country of its own colour.
+            figure.add_trace(
+                go.Scattergeo(
+                    lat=[lat0, middle[0], lat1],
+                    lon=[lon0, middle[1], lon1],
+                    mode="lines",
+                    line={"color": "#FFFFFF", "width": 3.5 + min(len(rows), 5) * 0.7},
+                    opacity=0.7,
+                    name=f"{actor} → {target} ({stance}) casing",
+                    legendgroup=stance,
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+            figure.add_trace(
+                go.Scattergeo(
+                    lat=[lat0, middle[0], lat1],
+                    lon=[lon0, middle[1], lon1],
+                    mode="lines",
+                    line={"color": stance_colour(stance), "width": 1.5 + min(len(rows), 5) * 0.7},
+                    opacity=0.85,
+                    name=f"{actor} → {target} ({stance})",
+                    legendgroup=stance,
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+            midpoints.append((*middle, _link_hover(actor, target, stance, rows), list(dict.fromkeys(rows["_id"]))))
+        if midpoints:
+            # Map lines have no hover of their own; a small mark halfway along carries it.
+            figure.add_trace(
+                go.Scattergeo(
+                    lat=[m[0] for m in midpoints],
+                    lon=[m[1] for m in midpoints],
+                    mode="markers",
+                    marker={"size": 7, "color": stance_colour(stance), "line": {"color": "#FFFFFF", "width": 1}},
+                    name=f"{stance} (links)",
+                    legendgroup=stance,
+                    showlegend=False,
+                    hovertext=[m[2] for m in midpoints],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    customdata=[m[3] for m in midpoints],
+                )
+            )
+
+    # 5. Organisations near their seat, labelled with their stance.
+    if organisations:
+        stances = [stance_of[o] for o in organisations]
+        figure.add_trace(
+            go.Scattergeo(
+                lat=[positions[o][0] for o in organisations],
+                lon=[positions[o][1] for o in organisations],
+                mode="markers+text",
+                text=[f"{o}: {s}" for o, s in zip(organisations, stances, strict=True)],
+                textposition=[positions[o][2] for o in organisations],
+                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
+                marker={
+                    "size": 15,
+                    "symbol": "square",
+                    "color": [stance_colour(s) for s in stances],
+                    "line": {"color": "#222222", "width": 1.5},
+                },
+                name="organisations",
+                legendgroup="organisations",
+                showlegend=False,
+                customdata=[ids_by_actor.get(o, []) for o in organisations],
+                hovertext=[
+                    _actor_hover(o, s, dominant.loc[o], seat=True) for o, s in zip(organisations, stances, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        figure.add_trace(
+            _legend_key(
+                "organisation, near its seat",
+                "#FFFFFF",
+                group="organisations",
+                rank=LEGEND_RANK_ORGANISATION,
+                outline="#222222",
+            )
+        )
+
+    # Every stance drawn anywhere (a line, an organisation) gets its legend entry.
+    drawn = [stance_of[a] for a in organisations] + [
+        t.legendgroup for t in figure.data if t.type == "scattergeo" and t.mode == "lines"
+    ]
+    for stance in stance_order_for(drawn):
+        if stance not in in_legend:
+            figure.add_trace(
+                _legend_key(stance, stance_colour(stance), group=stance, rank=LEGEND_RANK_STANCE + _stance_rank(stance))
+            )
+
+    # 6. State actors labelled with their stance, so colour is never the only cue.
+    labels = {a: f"{a}: {stance_of[a]}" for a in states if a in positions}
+    if toward and kind(toward) == "state" and toward in positions:
+        labels[toward] = f"{labels[toward]} (target)" if toward in labels else f"{toward} (target)"
+    if labels:
+        figure.add_trace(
+            go.Scattergeo(
+                lat=[positions[a][0] for a in labels],
+                lon=[positions[a][1] for a in labels],
+                mode="text",
+                text=list(labels.values()),
+                textfont={"size": 11, "color": "#111111", "shadow": "auto"},
+                textposition="middle center",
+                name="state labels",
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+    if not_drawn:
+        figure.add_annotation(
+            text="Not on the map (no place in the actor registry): " + _escape(", ".join(not_drawn)),
+            x=0,
+            y=0,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 11, "color": "#6B6B6B"},
+        )
+    return figure
+
+
+def _stance_rank(stance: str) -> int:
+    return STANCE_ORDER.index(stance) if stance in STANCE_ORDER else len(STANCE_ORDER)
+
+
+def _actor_hover(name: str, stance: str, row: pd.Series, seat: bool = False) -> str:
+    where = " (at its seat)" if seat else ""
+    toward = f"<br>toward: {_escape(row['targets'])}" if row["targets"] else ""
+    return f"<b>{_escape(name)}</b>{where}<br>dominant stance: {_escape(stance)}<br>{row['records']} record(s){toward}"
+
+
+def _member_shading(name: str, stance: str, members: list[str]) -> go.Choropleth:
+    return go.Choropleth(
+        locations=members,
+        locationmode="ISO-3",
+        z=[1] * len(members),
+        zmin=0,
+        zmax=1,
+        colorscale=_flat_colourscale(stance_colour(stance)),
+        showscale=False,
+        marker={"opacity": MEMBER_SHADE_OPACITY, "line": {"color": "#FFFFFF", "width": 0.6}},
+        name=f"{name} member ({stance})",
+        legendgroup=f"members:{name}",
+        legendrank=LEGEND_RANK_ORGANISATION + 1,
+        showlegend=True,
+        hovertemplate=(
+            f"%{{location}}: member of {_escape(name)}<br>"
+            f"{_escape(name)}'s dominant stance: {_escape(stance)}<extra></extra>"
+        ),
+    )
+
+
+def _legend_key(name: str, colour: str, group: str, rank: int, outline: str | None = None) -> go.Scattergeo:
+    """A legend-only entry (nothing drawn): a square in `colour` named `name`."""
+    marker = {"size": 12, "symbol": "square", "color": colour}
+    if outline:
+        marker["line"] = {"color": outline, "width": 1.5}
+    return go.Scattergeo(
+        lat=[None],
+        lon=[None],
+        mode="markers",
+        marker=marker,
+        name=name,
+        legendgroup=group,
+        legendrank=rank,
+        showlegend=True,
+        hoverinfo="skip",
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tone
+
+
+# Marks of one actor closer than SWARM_GAP on the score axis are stacked in slots SWARM_STEP apart
+# (in actor rows), up to SWARM_MAX_OFFSET either side, so equal scores do not hide each other.
+SWARM_GAP = 0.06
+SWARM_STEP = 0.16
+SWARM_MAX_OFFSET = 0.4
+TONE_PANELS: tuple[tuple[str, str, tuple[float, float]], ...] = (
+    ("polarity", "TextBlob polarity (−1 to +1)", (-1.08, 1.08)),
+    ("intensity", "Diplomatic intensity, cue ladder (−1 to +1)", (-1.08, 1.08)),
+    ("subjectivity", "TextBlob subjectivity (0 to 1)", (-0.04, 1.04)),
+)
+TONE_ROW_HEIGHT = 56
+
+
+def _swarm_offsets(actors: pd.Series, values: pd.Series) -> pd.Series:
+    """Vertical offsets (in actor rows) for a one-dimensional beeswarm within each actor's row."""
+    offsets = pd.Series(0.0, index=values.index)
+    slots = [0.0]
+    k = 1
+    while k * SWARM_STEP <= SWARM_MAX_OFFSET + 1e-9:
+        slots += [k * SWARM_STEP, -k * SWARM_STEP]
+        k += 1
+    for _, group in values.groupby(actors):
+        placed: list[tuple[float, float]] = []  # (value, offset)
+        for index, value in group.sort_values().items():
+            if pd.isna(value):
+                continue
+            crowded = [offset for other, offset in placed if abs(other - value) < SWARM_GAP]
+            free = [slot for slot in slots if all(abs(slot - o) > 1e-9 for o in crowded)]
+            offsets[index] = free[0] if free else slots[len(placed) % len(slots)]
+            placed.append((value, offsets[index]))
+    return offsets
+
+
+def tone_figure(scored: pd.DataFrame) -> go.Figure:
+    """Per actor, one mark per record in three panels: TextBlob polarity, our diplomatic intensity and
+    TextBlob subjectivity, coloured by stance. Records whose TextBlob sign contradicts the stance are
+    ringed in black in the polarity panel. Hover: actor, stance, target, the three scores, the quote."""
+    title = "Tone: where TextBlob's polarity and the diplomatic intensity disagree"
+    if scored.empty:
+        return empty_figure(title)
+    frame = scored.reset_index(drop=True)
+    frame = frame.assign(
+        _id=_record_ids(frame),
+        actor=frame["actor"].astype(str),
+        stance=frame["stance"].fillna("").astype(str),
+        _target=frame["target"].fillna("").astype(str) if "target" in frame else "",
+        _conflict=frame["tone_conflict"].fillna(False).astype(bool) if "tone_conflict" in frame else False,
+    )
+    totals = frame.groupby("actor").size()
+    actor_order = sorted(totals.index, key=lambda actor: (-totals[actor], actor))
+    row_of = {actor: len(actor_order) - 1 - i for i, actor in enumerate(actor_order)}  # most at the top
+    row = frame["actor"].map(row_of)
+    frame["_hover"] = [_tone_hover(row) for row in frame.to_dict("records")]
+
+    figure = make_subplots(
+        rows=1,
+        cols=len(TONE_PANELS),
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        column_widths=[0.37, 0.37, 0.26],
+        subplot_titles=[label for _, label, _ in TONE_PANELS],
+    )
+    for column, (score, _label, _range) in enumerate(TONE_PANELS, start=1):
+        if score in frame:
+            values = pd.to_numeric(frame[score], errors="coerce")
+        else:
+            values = pd.Series(float("nan"), index=frame.index)
+        y = row + _swarm_offsets(frame["actor"], values)
+        for stance in stance_order_for(frame["stance"]):
+            rows = frame[(frame["stance"] == stance) & values.notna()]
+            if rows.empty:
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=values[rows.index],
+                    y=y[rows.index],
+                    mode="markers",
+                    name=stance,
+                    legendgroup=stance,
+                    showlegend=column == 1,
+                    marker={
+                        "size": 11,
+                        "color": stance_colour(stance),
+                        "opacity": 0.9,
+                        "line": {"color": "#FFFFFF", "width": 1},
+                    },
+                    customdata=[[record_id] for record_id in rows["_id"]],
+                    hovertext=rows["_hover"],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+        if score == "polarity":
+            conflicts = frame[frame["_conflict"] & values.notna()]
+            if not conflicts.empty:
+                figure.add_trace(
+                    go.Scatter(
+                        x=values[conflicts.index],
+                        y=y[conflicts.index],
+                        mode="markers",
+                        name="TextBlob sign contradicts the stance",
+                        legendgroup="tone_conflict",
+                        marker={"size": 18, "symbol": "circle-open", "color": "#111111", "line": {"width": 2}},
+                        hoverinfo="skip",
+                    ),
+                    row=1,
+                    col=column,
+                )
+    for column, (score, _label, axis_range) in enumerate(TONE_PANELS, start=1):
+        figure.update_xaxes(range=list(axis_range), zeroline=score != "subjectivity", row=1, col=column)
+        figure.update_xaxes(zerolinecolor="#9A9A9A", zerolinewidth=1.5, row=1, col=column)
+    figure.update_yaxes(
+        tickmode="array",
+        tickvals=[row_of[a] for a in actor_order],
+        ticktext=actor_order,
+        range=[-0.6, len(actor_order) - 0.4],
+        showgrid=True,
+        automargin=True,
+    )
+    layout = _base_layout(title, max(360, CHROME_HEIGHT + 10 + TONE_ROW_HEIGHT * len(actor_order)))
+    layout["legend"] |= {"orientation": "h", "yanchor": "bottom", "y": 1.08, "xanchor": "left", "x": 0}
+    layout["margin"] |= {"t": 120}
+    figure.update_layout(**layout, hovermode="closest", clickmode="event+select")
+    figure.update_annotations(font={"size": 13})  # subplot titles
+    return figure
+
+
+def _tone_hover(row: Mapping[str, Any]) -> str:
+    target = f" → {_escape(row['_target'])}" if row.get("_target") else ""
+    cue = f"<br>cue: “{_escape(row['cue'])}”" if row.get("cue") else ""
+    conflict = "<br><i>TextBlob's sign contradicts the stance</i>" if row.get("_conflict") else ""
+    return (
+        f"<b>{_escape(row['actor'])}</b> · {_escape(row['stance'])}{target}<br>"
+        f"polarity {_score(row.get('polarity'))} · intensity {_score(row.get('intensity'))} · "
+        f"subjectivity {_score(row.get('subjectivity'))}{conflict}{cue}<br>“{_wrapped_quote(row.get('text', ''))}”"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Who -> whom
+
+
+def flows_figure(scored: pd.DataFrame) -> go.Figure:
+    """Sankey from actors (left) to targets (right); one link per (actor, target, stance), coloured by
+    stance, width = records. Records naming no target flow to a node "(no target)", so every record
+    is counted. Link customdata holds the record ids; the legend names the stances."""
+    title = "Who → whom: each band runs from an actor to the party its stance is aimed at"
+    if scored.empty:
+        return empty_figure(title)
+    frame = explode_targets(scored)
+    frame = frame.assign(
+        _id=_record_ids(frame),
+        actor=frame["actor"].astype(str),
+        stance=frame["stance"].fillna("").astype(str),
+        target=frame["target"].replace("", NO_TARGET_LABEL),
+    )
+    stances = stance_order_for(frame["stance"])
+    stance_rank = {stance: i for i, stance in enumerate(stances)}
+    actor_totals = frame.groupby("actor").size()
+    target_totals = frame.groupby("target").size()
+    actors = sorted(actor_totals.index, key=lambda a: (-actor_totals[a], a))
+    targets = sorted(target_totals.index, key=lambda t: (t == NO_TARGET_LABEL, -target_totals[t], t))
+    # Actors and targets are separate nodes even when the same name is both (Turkey reacts and is
+    # reacted to), so the diagram stays two columns instead of chaining.
+    node_index = {("actor", a): i for i, a in enumerate(actors)}
+    node_index |= {("target", t): len(actors) + i for i, t in enumerate(targets)}
+
+    links = (
+        frame.groupby(["actor", "target", "stance"], sort=False)["_id"]
+        .agg(lambda ids: list(dict.fromkeys(ids)))
+        .reset_index()
+    )
+    links = links.assign(_rank=links["stance"].map(stance_rank)).sort_values(["_rank", "actor", "target"])
+    sankey = go.Sankey(
+        arrangement="snap",
+        node={
+            "label": actors + targets,
+            "color": ["#4D4D4D"] * len(actors) + ["#A6A6A6"] * len(targets),
+            "pad": 14,
+            "thickness": 16,
+            "line": {"color": "#FFFFFF", "width": 0.5},
+            "hovertemplate": "%{label}: %{value} record(s)<extra></extra>",
+        },
+        link={
+            "source": [node_index[("actor", a)] for a in links["actor"]],
+            "target": [node_index[("target", t)] for t in links["target"]],
+            "value": [len(ids) for ids in links["_id"]],
+            "label": list(links["stance"]),
+            "color": [_rgba(stance_colour(s), LINK_ALPHA) for s in links["stance"]],
+            "customdata": list(links["_id"]),
+            "hovertemplate": (
+                "%{source.label} → %{target.label}<br>stance: %{label}<br>%{value} record(s)<extra></extra>"
+            ),
+        },
+        textfont={"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},
+    )
+    figure = go.Figure(sankey)
+    # A Sankey has no legend of its own; these empty traces give one that names each stance.
+    for stance in stances:
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"size": 12, "symbol": "square", "color": stance_colour(stance)},
+                name=stance,
+                legendgroup=stance,
+                showlegend=True,
+                hoverinfo="skip",
+            )
+        )
+    height = max(400, CHROME_HEIGHT + 34 * max(len(actors), len(targets)))
+    layout = _base_layout(title, height)
+    layout["legend"] |= {"orientation": "h", "yanchor": "top", "y": -0.02, "xanchor": "left", "x": 0}
+    layout["margin"] |= {"t": 90, "l": 20, "r": 20, "b": 60}
+    figure.update_layout(**layout)
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    for x, text, anchor in ((0, "Actor", "left"), (1, "Target", "right")):
+        figure.add_annotation(
+            text=f"<b>{text}</b>", x=x, y=1.0, xref="paper", yref="paper", xanchor=anchor, yanchor="bottom",
+            showarrow=False, font={"size": 13},
+        )  # fmt: skip
+    return figure

@@ -1,0 +1,339 @@
+"""Figure builders: asserted on figure attributes (never on serialized JSON), with a tiny registry."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pytest
+
+from dashboard.figures import (
+    EMPTY_MESSAGE,
+    STANCE_COLOURS,
+    STANCE_ORDER,
+    flows_figure,
+    record_ids_from_points,
+    stance_by_actor_figure,
+    stance_map_figure,
+    tone_figure,
+)
+from dashboard.summary import NO_TARGET_LABEL
+
+
+def scored_frame() -> pd.DataFrame:
+    """Six scored records with sentences we wrote (the same shape scoring produces)."""
+    rows = [
+        # id, actor, stance, target, polarity, subjectivity, intensity, goldstein, conflict
+        ("r1", "United States", "condemn", "Syria", -0.2, 0.6, -0.7, -2.0, False),
+        ("r2", "United States", "support", "Turkey", 0.3, 0.4, 0.6, 3.4, False),
+        ("r3", "NATO", "concern", "", 0.4, 0.7, -0.3, -0.4, True),
+        ("r4", "Russia", "warn", "Turkey", -0.1, 0.2, -0.8, -4.4, False),
+        ("r5", "United Nations", "condolence", "Turkey", 0.0, 0.0, 0.5, 3.4, False),
+        ("r6", "NATO", "condemn", "Syria", -0.5, 0.9, -0.7, -2.0, False),
+    ]
+    columns = [
+        "id", "actor", "stance", "target", "polarity", "subjectivity", "intensity", "goldstein",
+        "tone_conflict",
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["date"] = "2020-02-28"
+    frame["cue"] = ["condemned", "stands with", "deep concern", "warned", "condolences", "condemned"]
+    frame["text"] = [
+        "Washington condemned the strike on the convoy.",
+        "Washington said it stands with Ankara.",
+        "The Alliance voiced deep concern about the fighting, " + "at some length " * 12,
+        "Moscow warned Ankara against a military response.",
+        "The UN chief offered condolences to the families of the soldiers.",
+        "The Alliance condemned the strike by Damascus <and> its backer.",
+    ]
+    return frame
+
+
+@dataclass(frozen=True)
+class FakeActor:
+    name: str
+    kind: str
+    iso3: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    members: tuple[str, ...] = ()
+
+
+def tiny_registry() -> dict[str, FakeActor]:
+    actors = [
+        FakeActor("United States", "state", "USA", 39.8, -98.6),
+        FakeActor("Russia", "state", "RUS", 61.5, 105.3),
+        FakeActor("Turkey", "state", "TUR", 39.0, 35.2),
+        # No coordinates: the map falls back on the centroid in the shipped world shapes.
+        FakeActor("Syria", "state", "SYR"),
+        FakeActor("NATO", "organisation", "", 50.88, 4.43, ("USA", "TUR", "FRA", "DEU")),
+        FakeActor("United Nations", "organisation", "", 40.75, -73.97),
+    ]
+    return {actor.name: actor for actor in actors}
+
+
+def annotation_texts(figure) -> list[str]:
+    return [annotation.text for annotation in figure.layout.annotations]
+
+
+# --- stance by actor ------------------------------------------------------------------------------
+
+
+def test_stance_by_actor_has_one_bar_trace_per_stance_in_the_fixed_order():
+    figure = stance_by_actor_figure(scored_frame())
+    names = [trace.name for trace in figure.data]
+    assert names == [s for s in STANCE_ORDER if s in {"condemn", "support", "concern", "warn", "condolence"}]
+    assert all(trace.type == "bar" and trace.orientation == "h" for trace in figure.data)
+    assert figure.layout.barmode == "stack"
+    assert figure.layout.title.text.startswith("Who condemned")
+
+
+def test_stance_by_actor_counts_and_labels_each_segment():
+    condemn = stance_by_actor_figure(scored_frame()).data[0]
+    assert condemn.name == "condemn"
+    assert list(condemn.y) == ["NATO", "United States"]
+    assert list(condemn.x) == [1, 1]
+    assert list(condemn.text) == ["1", "1"]
+
+
+def test_stance_by_actor_segments_carry_their_record_ids():
+    figure = stance_by_actor_figure(scored_frame())
+    condemn = figure.data[0]
+    assert [list(ids) for ids in condemn.customdata] == [["r6"], ["r1"]]
+    points = [{"curve_number": 0, "point_index": 1, "customdata": list(condemn.customdata[1])}]
+    assert record_ids_from_points(points) == ["r1"]
+
+
+def test_stance_by_actor_orders_actors_by_total_records_most_at_the_top():
+    figure = stance_by_actor_figure(scored_frame())
+    # Plotly draws the first category at the bottom, so the array runs from fewest records to most;
+    # equal totals are in alphabetical order from the top.
+    assert list(figure.layout.yaxis.categoryarray) == ["United Nations", "Russia", "United States", "NATO"]
+
+
+def test_every_stance_trace_has_its_stance_colour():
+    frame = scored_frame()
+    for figure in (stance_by_actor_figure(frame), tone_figure(frame)):
+        for trace in figure.data:
+            if trace.name in STANCE_COLOURS:
+                assert trace.marker.color == STANCE_COLOURS[trace.name], trace.name
+
+
+def test_stance_colours_cover_every_stance_and_are_distinct():
+    assert set(STANCE_COLOURS) == set(STANCE_ORDER)
+    assert len(set(STANCE_COLOURS.values())) == len(STANCE_ORDER)
+
+
+# --- map -----------------------------------------------------------------------------------------
+
+
+def choropleths(figure) -> dict[str, list[str]]:
+    return {trace.name: list(trace.locations) for trace in figure.data if trace.type == "choropleth"}
+
+
+def test_map_colours_states_by_dominant_stance_one_choropleth_per_stance():
+    figure = stance_map_figure(scored_frame(), tiny_registry())
+    assert choropleths(figure) == {"condemn": ["USA"], "warn": ["RUS"]}
+    for trace in figure.data:
+        if trace.type == "choropleth":
+            assert trace.locationmode == "ISO-3"
+            assert trace.colorscale[0][1] == STANCE_COLOURS[trace.name]
+            assert trace.showlegend is True
+    assert figure.layout.geo.fitbounds is False
+    assert figure.layout.geo.projection.type == "natural earth"
+    assert figure.layout.geo.showcountries is True
+
+
+def test_map_draws_organisations_at_their_seat_with_their_stance_in_the_label():
+    figure = stance_map_figure(scored_frame(), tiny_registry())
+    (organisations,) = [t for t in figure.data if t.name == "organisations"]
+    labels = list(organisations.text)
+    assert labels == ["NATO: condemn", "United Nations: condolence"]
+    assert organisations.lat[1] == pytest.approx(40.75)
+    assert organisations.lon[1] == pytest.approx(-73.97)
+    assert list(organisations.marker.color) == [STANCE_COLOURS["condemn"], STANCE_COLOURS["condolence"]]
+
+
+def test_map_legend_names_each_stance_drawn_once():
+    figure = stance_map_figure(scored_frame(), tiny_registry())
+    legend = [trace.name for trace in figure.data if trace.showlegend]
+    stances = [name for name in legend if name in STANCE_COLOURS]
+    # concern (NATO's record with no target) draws nothing: NATO's dominant stance is condemn.
+    assert sorted(stances) == sorted(["condemn", "warn", "condolence", "support"])
+    assert "organisation, near its seat" in legend
+    ranks = {t.name: t.legendrank for t in figure.data if t.showlegend}
+    assert ranks["condemn"] < ranks["warn"] < ranks["condolence"] < ranks["support"]
+
+
+def test_map_draws_a_line_from_each_actor_to_each_target_with_hover_at_the_midpoint():
+    figure = stance_map_figure(scored_frame(), tiny_registry())
+    lines = [t for t in figure.data if t.type == "scattergeo" and t.mode == "lines" and "casing" not in t.name]
+    assert {t.name for t in lines} == {
+        "United States → Syria (condemn)",
+        "NATO → Syria (condemn)",
+        "United States → Turkey (support)",
+        "Russia → Turkey (warn)",
+        "United Nations → Turkey (condolence)",
+    }
+    us_syria = next(t for t in lines if t.name == "United States → Syria (condemn)")
+    assert us_syria.line.color == STANCE_COLOURS["condemn"]
+    assert us_syria.lat[0] == pytest.approx(39.8)
+    assert us_syria.lat[-1] == pytest.approx(35.01)  # Syria from the world shapes' centroid
+    (condemn_links,) = [t for t in figure.data if t.name == "condemn (links)"]
+    assert sorted(tuple(ids) for ids in condemn_links.customdata) == [("r1",), ("r6",)]
+    assert any("United States → Syria" in text for text in condemn_links.hovertext)
+
+
+def test_map_toward_a_target_keeps_only_stances_toward_it_and_outlines_it():
+    figure = stance_map_figure(scored_frame(), tiny_registry(), toward="Turkey")
+    assert choropleths(figure)["support"] == ["USA"]
+    assert choropleths(figure)["warn"] == ["RUS"]
+    assert choropleths(figure)["target: Turkey"] == ["TUR"]
+    assert "condemn" not in choropleths(figure)
+    assert figure.layout.title.text == "Dominant stance toward Turkey"
+
+
+def test_map_shades_member_states_only_when_asked():
+    plain = stance_map_figure(scored_frame(), tiny_registry())
+    assert not any("member" in (t.name or "") for t in plain.data)
+    shaded = stance_map_figure(scored_frame(), tiny_registry(), shade_members=True)
+    (members,) = [t for t in shaded.data if t.name == "NATO member (condemn)"]
+    # The United States has a stance of its own and keeps it; the others are shaded lightly.
+    assert list(members.locations) == ["TUR", "FRA", "DEU"]
+    assert members.marker.opacity < 1
+    assert members.colorscale[0][1] == STANCE_COLOURS["condemn"]
+
+
+def test_map_lists_actors_it_cannot_place():
+    frame = pd.concat([scored_frame(), scored_frame().iloc[[0]].assign(id="r7", actor="Atlantis")])
+    figure = stance_map_figure(frame, tiny_registry())
+    assert any("Atlantis" in text for text in annotation_texts(figure))
+
+
+def test_map_accepts_an_object_with_an_actors_mapping():
+    class Registry:
+        actors = tiny_registry()
+
+    assert choropleths(stance_map_figure(scored_frame(), Registry())) == {"condemn": ["USA"], "warn": ["RUS"]}
+
+
+# --- tone ----------------------------------------------------------------------------------------
+
+
+def test_tone_figure_has_polarity_intensity_and_subjectivity_panels():
+    figure = tone_figure(scored_frame())
+    titles = annotation_texts(figure)
+    assert any("polarity" in t for t in titles)
+    assert any("intensity" in t for t in titles)
+    assert any("subjectivity" in t for t in titles)
+    assert {trace.xaxis for trace in figure.data} == {"x", "x2", "x3"}
+    assert figure.data[0].type == "scatter"
+
+
+def test_tone_figure_places_each_record_at_its_score_with_actor_ticks():
+    figure = tone_figure(scored_frame())
+    polarity_condemn = next(t for t in figure.data if t.name == "condemn" and t.xaxis == "x")
+    assert sorted(polarity_condemn.x) == [-0.5, -0.2]
+    intensity_warn = next(t for t in figure.data if t.name == "warn" and t.xaxis == "x2")
+    assert list(intensity_warn.x) == [-0.8]
+    assert set(figure.layout.yaxis.ticktext) == {"United States", "NATO", "Russia", "United Nations"}
+
+
+def test_tone_figure_legend_names_stances_once_and_marks_tone_conflicts():
+    figure = tone_figure(scored_frame())
+    in_legend = [t.name for t in figure.data if t.showlegend is not False]
+    assert in_legend.count("condemn") == 1
+    (conflicts,) = [t for t in figure.data if "contradicts" in (t.name or "")]
+    assert list(conflicts.x) == [0.4]
+
+
+def test_tone_hover_carries_the_quote_wrapped_and_escaped():
+    figure = tone_figure(scored_frame())
+    hovers = [text for trace in figure.data if trace.hovertext is not None for text in trace.hovertext]
+    long_quote = next(h for h in hovers if "deep concern" in h)
+    assert "<br>" in long_quote.split("“", 1)[1]
+    assert any("&lt;and&gt;" in h for h in hovers)
+    polarity_concern = next(t for t in figure.data if t.name == "concern" and t.xaxis == "x")
+    assert [list(ids) for ids in polarity_concern.customdata] == [["r3"]]
+
+
+# --- flows ---------------------------------------------------------------------------------------
+
+
+def test_flows_figure_is_a_sankey_from_actors_to_targets():
+    figure = flows_figure(scored_frame())
+    sankey = figure.data[0]
+    assert sankey.type == "sankey"
+    labels = list(sankey.node.label)
+    assert labels[:4] == ["NATO", "United States", "Russia", "United Nations"]
+    assert labels[4:] == ["Turkey", "Syria", NO_TARGET_LABEL]
+    links = {
+        (labels[s], labels[t], label): v
+        for s, t, label, v in zip(
+            sankey.link.source, sankey.link.target, sankey.link.label, sankey.link.value, strict=True
+        )
+    }
+    assert links[("NATO", "Syria", "condemn")] == 1
+    assert links[("NATO", NO_TARGET_LABEL, "concern")] == 1
+    assert links[("Russia", "Turkey", "warn")] == 1
+    assert sum(sankey.link.value) == 6
+
+
+def test_flows_links_are_coloured_by_stance_with_transparency_and_named_in_a_legend():
+    figure = flows_figure(scored_frame())
+    sankey = figure.data[0]
+    for label, colour in zip(sankey.link.label, sankey.link.color, strict=True):
+        red, green, blue = (int(STANCE_COLOURS[label][i : i + 2], 16) for i in (1, 3, 5))
+        assert colour.startswith(f"rgba({red},{green},{blue},")
+    legend = [t.name for t in figure.data[1:] if t.showlegend]
+    assert legend == [s for s in STANCE_ORDER if s in set(scored_frame()["stance"])]
+    assert "%{label}" in sankey.link.hovertemplate
+
+
+def test_flows_link_customdata_holds_record_ids():
+    sankey = flows_figure(scored_frame()).data[0]
+    ids = sorted(record_id for link_ids in sankey.link.customdata for record_id in link_ids)
+    assert ids == ["r1", "r2", "r3", "r4", "r5", "r6"]
+
+
+# --- empty frames and selections ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        stance_by_actor_figure,
+        tone_figure,
+        flows_figure,
+        lambda frame: stance_map_figure(frame, tiny_registry()),
+    ],
+    ids=["stance_by_actor", "tone", "flows", "map"],
+)
+def test_every_builder_says_so_when_no_records_match(build):
+    figure = build(scored_frame().iloc[0:0])
+    assert EMPTY_MESSAGE in annotation_texts(figure)
+    assert len(figure.data) == 0
+
+
+def test_map_toward_a_target_nobody_addressed_is_empty():
+    figure = stance_map_figure(scored_frame(), tiny_registry(), toward="Iran")
+    assert EMPTY_MESSAGE in annotation_texts(figure)
+
+
+def test_builders_do_not_mutate_their_input():
+    frame = scored_frame()
+    before = frame.copy()
+    stance_by_actor_figure(frame)
+    tone_figure(frame)
+    flows_figure(frame)
+    stance_map_figure(frame, tiny_registry(), toward="Turkey", shade_members=True)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_record_ids_from_points_flattens_deduplicates_and_skips_points_without_ids():
+    points = [
+        {"customdata": ["r1", "r2"]},
+        {"customdata": ["r2"]},
+        {"x": 1},
+        {"customdata": "r9"},
+    ]
+    assert record_ids_from_points(points) == ["r1", "r2", "r9"]
+    assert record_ids_from_points(None) == []
