@@ -4,10 +4,11 @@ No streamlit here. Every builder draws an empty figure saying "No records match 
 frame is empty. Stances always have the same colour (STANCE_COLOURS) and are named in legends, labels
 and hovers, never shown by colour alone.
 
-Selections map back to records: every selectable point carries, as its `customdata`, the list of the
-record ids behind it (a bar segment: the ids it counts; a tone mark: its one id; a map country or
-seat marker: the ids of that actor's records; a map line midpoint: the ids of that actor → target
-link). `record_ids_from_points(event.selection["points"])` turns a Streamlit selection into ids.
+Selections map back to records: every selectable point carries as its `customdata` a one-item list,
+the ids of the records behind it joined by RECORD_ID_SEPARATOR (a bar segment: the records it
+counts; a tone mark: its one record; a map country or seat marker: that actor's records; a map line
+midpoint: that actor -> target link's records). Sankey links carry the joined string itself.
+`record_ids_from_selection(event)` turns a Streamlit selection event into the list of ids.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ __all__ = [
     "STANCE_ORDER",
     "empty_figure",
     "flows_figure",
+    "RECORD_ID_SEPARATOR",
     "record_ids_from_points",
+    "record_ids_from_selection",
     "stance_by_actor_figure",
     "stance_map_figure",
     "tone_figure",
@@ -60,6 +63,9 @@ STANCE_COLOURS: dict[str, str] = {
 UNKNOWN_STANCE_COLOUR = "#6B6B6B"
 
 EMPTY_MESSAGE = "No records match the filters"
+# Joins the record ids a mark stands for in its customdata (the same separator as joined targets);
+# a record id must not contain it.
+RECORD_ID_SEPARATOR = ";"
 # Streamlit's own font, so charts and page read as one.
 FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
 FONT_COLOUR = "#31333F"
@@ -133,16 +139,34 @@ def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:
     return figure
 
 
+def _carried(ids: Iterable[str]) -> list[str]:
+    """A point's customdata: one item, its record ids joined (readable as %{customdata[0]})."""
+    return [RECORD_ID_SEPARATOR.join(dict.fromkeys(str(i) for i in ids))]
+
+
 def record_ids_from_points(points: Iterable[Mapping[str, Any]] | None) -> list[str]:
-    """Record ids behind selected points (a Streamlit `event.selection["points"]`), in order, unique."""
+    """Record ids behind selected points (Streamlit's `selection["points"]`), in order, unique."""
     ids: list[str] = []
     for point in points or ():
         custom = point.get("customdata")
         if custom is None:
             continue
         values = [custom] if isinstance(custom, str) else list(custom)
-        ids.extend(str(value) for value in values if value not in (None, ""))
+        for value in values:
+            ids.extend(part for part in str(value or "").split(RECORD_ID_SEPARATOR) if part)
     return list(dict.fromkeys(ids))
+
+
+def record_ids_from_selection(event: Any) -> list[str]:
+    """Record ids behind the marks selected on a chart: `event` is what st.plotly_chart returns with
+    on_select (attribute or dict access), or None."""
+    if event is None:
+        return []
+    selection = event.get("selection") if isinstance(event, Mapping) else getattr(event, "selection", None)
+    if not selection:
+        return []
+    points = selection.get("points") if isinstance(selection, Mapping) else getattr(selection, "points", None)
+    return record_ids_from_points(points)
 
 
 def _record_ids(scored: pd.DataFrame) -> pd.Series:
@@ -174,7 +198,7 @@ def _score(value: Any) -> str:
 def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
     """Horizontal stacked bars: records per actor, one trace per stance in the fixed order.
 
-    Each segment is labelled with its count; its customdata is the list of record ids it counts.
+    Each segment is labelled with its count; its customdata carries the ids of the records it counts.
     Actors are ordered by total records, the most at the top.
     """
     title = "Who condemned, warned or supported: records per actor and stance"
@@ -202,7 +226,7 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
                 orientation="h",
                 x=counts,
                 y=actors,
-                customdata=[ids_by_actor[actor] for actor in actors],
+                customdata=[_carried(ids_by_actor[actor]) for actor in actors],
                 marker={"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
                 text=counts,
                 texttemplate="%{text}",
@@ -462,7 +486,7 @@ def stance_map_figure(
                 legendgroup=stance,
                 legendrank=LEGEND_RANK_STANCE + _stance_rank(stance),
                 showlegend=True,
-                customdata=[ids_by_actor.get(a, []) for a in names],
+                customdata=[_carried(ids_by_actor.get(a, [])) for a in names],
                 hovertext=[_actor_hover(a, stance, dominant.loc[a]) for a in names],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
@@ -548,7 +572,7 @@ def stance_map_figure(
                     showlegend=False,
                     hovertext=[m[2] for m in midpoints],
                     hovertemplate="%{hovertext}<extra></extra>",
-                    customdata=[m[3] for m in midpoints],
+                    customdata=[_carried(m[3]) for m in midpoints],
                 )
             )
 
@@ -572,7 +596,7 @@ def stance_map_figure(
                 name="organisations",
                 legendgroup="organisations",
                 showlegend=False,
-                customdata=[ids_by_actor.get(o, []) for o in organisations],
+                customdata=[_carried(ids_by_actor.get(o, [])) for o in organisations],
                 hovertext=[
                     _actor_hover(o, s, dominant.loc[o], seat=True) for o, s in zip(organisations, stances, strict=True)
                 ],
@@ -771,7 +795,7 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
                         "opacity": 0.9,
                         "line": {"color": "#FFFFFF", "width": 1},
                     },
-                    customdata=[[record_id] for record_id in rows["_id"]],
+                    customdata=[_carried([record_id]) for record_id in rows["_id"]],
                     hovertext=rows["_hover"],
                     hovertemplate="%{hovertext}<extra></extra>",
                 ),
@@ -831,7 +855,7 @@ def _tone_hover(row: Mapping[str, Any]) -> str:
 def flows_figure(scored: pd.DataFrame) -> go.Figure:
     """Sankey from actors (left) to targets (right); one link per (actor, target, stance), coloured by
     stance, width = records. Records naming no target flow to a node "(no target)", so every record
-    is counted. Link customdata holds the record ids; the legend names the stances."""
+    is counted. Link customdata holds the link's record ids, joined; the legend names the stances."""
     title = "Who → whom: each band runs from an actor to the party its stance is aimed at"
     if scored.empty:
         return empty_figure(title)
@@ -875,7 +899,7 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
             "value": [len(ids) for ids in links["_id"]],
             "label": list(links["stance"]),
             "color": [_rgba(stance_colour(s), LINK_ALPHA) for s in links["stance"]],
-            "customdata": list(links["_id"]),
+            "customdata": [_carried(ids)[0] for ids in links["_id"]],
             "hovertemplate": (
                 "%{source.label} → %{target.label}<br>stance: %{label}<br>%{value} record(s)<extra></extra>"
             ),

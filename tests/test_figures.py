@@ -11,6 +11,7 @@ from dashboard.figures import (
     STANCE_ORDER,
     flows_figure,
     record_ids_from_points,
+    record_ids_from_selection,
     stance_by_actor_figure,
     stance_map_figure,
     tone_figure,
@@ -102,6 +103,16 @@ def test_stance_by_actor_segments_carry_their_record_ids():
     assert record_ids_from_points(points) == ["r1"]
 
 
+def test_a_segment_counting_several_records_carries_all_their_ids():
+    frame = scored_frame()
+    frame.loc[frame["id"] == "r6", "actor"] = "United States"
+    condemn = stance_by_actor_figure(frame).data[0]
+    assert list(condemn.x) == [2]
+    assert list(condemn.customdata[0]) == ["r1;r6"]
+    event = {"selection": {"points": [{"customdata": list(condemn.customdata[0])}], "point_indices": [0]}}
+    assert record_ids_from_selection(event) == ["r1", "r6"]
+
+
 def test_stance_by_actor_orders_actors_by_total_records_most_at_the_top():
     figure = stance_by_actor_figure(scored_frame())
     # Plotly draws the first category at the bottom, so the array runs from fewest records to most;
@@ -179,6 +190,8 @@ def test_map_draws_a_line_from_each_actor_to_each_target_with_hover_at_the_midpo
     assert us_syria.lat[-1] == pytest.approx(35.01)  # Syria from the world shapes' centroid
     (condemn_links,) = [t for t in figure.data if t.name == "condemn (links)"]
     assert sorted(tuple(ids) for ids in condemn_links.customdata) == [("r1",), ("r6",)]
+    (warn_state,) = [t for t in figure.data if t.type == "choropleth" and t.name == "warn"]
+    assert list(warn_state.customdata[0]) == ["r4"]
     assert any("United States → Syria" in text for text in condemn_links.hovertext)
 
 
@@ -290,7 +303,7 @@ def test_flows_links_are_coloured_by_stance_with_transparency_and_named_in_a_leg
 
 def test_flows_link_customdata_holds_record_ids():
     sankey = flows_figure(scored_frame()).data[0]
-    ids = sorted(record_id for link_ids in sankey.link.customdata for record_id in link_ids)
+    ids = sorted(record_id for link_ids in sankey.link.customdata for record_id in link_ids.split(";"))
     assert ids == ["r1", "r2", "r3", "r4", "r5", "r6"]
 
 
@@ -328,12 +341,24 @@ def test_builders_do_not_mutate_their_input():
     pd.testing.assert_frame_equal(frame, before)
 
 
-def test_record_ids_from_points_flattens_deduplicates_and_skips_points_without_ids():
+def test_record_ids_from_points_splits_deduplicates_and_skips_points_without_ids():
     points = [
-        {"customdata": ["r1", "r2"]},
+        {"customdata": ["r1;r2"]},
         {"customdata": ["r2"]},
         {"x": 1},
         {"customdata": "r9"},
     ]
     assert record_ids_from_points(points) == ["r1", "r2", "r9"]
     assert record_ids_from_points(None) == []
+
+
+def test_record_ids_from_selection_reads_attribute_and_dict_events():
+    class Selection(dict):
+        __getattr__ = dict.get
+
+    class Event:
+        selection = Selection(points=[{"customdata": ["r3;r4"]}], point_indices=[0], box=[], lasso=[])
+
+    assert record_ids_from_selection(Event()) == ["r3", "r4"]
+    assert record_ids_from_selection({"selection": {"points": []}}) == []
+    assert record_ids_from_selection(None) == []
