@@ -1,0 +1,215 @@
+"""Measuring the stance classifier and target detection on a labelled JSONL file, against two baselines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.codebook import CODEBOOK_VERSION, STANCES
+from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
+from dashboard.scoring import Resources, score_records
+from dashboard.tone import textblob_tone
+
+LABELLED_REQUIRED = ("text", "actor", "stance")
+LABELLED_COLUMNS = ("id", "event", "source", "text", "actor", "speaker", "stance", "target", "cue", "also", "tags")
+# The TextBlob-sign baseline reads any polarity beyond this as a stance (same noise band as the conflict flag).
+TEXTBLOB_BASELINE_THRESHOLD = 0.0
+
+
+@dataclass(frozen=True)
+class LabelScores:
+    """Accuracy-type scores of one set of predictions against the gold labels."""
+
+    strict_accuracy: float
+    lenient_accuracy: float
+    macro_f1: float
+
+
+@dataclass(frozen=True)
+class EvaluationReport:
+    n: int
+    strict_accuracy: float
+    lenient_accuracy: float
+    macro_f1: float
+    per_label: pd.DataFrame  # index: stance; columns precision, recall, f1, support, predicted
+    confusion: pd.DataFrame  # rows: gold stance, columns: predicted stance
+    target_accuracy: float  # predicted and gold target sets overlap, or both are empty
+    target_exact: float  # predicted target set equals the gold set
+    baselines: dict[str, LabelScores]
+    predictions: pd.DataFrame  # one row per item: id, gold, predicted, cue, targets, correct
+    codebook_version: str = CODEBOOK_VERSION
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _as_list(value: object) -> tuple[str, ...]:
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    if isinstance(value, str) and value:
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    return ()
+
+
+def read_labelled_jsonl(path: Path | str) -> pd.DataFrame:
+    """Read a labelled JSONL file (one object a line) into a frame; `also` and `tags` become tuples."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFileError(str(path), str(exc)) from exc
+    rows, problems = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise UnreadableFileError(str(path), f"line {number} is not JSON: {exc.msg}") from exc
+        if not isinstance(item, dict):
+            raise UnreadableFileError(str(path), f"line {number} is not a JSON object")
+        for column in LABELLED_REQUIRED:
+            if not str(item.get(column, "")).strip():
+                problems.append(Problem(number, column, "is missing or empty"))
+        if item.get("stance") and item["stance"] not in STANCES:
+            problems.append(Problem(number, "stance", f"{item['stance']!r} is not one of {', '.join(STANCES)}"))
+        rows.append(item)
+    if problems:
+        raise InvalidDataError(str(path), problems)
+    frame = pd.DataFrame(rows)
+    for column in LABELLED_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame["also"] = [_as_list(value) for value in frame["also"]]
+    frame["tags"] = [_as_list(value) for value in frame["tags"]]
+    for column in ("id", "event", "source", "text", "actor", "speaker", "stance", "target", "cue"):
+        frame[column] = frame[column].fillna("").astype(str)
+    return frame
+
+
+def _label_scores(gold: list[str], predicted: list[str], also: list[tuple[str, ...]]) -> LabelScores:
+    n = len(gold) or 1
+    strict = sum(g == p for g, p in zip(gold, predicted, strict=True)) / n
+    lenient = sum(g == p or p in a for g, p, a in zip(gold, predicted, also, strict=True)) / n
+    return LabelScores(strict, lenient, float(_per_label(gold, predicted)["f1"].mean()))
+
+
+def _per_label(gold: list[str], predicted: list[str]) -> pd.DataFrame:
+    rows = []
+    for label in STANCES:
+        true_positive = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+        support = sum(g == label for g in gold)
+        predicted_count = sum(p == label for p in predicted)
+        precision = true_positive / predicted_count if predicted_count else 0.0
+        recall = true_positive / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append(
+            {
+                "stance": label,
+                "precision": precision,
+                "recall": recall,
+                "f1": f1,
+                "support": support,
+                "predicted": predicted_count,
+            }
+        )
+    return pd.DataFrame(rows).set_index("stance")
+
+
+def _confusion(gold: list[str], predicted: list[str]) -> pd.DataFrame:
+    matrix = pd.DataFrame(0, index=list(STANCES), columns=list(STANCES))
+    for g, p in zip(gold, predicted, strict=True):
+        if g in STANCES and p in STANCES:
+            matrix.loc[g, p] += 1
+    matrix.index.name = "gold"
+    matrix.columns.name = "predicted"
+    return matrix
+
+
+def textblob_sign_stance(text: str) -> str:
+    """Baseline: negative TextBlob polarity -> condemn, positive -> support, zero -> neutral."""
+    polarity = textblob_tone(text).polarity
+    if polarity < -TEXTBLOB_BASELINE_THRESHOLD:
+        return "condemn"
+    if polarity > TEXTBLOB_BASELINE_THRESHOLD:
+        return "support"
+    return "neutral"
+
+
+def _names(cell: str, resources: Resources) -> set[str]:
+    parts = [part.strip() for part in str(cell).split(";") if part.strip()]
+    return {resources.registry.resolve_actor(part) or part for part in parts}
+
+
+def evaluate(labelled: pd.DataFrame, resources: Resources) -> EvaluationReport:
+    """Score the rules on labelled sentences: strict/lenient accuracy, macro-F1, per label, targets, baselines."""
+    unlabelled = labelled.drop(columns=[c for c in ("stance", "target", "cue") if c in labelled.columns])
+    scored = score_records(unlabelled[["actor", "text"]].assign(id=labelled.get("id", "")), resources)
+    gold = [str(stance) for stance in labelled["stance"]]
+    also = [tuple(value) if isinstance(value, list | tuple) else () for value in labelled.get("also", [()] * len(gold))]
+    predicted = list(scored["predicted_stance"])
+
+    target_cells = labelled["target"] if "target" in labelled.columns else pd.Series([""] * len(gold))
+    gold_targets = [_names(cell, resources) for cell in target_cells]
+    predicted_targets = [_names(cell, resources) for cell in scored["predicted_target"]]
+    overlap = [bool(g & p) or (not g and not p) for g, p in zip(gold_targets, predicted_targets, strict=True)]
+    exact = [g == p for g, p in zip(gold_targets, predicted_targets, strict=True)]
+
+    rules = _label_scores(gold, predicted, also)
+    majority = max(STANCES, key=lambda label: (gold.count(label), -STANCES.index(label)))
+    baselines = {
+        f"majority class ({majority})": _label_scores(gold, [majority] * len(gold), also),
+        "TextBlob sign": _label_scores(gold, [textblob_sign_stance(text) for text in labelled["text"]], also),
+    }
+    n = len(gold)
+    predictions = pd.DataFrame(
+        {
+            "id": list(labelled["id"]) if "id" in labelled.columns else list(range(1, n + 1)),
+            "gold": gold,
+            "predicted": predicted,
+            "cue": list(scored["predicted_cue"]),
+            "confidence": list(scored["confidence"]),
+            "gold_target": ["; ".join(sorted(g)) for g in gold_targets],
+            "predicted_target": list(scored["predicted_target"]),
+            "correct": [g == p for g, p in zip(gold, predicted, strict=True)],
+            "target_overlap": overlap,
+        }
+    )
+    return EvaluationReport(
+        n=n,
+        strict_accuracy=rules.strict_accuracy,
+        lenient_accuracy=rules.lenient_accuracy,
+        macro_f1=rules.macro_f1,
+        per_label=_per_label(gold, predicted),
+        confusion=_confusion(gold, predicted),
+        target_accuracy=sum(overlap) / n if n else 0.0,
+        target_exact=sum(exact) / n if n else 0.0,
+        baselines=baselines,
+        predictions=predictions,
+    )
+
+
+def format_report(report: EvaluationReport) -> str:
+    """The report as plain text for the terminal."""
+    lines = [
+        f"Stance evaluation on {report.n} labelled sentences (codebook {report.codebook_version})",
+        "",
+        f"{'method':<34}{'strict':>8}{'lenient':>9}{'macro-F1':>10}",
+        f"{'rules (cue lexicon)':<34}{report.strict_accuracy:>8.3f}{report.lenient_accuracy:>9.3f}"
+        f"{report.macro_f1:>10.3f}",
+    ]
+    for name, scores in report.baselines.items():
+        lines.append(f"{name:<34}{scores.strict_accuracy:>8.3f}{scores.lenient_accuracy:>9.3f}{scores.macro_f1:>10.3f}")
+    lines += [
+        "",
+        f"target accuracy (sets overlap, or both empty): {report.target_accuracy:.3f}",
+        f"target exact match:                            {report.target_exact:.3f}",
+        "",
+        "per label:",
+        report.per_label.to_string(float_format=lambda value: f"{value:.2f}"),
+        "",
+        "confusion (rows gold, columns predicted):",
+        report.confusion.to_string(),
+    ]
+    return "\n".join(lines)

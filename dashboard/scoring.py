@@ -1,0 +1,134 @@
+"""Scoring records: predicted stance, cue and targets, TextBlob tone, diplomatic intensity, CAMEO code.
+
+Curated labels win where present; the prediction is kept beside them (`predicted_*`, `stance_agrees`)
+so the dashboard and the tests can show where the rules and the curators disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import DATA_DIR
+from dashboard.codebook import Crosswalk, load_crosswalk
+from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
+from dashboard.registry import Registry, load_registry
+from dashboard.stance import CueLexicon, classify_stance, detect_targets, load_cue_lexicon
+from dashboard.tone import intensity_score, textblob_tone, tone_conflicts_with_stance
+
+# Offsets are integers and only mean something for records cut from an article; they are not invented.
+_TEXT_COLUMNS = tuple(column for column in RECORD_COLUMNS if column not in ("start", "end"))
+SCORED_COLUMNS = (
+    "predicted_stance",
+    "predicted_cue",
+    "predicted_target",
+    "confidence",
+    "negated",
+    "polarity",
+    "subjectivity",
+    "intensity",
+    "cameo",
+    "cameo_label",
+    "goldstein",
+    "tone_conflict",
+    "stance_source",
+    "stance_agrees",
+)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything scoring needs, loaded once: actors, the cue lexicon and the CAMEO crosswalk."""
+
+    registry: Registry
+    lexicon: CueLexicon
+    crosswalk: Crosswalk
+
+
+def load_resources(data_dir: Path | str = DATA_DIR) -> Resources:
+    """Load the registry, the cue lexicon and the crosswalk from data_dir (validated)."""
+    data_dir = Path(data_dir)
+    crosswalk_path = data_dir / "cameo_crosswalk.csv"
+    return Resources(
+        registry=load_registry(data_dir),
+        lexicon=load_cue_lexicon(data_dir / "cue_lexicon.csv", crosswalk_path),
+        crosswalk=load_crosswalk(crosswalk_path),
+    )
+
+
+def _final_reading(row: dict, resources: Resources) -> dict:
+    """Modifier, negation and cue type for the record's final stance, for intensity and CAMEO."""
+    stance, predicted = row["stance"], row["prediction"]
+    if stance == predicted.stance:
+        return {"modifier": predicted.modifier, "weight": predicted.modifier_weight, "cue_type": predicted.cue_type}
+    # A curated stance the rules did not reach: read its curated cue on its own, if it says the same.
+    if row["cue"]:
+        from_cue = classify_stance(row["cue"], resources.lexicon)
+        if from_cue.stance == stance:
+            return {"modifier": from_cue.modifier, "weight": from_cue.modifier_weight, "cue_type": from_cue.cue_type}
+    return {"modifier": "", "weight": 1.0, "cue_type": ""}
+
+
+def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
+    """A copy of records with the scored columns added; empty stance/target/cue filled from the rules."""
+    scored = records.copy()
+    for column in _TEXT_COLUMNS:
+        if column not in scored.columns:
+            scored[column] = ""
+        scored[column] = scored[column].fillna("").astype(str)
+    if scored.empty:
+        for column in SCORED_COLUMNS:
+            scored[column] = pd.Series(
+                dtype=bool if column in ("negated", "tone_conflict", "stance_agrees") else object
+            )
+        return scored
+
+    predictions = [classify_stance(text, resources.lexicon) for text in scored["text"]]
+    tones = {text: textblob_tone(text) for text in scored["text"].unique()}
+    curated = scored["stance"].str.strip() != ""
+
+    scored["predicted_stance"] = [p.stance for p in predictions]
+    scored["predicted_cue"] = [p.cue for p in predictions]
+    scored["predicted_target"] = [
+        TARGET_SEPARATOR.join(detect_targets(text, actor, resources.registry, p.stance, p.cue, resources.lexicon))
+        for text, actor, p in zip(scored["text"], scored["actor"], predictions, strict=True)
+    ]
+    scored["confidence"] = [p.confidence for p in predictions]
+    scored["negated"] = [p.negated for p in predictions]
+    scored["polarity"] = [tones[text].polarity for text in scored["text"]]
+    scored["subjectivity"] = [tones[text].subjectivity for text in scored["text"]]
+
+    scored["stance_source"] = curated.map({True: "curated", False: "predicted"})
+    predicted_only = ~curated
+    scored.loc[predicted_only, "stance"] = scored.loc[predicted_only, "predicted_stance"]
+    scored.loc[predicted_only, "target"] = scored.loc[predicted_only, "predicted_target"]
+    scored.loc[predicted_only, "cue"] = scored.loc[predicted_only, "predicted_cue"]
+    scored["stance_agrees"] = scored["stance"] == scored["predicted_stance"]
+
+    readings = [
+        _final_reading({"stance": stance, "cue": cue, "prediction": p}, resources)
+        for stance, cue, p in zip(scored["stance"], scored["cue"], predictions, strict=True)
+    ]
+    negated_final = [p.negated and p.stance == stance for p, stance in zip(predictions, scored["stance"], strict=True)]
+    scored["intensity"] = [
+        intensity_score(stance, r["modifier"], negated, r["cue_type"], r["weight"])
+        for stance, r, negated in zip(scored["stance"], readings, negated_final, strict=True)
+    ]
+    codes = [
+        resources.crosswalk.lookup(stance, r["cue_type"], mode)
+        for stance, r, mode in zip(scored["stance"], readings, scored["mode"], strict=True)
+    ]
+    scored["cameo"] = [code.cameo if code else "" for code in codes]
+    scored["cameo_label"] = [code.cameo_label if code else "" for code in codes]
+    scored["goldstein"] = [code.goldstein if code else float("nan") for code in codes]
+    # A record with no mode takes the crosswalk's: sending warships is material, saying so is verbal.
+    no_mode = scored["mode"].str.strip() == ""
+    filled_modes = [code.mode if code else "verbal" for code in codes]
+    scored["mode"] = scored["mode"].where(~no_mode, pd.Series(filled_modes, index=scored.index))
+    scored["tone_conflict"] = [
+        tone_conflicts_with_stance(polarity, stance)
+        for polarity, stance in zip(scored["polarity"], scored["stance"], strict=True)
+    ]
+    return scored

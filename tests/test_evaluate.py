@@ -1,0 +1,96 @@
+"""Evaluation metrics on small labelled sets we write ourselves."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard.errors import InvalidDataError, UnreadableFileError
+from dashboard.evaluate import evaluate, format_report, read_labelled_jsonl, textblob_sign_stance
+from dashboard.scoring import load_resources
+
+
+@pytest.fixture(scope="module")
+def resources():
+    return load_resources()
+
+
+ITEMS = [
+    {
+        "id": "t-1",
+        "actor": "Turkey",
+        "text": "Ankara condemned the raid by Syria.",
+        "stance": "condemn",
+        "target": "Syria",
+    },
+    {"id": "t-2", "actor": "Russia", "text": "Moscow denied the report.", "stance": "deny", "target": ""},
+    {
+        "id": "t-3",
+        "actor": "NATO",
+        "text": "The alliance offered condolences to Turkey.",
+        "stance": "condolence",
+        "target": "Turkey",
+    },
+    {
+        "id": "t-4",
+        "actor": "United States",
+        "text": "Washington urged restraint and voiced concern.",
+        "stance": "concern",
+        "target": "",
+        "also": ["call_for"],
+    },
+]
+
+
+def test_scores_on_a_small_set(resources):
+    report = evaluate(pd.DataFrame(ITEMS), resources)
+    assert report.n == 4
+    assert report.strict_accuracy == 0.75
+    assert report.lenient_accuracy == 1.0
+    assert report.target_accuracy == 1.0
+    assert report.confusion.loc["concern", "call_for"] == 1
+    assert report.per_label.loc["condemn", "f1"] == 1.0
+    assert report.per_label.loc["call_for", "precision"] == 0.0
+    # Macro-F1 averages all eight labels; absent labels count as 0.
+    assert report.macro_f1 == pytest.approx(3 / 8)
+
+
+def test_baselines_are_reported_and_weaker(resources):
+    report = evaluate(pd.DataFrame(ITEMS), resources)
+    assert len(report.baselines) == 2
+    assert all(scores.strict_accuracy <= report.strict_accuracy for scores in report.baselines.values())
+
+
+def test_textblob_sign_baseline():
+    assert textblob_sign_stance("This is a terrible, awful decision.") == "condemn"
+    assert textblob_sign_stance("A wonderful and excellent partnership.") == "support"
+    assert textblob_sign_stance("The ministers met on Tuesday.") == "neutral"
+
+
+def test_read_labelled_jsonl(tmp_path):
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps(item) for item in ITEMS) + "\n", encoding="utf-8")
+    frame = read_labelled_jsonl(path)
+    assert list(frame["id"]) == ["t-1", "t-2", "t-3", "t-4"]
+    assert frame.loc[3, "also"] == ("call_for",)
+    assert frame.loc[0, "also"] == ()
+
+
+def test_bad_json_line_is_unreadable(tmp_path):
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"text": "a", "actor": "b", "stance": "warn"}\n{not json\n', encoding="utf-8")
+    with pytest.raises(UnreadableFileError, match="line 2"):
+        read_labelled_jsonl(path)
+
+
+def test_unknown_stance_is_invalid(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "a", "actor": "b", "stance": "scold"}\n', encoding="utf-8")
+    with pytest.raises(InvalidDataError):
+        read_labelled_jsonl(path)
+
+
+def test_format_report_names_every_number(resources):
+    text = format_report(evaluate(pd.DataFrame(ITEMS), resources))
+    for words in ("strict", "lenient", "macro-F1", "target accuracy", "TextBlob sign", "majority class", "confusion"):
+        assert words in text

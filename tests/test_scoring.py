@@ -1,0 +1,113 @@
+"""score_records: curated labels win, predictions sit beside them, the input is never changed."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard.scoring import SCORED_COLUMNS, load_resources, score_records
+
+
+@pytest.fixture(scope="module")
+def resources():
+    return load_resources()
+
+
+def _frame(**columns):
+    return pd.DataFrame(columns)
+
+
+def test_minimal_frame_gets_every_scored_column(resources):
+    records = _frame(actor=["Turkey"], text=["Ankara strongly condemned the shelling of its observation post."])
+    scored = score_records(records, resources)
+    assert set(SCORED_COLUMNS) <= set(scored.columns)
+    row = scored.iloc[0]
+    assert row["predicted_stance"] == "condemn"
+    assert row["stance"] == "condemn"
+    assert row["stance_source"] == "predicted"
+    assert row["stance_agrees"]
+    assert row["cameo"] == "111"
+    assert row["goldstein"] == -2.0
+    assert row["intensity"] < -0.7
+    assert row["mode"] == "verbal"
+
+
+def test_input_frame_is_not_mutated(resources):
+    records = _frame(actor=["Russia"], text=["Moscow warned of grave consequences."], stance=[""])
+    before = records.copy()
+    score_records(records, resources)
+    pd.testing.assert_frame_equal(records, before)
+
+
+def test_curated_stance_wins_and_prediction_is_kept_beside_it(resources):
+    records = _frame(
+        actor=["United States"],
+        text=["Washington urged an end to the fighting and voiced deep concern."],
+        stance=["concern"],
+        target=[""],
+        cue=["voiced deep concern"],
+        mode=["verbal"],
+    )
+    row = score_records(records, resources).iloc[0]
+    assert row["stance"] == "concern"
+    assert row["predicted_stance"] == "call_for"
+    assert row["stance_source"] == "curated"
+    assert not row["stance_agrees"]
+    # Intensity and CAMEO follow the curated stance, read from its curated cue.
+    assert row["cameo"] == "012"
+    assert row["intensity"] < -0.3
+
+
+def test_curated_empty_target_is_not_filled(resources):
+    records = _frame(
+        actor=["NATO"],
+        text=["The alliance condemned the raid by Russia."],
+        stance=["condemn"],
+        target=[""],
+        cue=["condemned"],
+    )
+    row = score_records(records, resources).iloc[0]
+    assert row["target"] == ""
+    assert row["predicted_target"] == "Russia"
+
+
+def test_predicted_rows_take_target_and_cue(resources):
+    records = _frame(actor=["Russia"], text=["Moscow offered condolences to Ankara."], stance=[""], target=[""])
+    row = score_records(records, resources).iloc[0]
+    assert (row["stance"], row["target"], row["cue"]) == ("condolence", "Turkey", "condolences")
+
+
+def test_cameo_code_keeps_its_leading_zero(resources):
+    records = _frame(actor=["United Nations"], text=["The Secretary-General called for an immediate ceasefire."])
+    row = score_records(records, resources).iloc[0]
+    assert row["cameo"] == "0256"
+    assert isinstance(row["cameo"], str)
+
+
+def test_material_act_fills_mode(resources):
+    records = _frame(actor=["Russia"], text=["Moscow sent four warships to the eastern Mediterranean."])
+    row = score_records(records, resources).iloc[0]
+    assert row["mode"] == "material"
+    assert row["cameo"] == "150"
+
+
+def test_tone_conflict_flags_textblob_misreading(resources):
+    records = _frame(actor=["United Nations"], text=["The Secretary-General is following events with great concern."])
+    row = score_records(records, resources).iloc[0]
+    assert row["polarity"] > 0
+    assert row["stance"] == "concern"
+    assert row["tone_conflict"]
+
+
+def test_empty_frame_scores_to_an_empty_frame(resources):
+    scored = score_records(pd.DataFrame({"actor": [], "text": []}, dtype=str), resources)
+    assert scored.empty
+    assert set(SCORED_COLUMNS) <= set(scored.columns)
+
+
+def test_repeated_text_scores_the_same(resources):
+    text = "Ankara denied the report."
+    scored = score_records(_frame(actor=["Turkey", "Turkey"], text=[text, text]), resources)
+    assert scored["polarity"].nunique() == 1
+    assert list(scored["predicted_stance"]) == ["deny", "deny"]
+    assert not any(math.isnan(value) for value in scored["goldstein"])
