@@ -18,7 +18,8 @@ def read_commented_csv(path: Path | str, required: tuple[str, ...] = ()) -> pd.D
     """
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        # utf-8-sig: our CSV exports start with a byte-order mark so that Excel reads them as UTF-8.
+        lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableFileError(str(path), str(exc)) from exc
     first_data_line = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))

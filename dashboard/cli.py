@@ -1,0 +1,165 @@
+"""`reactions`: score, summarise, validate and evaluate reaction records on the dashboard's own code paths."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.errors import InvalidDataError, ReactionsError, UnreadableFileError
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
+# What `score` adds to (or fills in) every input row, in this order.
+SCORE_COLUMNS = ("stance", "target", "cue", "confidence", "polarity", "subjectivity", "intensity", "cameo", "goldstein")
+# Where the input already has a value, scoring keeps it (curated labels win).
+FILLABLE_COLUMNS = ("stance", "target", "cue")
+TABLE_SUFFIXES = (".csv", ".json", ".jsonl", ".xlsx")
+SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
+
+
+def _load_valid_table(path: str, resources) -> pd.DataFrame:
+    from dashboard.records import read_table, validate_records
+
+    table = read_table(path)
+    problems = validate_records(table, resources.registry)
+    if problems:
+        raise InvalidDataError(path, problems)
+    return table
+
+
+def scored_output(table: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """The input table, every column kept as written, with the score columns added or filled where empty."""
+    output = table.copy()
+    for column in SCORE_COLUMNS:
+        computed = scored[column].reset_index(drop=True)
+        if column in FILLABLE_COLUMNS and column in output.columns:
+            given = output[column].astype(str).str.strip()
+            output[column] = output[column].where(given != "", computed.astype(str))
+        else:
+            output[column] = computed.to_numpy()
+    return output
+
+
+def _provenance(what: str, source: str):
+    from dashboard.codebook import CODEBOOK_VERSION
+    from dashboard.export import Provenance
+
+    return Provenance(holds=what, filters={}, codebook_version=CODEBOOK_VERSION, sources=(source,))
+
+
+def _write_table(table: pd.DataFrame, output: str | None, provenance, allowed: tuple[str, ...]) -> None:
+    from dashboard.export import neutralise_formula_cells, to_csv_bytes, to_excel_bytes, to_json_bytes
+
+    if output is None:
+        # Standard output feeds other programs: plain CSV, no byte-order mark and no provenance comment lines.
+        sys.stdout.write(neutralise_formula_cells(table).to_csv(index=False))
+        return
+    suffix = Path(output).suffix.lower()
+    writers = {
+        ".csv": to_csv_bytes,
+        ".json": to_json_bytes,
+        ".jsonl": _to_jsonl_bytes,
+        ".xlsx": to_excel_bytes,
+    }
+    if suffix not in allowed:
+        raise UnreadableFileError(output, f"cannot write {suffix or 'a file without extension'}; use one of {allowed}")
+    try:
+        Path(output).write_bytes(writers[suffix](table, provenance))
+    except OSError as exc:
+        raise UnreadableFileError(output, f"cannot write: {exc.strerror or exc}") from exc
+
+
+def _to_jsonl_bytes(table: pd.DataFrame, provenance) -> bytes:
+    # JSON Lines is read by programs, one record per line: no provenance line, which would count as a record.
+    return table.to_json(orient="records", lines=True, force_ascii=False).encode("utf-8")
+
+
+def command_score(args: argparse.Namespace) -> int:
+    from dashboard.records import normalise_records
+    from dashboard.scoring import load_resources, score_records
+
+    resources = load_resources()
+    table = _load_valid_table(args.input, resources)
+    scored = score_records(normalise_records(table, resources.registry), resources)
+    _write_table(scored_output(table, scored), args.output, _provenance("scored records", args.input), TABLE_SUFFIXES)
+    return EXIT_OK
+
+
+def command_summary(args: argparse.Namespace) -> int:
+    from dashboard.records import normalise_records
+    from dashboard.scoring import load_resources, score_records
+    from dashboard.summary import summarise_by_actor
+
+    resources = load_resources()
+    table = _load_valid_table(args.input, resources)
+    summary = summarise_by_actor(score_records(normalise_records(table, resources.registry), resources))
+    _write_table(summary, args.output, _provenance("per-actor summary", args.input), SUMMARY_SUFFIXES)
+    return EXIT_OK
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    from dashboard.scoring import load_resources
+
+    _load_valid_table(args.input, load_resources())
+    print(f"{args.input}: valid")
+    return EXIT_OK
+
+
+def command_evaluate(args: argparse.Namespace) -> int:
+    from dashboard.evaluate import evaluate, format_report, read_labelled_jsonl
+    from dashboard.scoring import load_resources
+
+    report = evaluate(read_labelled_jsonl(args.input), load_resources())
+    print(format_report(report))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reactions", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    score = commands.add_parser("score", help="add stance, target, cue, tone, intensity and CAMEO to each row")
+    score.add_argument("input", help="CSV, JSON (a list of objects) or JSONL with at least `actor` and `text`")
+    score.add_argument("-o", "--output", help="output file (.csv, .json, .jsonl, .xlsx); CSV to stdout if omitted")
+    score.set_defaults(run=command_score)
+
+    summary = commands.add_parser("summary", help="the per-actor summary table")
+    summary.add_argument("input")
+    summary.add_argument("-o", "--output", required=True, help="output file (.csv, .json, .xlsx)")
+    summary.set_defaults(run=command_summary)
+
+    validate = commands.add_parser("validate", help="check a records file; one line per problem")
+    validate.add_argument("input")
+    validate.set_defaults(run=command_validate)
+
+    evaluate = commands.add_parser("evaluate", help="measure the stance classifier on a labelled JSONL file")
+    evaluate.add_argument("input")
+    evaluate.set_defaults(run=command_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InvalidDataError as exc:
+        # For validate the problems are the answer (stdout); elsewhere stdout may carry data, so stderr.
+        stream = sys.stdout if args.command == "validate" else sys.stderr
+        for problem in exc.problems:
+            print(str(problem), file=stream)
+        return EXIT_INVALID
+    except UnreadableFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNREADABLE
+    except ReactionsError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    except Exception as exc:  # the promise is no traceback, ever; say what broke and where to report it
+        print(f"reactions: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""What every page shares: the cached data, the sidebar filters bound to the URL, and small display helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.codebook import STANCES
+from dashboard.filters import POLARITY_RANGE, FilterState, apply_filters, filter_options
+from dashboard.records import load_articles, load_curated_records
+from dashboard.registry import Registry
+from dashboard.scoring import Resources, load_resources, score_records
+
+ALL_EVENTS = "All events"
+# Passed to every st.plotly_chart: the map's country shapes come from our own server, never a CDN.
+PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
+FILTER_KEYS = ("event", "actor", "stance", "target", "mode", "polarity", "q")
+
+
+@dataclass(frozen=True)
+class ViewData:
+    """Everything loaded once per server: the scored curated records and the knowledge they were scored with."""
+
+    scored: pd.DataFrame
+    registry: Registry
+    articles: dict
+    options: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class View:
+    """One rerun's view: the data, the filter state, and the records that pass it."""
+
+    data: ViewData
+    state: FilterState
+    records: pd.DataFrame
+
+
+def publish_view(view: View) -> None:
+    """Hand this rerun's view from app.py (which owns the sidebar) to the page script that runs next."""
+    st.session_state["_view"] = view
+
+
+def current_view() -> View:
+    return st.session_state["_view"]
+
+
+@st.cache_resource(show_spinner=False)
+def cached_resources() -> Resources:
+    return load_resources()
+
+
+@st.cache_resource(show_spinner="Scoring the records…")
+def cached_view_data() -> ViewData:
+    resources = cached_resources()
+    scored = score_records(load_curated_records(resources.registry), resources)
+    return ViewData(
+        scored=scored, registry=resources.registry, articles=load_articles(), options=filter_options(scored)
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_filtered(state: FilterState) -> pd.DataFrame:
+    return apply_filters(cached_view_data().scored, state)
+
+
+def reset_filters() -> None:
+    defaults = {"event": ALL_EVENTS, "actor": [], "stance": [], "target": [], "mode": [], "polarity": POLARITY_RANGE}
+    defaults["q"] = ""
+    for key, value in defaults.items():
+        st.session_state[key] = value
+
+
+def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
+    """The filter widgets; each one mirrors its value in the URL so a view can be bookmarked and shared."""
+    with st.sidebar:
+        st.header("Filters")
+        event = st.selectbox("Event", [ALL_EVENTS, *options["event"]], key="event", bind="query-params")
+        actors = st.multiselect("Actor", options["actor"], key="actor", bind="query-params", placeholder="All actors")
+        stances = st.multiselect("Stance", list(STANCES), key="stance", bind="query-params", placeholder="All stances")
+        targets = st.multiselect(
+            "Toward (target)", options["target"], key="target", bind="query-params", placeholder="All targets"
+        )
+        modes = st.multiselect(
+            "Mode", options["mode"], key="mode", bind="query-params", placeholder="Verbal and material"
+        )
+        polarity = st.slider(
+            "TextBlob polarity",
+            min_value=POLARITY_RANGE[0],
+            max_value=POLARITY_RANGE[1],
+            value=POLARITY_RANGE,
+            step=0.05,
+            key="polarity",
+            bind="query-params",
+            help="TextBlob's general-purpose tone, −1 to +1. It misreads diplomatic language; see Method.",
+        )
+        text = st.text_input("Search quotes", key="q", bind="query-params", placeholder="e.g. warships, Lavrov")
+        st.button("Reset filters", on_click=reset_filters, width="stretch")
+        st.caption("The filters live in the URL: bookmark or share it to keep this view.")
+    return FilterState(
+        event="" if event == ALL_EVENTS else event,
+        actors=tuple(actors),
+        stances=tuple(stances),
+        targets=tuple(targets),
+        modes=tuple(modes),
+        polarity=(float(polarity[0]), float(polarity[1])),
+        text=text or "",
+    )
+
+
+def stance_label(stance: str) -> str:
+    """A stance as people read it ("call_for" -> "call for"); the code stays in data and URLs."""
+    return stance.replace("_", " ")
+
+
+def show_empty_notice(view: View) -> bool:
+    """Tell the reader nothing matched and how to widen the view; True when there is nothing to show."""
+    if len(view.records):
+        return False
+    st.info("No records match the filters. Widen them in the sidebar, or press **Reset filters**.")
+    return True

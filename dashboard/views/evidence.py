@@ -1,0 +1,113 @@
+"""Evidence: every record with its quote, the cue highlighted, stance, target, tone and source."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.figures import STANCE_COLOURS, record_ids_from_points
+from dashboard.registry import Registry
+from dashboard.views.common import View, show_empty_notice, stance_label
+
+CARDS_PER_PAGE = 20
+TABLE_COLUMNS = {
+    "id": st.column_config.TextColumn("ID"),
+    "actor": st.column_config.TextColumn("Actor"),
+    "speaker": st.column_config.TextColumn("Speaker"),
+    "stance": st.column_config.TextColumn("Stance"),
+    "predicted_stance": st.column_config.TextColumn("Classifier", help="the rule classifier's stance"),
+    "target": st.column_config.TextColumn("Toward"),
+    "mode": st.column_config.TextColumn("Mode"),
+    "cue": st.column_config.TextColumn("Cue"),
+    "text": st.column_config.TextColumn("Quote", width="large"),
+    "polarity": st.column_config.NumberColumn("Polarity", format="%+.2f", help="TextBlob"),
+    "intensity": st.column_config.NumberColumn("Intensity", format="%+.2f"),
+    "cameo": st.column_config.TextColumn("CAMEO"),
+    "goldstein": st.column_config.NumberColumn("Goldstein", format="%+.1f"),
+    "via": st.column_config.TextColumn("Via"),
+    "source": st.column_config.TextColumn("Source"),
+}
+
+
+def record_ids_from_selection(event) -> list[str]:
+    """Record ids behind the marks a reader selected on a chart (each mark carries its ids in customdata)."""
+    try:
+        points = event.selection.get("points", [])
+    except AttributeError:  # no selection state yet (first run, or the chart is not selectable)
+        return []
+    return record_ids_from_points(points)
+
+
+def highlighted_quote(text: str, cue: str, colour: str) -> str:
+    """The quote as HTML with the cue marked; everything escaped, so a quote can never inject markup."""
+    quote = " ".join(str(text).split())
+    cue = " ".join(str(cue).split())
+    at = quote.find(cue) if cue else -1
+    if at < 0:
+        return html.escape(quote)
+    before, marked, after = quote[:at], quote[at : at + len(cue)], quote[at + len(cue) :]
+    mark = f'<mark style="background:{colour}55;border-bottom:2px solid {colour};padding:0 2px">'
+    return f"{html.escape(before)}{mark}{html.escape(marked)}</mark>{html.escape(after)}"
+
+
+def evidence_card(record: pd.Series) -> str:
+    colour = STANCE_COLOURS.get(record["stance"], "#999999")
+    who = html.escape(record["actor"])
+    if record.get("speaker"):
+        role = f", {record['speaker_role']}" if record.get("speaker_role") else ""
+        who += f' <span style="color:#555">({html.escape(record["speaker"] + role)})</span>'
+    elif record.get("speaker_role"):
+        who += f' <span style="color:#555">({html.escape(record["speaker_role"])})</span>'
+    toward = f" → <b>{html.escape(record['target'])}</b>" if record.get("target") else ""
+    badge = (
+        f'<span style="background:{colour};color:#000;border-radius:4px;padding:1px 6px;font-weight:600">'
+        f"{html.escape(stance_label(record['stance']))}</span>"
+    )
+    disagree = ""
+    if record["predicted_stance"] != record["stance"]:
+        disagree = (
+            f' <span title="the rule classifier disagrees with the curated label" style="color:#a33">'
+            f"classifier: {html.escape(stance_label(record['predicted_stance']))}</span>"
+        )
+    via = f" · via {html.escape(record['via'])}" if record.get("via") else ""
+    facts = (
+        f"TextBlob polarity {record['polarity']:+.2f} · subjectivity {record['subjectivity']:.2f} · "
+        f"intensity {record['intensity']:+.2f} · CAMEO {html.escape(str(record['cameo']))} "
+        f"{html.escape(str(record['cameo_label']))} (Goldstein {record['goldstein']:+.1f}) · {html.escape(record['mode'])}"
+        f" · {html.escape(record['id'])} · {html.escape(str(record['source']))}{via}"
+    )
+    return (
+        f'<div style="border-left:5px solid {colour};padding:6px 12px;margin:0 0 12px 0">'
+        f"<div>{who} {badge}{toward}{disagree}</div>"
+        f'<div style="font-size:1.05em;margin:4px 0">“{highlighted_quote(record["text"], record["cue"], colour)}”</div>'
+        f'<div style="color:#555;font-size:0.85em">{facts}</div></div>'
+    )
+
+
+def evidence_cards(records: pd.DataFrame, registry: Registry | None = None, page_key: str = "") -> None:
+    """The records as readable cards, cue highlighted, paged so a long list stays fast."""
+    pages = max(1, -(-len(records) // CARDS_PER_PAGE))
+    page = 1
+    if pages > 1:
+        page = st.number_input(f"Page (of {pages})", 1, pages, 1, key=f"evidence_page{page_key}")
+    shown = records.iloc[(page - 1) * CARDS_PER_PAGE : page * CARDS_PER_PAGE]
+    st.html("".join(evidence_card(record) for _, record in shown.iterrows()))
+
+
+def render(view: View) -> None:
+    st.title("Evidence")
+    st.caption("Every record with the sentence it comes from; the words that carry the stance are highlighted.")
+    if show_empty_notice(view):
+        return
+    only_disagreements = st.toggle("Only records where the classifier disagrees with the curated stance")
+    records = view.records
+    if only_disagreements:
+        records = records[records["predicted_stance"] != records["stance"]]
+    st.caption(f"{len(records)} record(s)")
+    table_tab, cards_tab = st.tabs(["Table", "Quotes"])
+    with table_tab:
+        st.dataframe(records[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+    with cards_tab:
+        evidence_cards(records, view.data.registry, page_key="_evidence")

@@ -1,0 +1,37 @@
+"""Map: states by dominant stance, organisations at their seat, lines from each actor to its targets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.figures import stance_map_figure
+from dashboard.summary import dominant_stance_by_actor
+from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
+
+OVERALL = "Overall (any target)"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_map_figure(records: pd.DataFrame, toward: str | None, shade_members: bool, _registry, event_date: str):
+    return stance_map_figure(records, _registry, toward=toward, shade_members=shade_members)
+
+
+def render(view: View) -> None:
+    st.title("Map")
+    st.caption(
+        "States are coloured by their dominant stance; NATO, the UN and the EU are drawn at their seat. "
+        "Lines run from each actor to the party its stance is aimed at."
+    )
+    if show_empty_notice(view):
+        return
+    targets = sorted({t for cell in view.records["target"] for t in str(cell).split("; ") if t})
+    left, right = st.columns([2, 1])
+    toward = left.selectbox("Dominant stance toward", [OVERALL, *targets], key="toward")
+    shade = right.toggle("Shade member states of organisations", key="shade_members")
+    chosen = None if toward == OVERALL else toward
+    event_date = ",".join(sorted(view.records["date"].unique()))
+    figure = cached_map_figure(view.records, chosen, shade, view.data.registry, event_date)
+    st.plotly_chart(figure, key="chart_map", config=PLOTLY_CONFIG, width="stretch")
+    table = dominant_stance_by_actor(view.records, toward=chosen)
+    st.dataframe(table, hide_index=True, width="stretch")

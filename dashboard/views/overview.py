@@ -1,0 +1,65 @@
+"""Overview: key figures and the chart that answers "who condemned, supported, warned"."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.figures import stance_by_actor_figure
+from dashboard.summary import key_figures, summarise_by_target
+from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice, stance_label
+from dashboard.views.evidence import evidence_cards, record_ids_from_selection
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_stance_by_actor_figure(records: pd.DataFrame):
+    return stance_by_actor_figure(records)
+
+
+def headline(records: pd.DataFrame) -> list[str]:
+    """One line per stance present: who took it and toward whom, e.g. "condemn: NATO, United States → Syria"."""
+    by_target = summarise_by_target(records)
+    lines = []
+    for stance, rows in by_target.groupby("stance", sort=False):
+        parts = [f"{row.actors} → {row.target}" for row in rows.itertuples()]
+        lines.append(f"**{stance_label(stance)}**: " + "; ".join(parts))
+    return lines
+
+
+def render(view: View) -> None:
+    st.title("Overview")
+    for article in view.data.articles.values():
+        if not view.state.event or article.event == view.state.event:
+            st.caption(f"{article.date} · {article.title} · {article.source}")
+    figures = key_figures(view.records)
+    total = key_figures(view.data.scored)
+    columns = st.columns(6)
+    columns[0].metric("Records", figures["records"], help=f"of {total['records']} curated records")
+    columns[1].metric("Actors", figures["actors"])
+    columns[2].metric("Targets", figures["targets"])
+    columns[3].metric("Hostile share", f"{figures['hostile_share']:.0%}", help="condemn, warn or deny")
+    columns[4].metric(
+        "Classifier agrees",
+        f"{figures['records'] - figures['disagreements']}/{figures['records']}",
+        help="records where the rule classifier's stance equals the curated stance",
+    )
+    columns[5].metric("Tone conflicts", figures["tone_conflicts"], help="TextBlob's sign contradicts the stance")
+    if show_empty_notice(view):
+        return
+    st.subheader("Who condemned, supported or warned")
+    event = st.plotly_chart(
+        cached_stance_by_actor_figure(view.records),
+        key="chart_stance_by_actor",
+        on_select="rerun",
+        selection_mode=("points", "box"),
+        config=PLOTLY_CONFIG,
+        width="stretch",
+    )
+    with st.expander("In words: each stance, who took it, toward whom", expanded=True):
+        st.markdown("\n".join(f"- {line}" for line in headline(view.records)))
+    selected = record_ids_from_selection(event)
+    if selected:
+        st.subheader(f"Evidence for the {len(selected)} selected record(s)")
+        evidence_cards(view.records[view.records["id"].isin(selected)], view.data.registry)
+    else:
+        st.caption("Click or box-select bars to see the sentences behind them.")

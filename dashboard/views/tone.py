@@ -1,0 +1,38 @@
+"""Tone: TextBlob polarity and subjectivity beside our diplomatic intensity, per actor, quote on hover."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.figures import tone_figure
+from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_tone_figure(records: pd.DataFrame):
+    return tone_figure(records)
+
+
+def render(view: View) -> None:
+    st.title("Tone")
+    st.caption(
+        "TextBlob polarity is a general-purpose tone score (−1 to +1) shown for what it is: it reads "
+        '"great concern" as positive and "condemnation" or "heinous" as neutral. Diplomatic intensity '
+        "(−1 hostile to +1 cordial) comes from the stance cue ladder. Hover a mark for the quote."
+    )
+    if show_empty_notice(view):
+        return
+    st.plotly_chart(cached_tone_figure(view.records), key="chart_tone", config=PLOTLY_CONFIG, width="stretch")
+    conflicts = view.records[view.records["tone_conflict"]]
+    st.subheader(f"Where TextBlob's sign contradicts the stance ({len(conflicts)})")
+    st.dataframe(
+        conflicts[["actor", "stance", "target", "polarity", "intensity", "cue", "text"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "polarity": st.column_config.NumberColumn("TextBlob polarity", format="%+.2f"),
+            "intensity": st.column_config.NumberColumn("Intensity", format="%+.2f"),
+            "text": st.column_config.TextColumn("Quote", width="large"),
+        },
+    )

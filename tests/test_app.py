@@ -1,0 +1,79 @@
+"""App logic through Streamlit's AppTest: runs clean, filters change the figures, the URL sets filters."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+TIMEOUT = 60
+
+
+def metric_value(at: AppTest, label: str) -> str:
+    return next(metric.value for metric in at.metric if metric.label == label)
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def test_the_app_runs_without_exception(app):
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Overview"
+    assert int(metric_value(app, "Records")) > 0
+
+
+def test_a_stance_filter_changes_the_key_figures(app):
+    app.run()
+    everything = int(metric_value(app, "Records"))
+    app.multiselect(key="stance").set_value(["condemn"]).run()
+    assert not app.exception
+    condemned = int(metric_value(app, "Records"))
+    assert 0 < condemned < everything
+    assert metric_value(app, "Hostile share") == "100%"
+
+
+def test_a_url_parameter_sets_a_filter(app):
+    app.query_params["actor"] = "NATO"
+    app.run()
+    assert not app.exception
+    assert app.multiselect(key="actor").value == ["NATO"]
+    assert metric_value(app, "Actors") == "1"
+
+
+def test_a_filter_that_matches_nothing_says_so(app):
+    app.query_params["q"] = "no sentence says this"
+    app.run()
+    assert not app.exception
+    assert metric_value(app, "Records") == "0"
+    assert any("No records match" in info.value for info in app.info)
+
+
+def test_reset_restores_every_record(app):
+    app.query_params["stance"] = "warn"
+    app.run()
+    narrowed = int(metric_value(app, "Records"))
+    app.button[0].click().run()
+    assert not app.exception
+    assert int(metric_value(app, "Records")) > narrowed
+
+
+@pytest.mark.parametrize("page", ["map_view", "tone", "flows", "evidence", "downloads", "method"])
+def test_every_page_runs_without_exception(app, page):
+    app.run()
+    app.switch_page(f"screens/{page}.py")
+    app.run()
+    assert not app.exception, page
+
+
+def test_the_download_buttons_are_there(app):
+    app.run()
+    app.switch_page("screens/downloads.py")
+    app.run()
+    assert not app.exception
+    labels = [button.proto.label for button in app.get("download_button")]
+    for table in ("Per-actor summary", "Per-target summary", "Filtered records"):
+        for fmt in ("CSV", "Excel", "JSON"):
+            assert f"{table} — {fmt}" in labels

@@ -1,0 +1,117 @@
+"""The `reactions` CLI: score, summary, validate and their exit codes; never a traceback."""
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from dashboard.cli import main
+from dashboard.records import read_table
+
+# Sentences written for these tests; none is quoted from any source.
+ROWS = [
+    {"actor": "Ankara", "text": "Ankara strongly condemned the shelling of its observation post by Damascus."},
+    {"actor": "NATO", "text": "The Alliance stands in solidarity with Turkey.", "stance": "", "note": "kept"},
+    {"actor": "Moscow", "text": "Moscow offered its condolences to the families.", "stance": "neutral"},
+]
+
+
+@pytest.fixture
+def rows_csv(tmp_path):
+    path = tmp_path / "rows.csv"
+    pd.DataFrame(ROWS).to_csv(path, index=False)
+    return path
+
+
+def test_score_keeps_every_input_column_and_adds_the_scores(rows_csv, tmp_path, capsys):
+    out = tmp_path / "scored.csv"
+    assert main(["score", str(rows_csv), "-o", str(out)]) == 0
+    scored = read_table(out)
+    assert len(scored) == len(ROWS)
+    for column in ("actor", "text", "stance", "note"):
+        assert column in scored.columns
+    for column in ("target", "cue", "confidence", "polarity", "subjectivity", "intensity", "cameo", "goldstein"):
+        assert column in scored.columns
+    assert scored["actor"].tolist() == ["Ankara", "NATO", "Moscow"]  # input kept as written
+    assert scored.loc[0, "stance"] == "condemn"
+    assert scored.loc[0, "target"] == "Syria"
+    assert scored.loc[1, "stance"] == "support"  # empty: filled by the classifier
+    assert scored.loc[2, "stance"] == "neutral"  # given: kept, even where the classifier would differ
+    assert scored.loc[1, "note"] == "kept"
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".xlsx"])
+def test_score_writes_the_format_of_the_output_extension(rows_csv, tmp_path, suffix):
+    out = tmp_path / f"scored{suffix}"
+    assert main(["score", str(rows_csv), "-o", str(out)]) == 0
+    assert read_table(out)["stance"].tolist()[0] == "condemn"
+
+
+def test_score_without_output_writes_csv_to_stdout(rows_csv, capsys):
+    assert main(["score", str(rows_csv)]) == 0
+    out = capsys.readouterr().out
+    assert "actor" in out.splitlines()[[not line.startswith("#") for line in out.splitlines()].index(True)]
+
+
+def test_score_reads_json_and_jsonl(tmp_path):
+    (tmp_path / "rows.json").write_text(json.dumps(ROWS), encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r) for r in ROWS), encoding="utf-8")
+    for name in ("rows.json", "rows.jsonl"):
+        assert main(["score", str(tmp_path / name), "-o", str(tmp_path / f"out_{name}.csv")]) == 0
+
+
+def test_summary_writes_one_row_per_actor(rows_csv, tmp_path):
+    out = tmp_path / "summary.xlsx"
+    assert main(["summary", str(rows_csv), "-o", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert "actor" in header and "dominant_stance" in header
+    actors = {row[header.index("actor")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert actors == {"Turkey", "NATO", "Russia"}
+
+
+def test_validate_accepts_a_good_file(rows_csv, capsys):
+    assert main(["validate", str(rows_csv)]) == 0
+
+
+def test_validate_lists_one_line_per_problem(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    pd.DataFrame(
+        [
+            {"actor": "NATO", "text": "Fine.", "stance": "support"},
+            {"actor": "Atlantis", "text": "", "stance": "angry"},
+        ]
+    ).to_csv(path, index=False)
+    assert main(["validate", str(path)]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines == [
+        "row 2: actor: 'Atlantis' is not a known actor or alias; add it to data/actors.csv",
+        "row 2: text: is empty; give the sentence the reaction comes from",
+        "row 2: stance: 'angry' is not one of condemn, warn, deny, concern, call_for, neutral, condolence, support",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("missing.csv", None), ("broken.json", "{oops"), ("notes.txt", "hello")],
+)
+def test_an_unreadable_file_exits_2_with_one_line(tmp_path, capsys, name, content):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(path) in err[0]
+
+
+def test_the_installed_command_never_prints_a_traceback(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"not really a workbook")
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "validate", str(path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
