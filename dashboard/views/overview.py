@@ -21,8 +21,8 @@ def headline(records: pd.DataFrame) -> list[str]:
     by_target = summarise_by_target(records)
     lines = []
     for stance, rows in by_target.groupby("stance", sort=False):
-        parts = [f"{row.actors} → {row.target}" for row in rows.itertuples()]
-        lines.append(f"**{stance_label(stance)}**: " + "; ".join(parts))
+        parts = [f"{row.actors.replace('; ', ', ')} → {row.target}" for row in rows.itertuples()]
+        lines.append(f"**{stance_label(stance)}**: " + " · ".join(parts))
     return lines
 
 
