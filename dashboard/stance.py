@@ -432,6 +432,27 @@ def classify_stance(text: str, lexicon: CueLexicon | None = None) -> StancePredi
     )
 
 
+class _PartyMention(NamedTuple):
+    actor: str
+    alias: str
+    start: int
+    end: int
+
+
+def _party_mentions(text: str, registry: _Registry) -> list[_PartyMention]:
+    """Actors named in text, directly or through a known speaker ("Erdogan's decision" names Turkey)."""
+    mentions = [_PartyMention(m.actor, m.alias, m.start, m.end) for m in registry.find_actor_mentions(text)]
+    find_speakers = getattr(registry, "find_speaker_mentions", None)
+    # A registry without speakers has nothing to find (and an empty alias pattern would match everywhere).
+    if find_speakers is not None and getattr(registry, "speakers", ()):
+        mentions += [_PartyMention(m.speaker.actor, m.alias, m.start, m.end) for m in find_speakers(text)]
+    kept: list[_PartyMention] = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
 def _own_actors(actor: str, registry: _Registry) -> set[str]:
     names = {part.strip() for part in str(actor).split(";") if part.strip()}
     return names | {registry.resolve_actor(name) or name for name in names}
@@ -451,7 +472,14 @@ def _mention_role(text: str, mention: _Mention, lexicon: CueLexicon) -> str:
         previous = before[-2]
     if previous in lexicon.location_words or (after and after[0] in lexicon.place_nouns):
         return "place"
-    head = " ".join(after[:SOURCE_REACH])
+    # The reporting verb must follow the mention's own noun phrase: "Turkey's foreign ministry said",
+    # not "Turkish soldiers, and said".
+    head_words = []
+    for word in after[:SOURCE_REACH]:
+        if word in FUNCTION_WORDS - {"has", "had", "have", "was", "is"}:
+            break
+        head_words.append(word)
+    head = " ".join(head_words)
     tail = " ".join(before[-2:])
     if any(rule.pattern.search(head) for rule in lexicon.reporting) or tail == "according to":
         return "source"
@@ -519,7 +547,7 @@ def detect_targets(
     own = _own_actors(actor, registry)
     candidates = [
         mention
-        for mention in registry.find_actor_mentions(text)
+        for mention in _party_mentions(text, registry)
         if mention.actor not in own and _keeps(stance, _mention_role(text, mention, lexicon))
     ]
     cue_start = text.find(normalise_quotes(cue)) if cue else -1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.registry import Actor, Registry
+from dashboard.registry import Actor, Registry, Speaker
 from dashboard.stance import classify_stance, compile_phrase, default_lexicon, detect_targets, find_cues
 
 
@@ -17,7 +17,8 @@ def registry():
         _actor("Sylvania", "SYL", "Sylvanian", "Sylvanian government"),
         _actor("Ruritania", "RUR", "Ruritanian", "Strelsau"),
     ]
-    return Registry({actor.name: actor for actor in actors}, ())
+    speakers = (Speaker("Rudolf Rassendyll", "Ruritania", "King", "", "", ("Rassendyll",)),)
+    return Registry({actor.name: actor for actor in actors}, speakers)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,9 @@ def lexicon():
         ("The council urged both governments to return to talks.", "call_for"),
         ("The president sent his sympathy to the families of the crew.", "condolence"),
         ("The alliance stands in solidarity with its member.", "support"),
+        ("Strelsau summoned the Freedonian ambassador over the remarks.", "condemn"),
+        ("The cabinet firmly opposes any change to the border.", "condemn"),
+        ("The president said the raid would not go unpunished.", "warn"),
         ("The two ministers spoke by telephone on Tuesday.", "neutral"),
         ("The delegation arrived in the capital on Monday.", "neutral"),
     ],
@@ -250,3 +254,13 @@ def test_concern_target_only_when_named_as_acting(registry, lexicon):
     assert detect_targets(about_situation, "Freedonia", registry, "concern", "worried", lexicon) == []
     about_conduct = "Freedonia is worried about the actions of Ruritania near its border."
     assert detect_targets(about_conduct, "Freedonia", registry, "concern", "worried", lexicon) == ["Ruritania"]
+
+
+def test_a_named_speaker_stands_for_their_actor(registry, lexicon):
+    sentence = "Freedonia criticised Rassendyll's decision to close the border."
+    assert detect_targets(sentence, "Freedonia", registry, "condemn", "criticised", lexicon) == ["Ruritania"]
+
+
+def test_noun_phrase_before_and_said_is_not_a_source(registry, lexicon):
+    sentence = "Freedonia sent condolences for the Sylvanian soldiers and said it would help."
+    assert detect_targets(sentence, "Freedonia", registry, "condolence", "condolences", lexicon) == ["Sylvania"]
