@@ -85,7 +85,10 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
             )
         return scored
 
-    predictions = [classify_stance(text, resources.lexicon) for text in scored["text"]]
+    predictions = [
+        classify_stance(text, resources.lexicon, actor, resources.registry)
+        for text, actor in zip(scored["text"], scored["actor"], strict=True)
+    ]
     tones = {text: textblob_tone(text) for text in scored["text"].unique()}
     curated = scored["stance"].str.strip() != ""
 

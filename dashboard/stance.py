@@ -68,6 +68,10 @@ NEGATED_ONLY_CONFIDENCE = 0.6
 # Scores above this add nothing to confidence ("in the strongest terms" is as sure as it gets).
 MAX_SCORE_FOR_CONFIDENCE = 1.5
 
+# Weight 1.0 marks an explicit performative (condemn, deny, call on): a speech act whose grammatical
+# subject is the party reacting. Weaker cues ("violated", "bears responsibility") often name the accused.
+PERFORMATIVE_WEIGHT = 1.0
+
 NEUTRAL_CUE_TYPE = "make_statement"
 # Before a negator these make a prohibition or a directive, not a negation: "should not threaten".
 DEONTIC_MODALS = frozenset({"should", "must", "need", "ought", "shall"})
@@ -92,6 +96,14 @@ SOURCE_REACH = 4
 _WORD = re.compile(r"\w[\w'-]*")
 # Words in a phrase may be separated by spaces, quotes, commas or hyphens, but not a sentence break.
 _SEP = r"[^\w.;:!?]+"
+# Between a party's name and the verb it governs: a title and name ("Turkish President Recep Tayyip
+# Erdogan"), a possessive office ("Russia's foreign ministry"), ", which" / ", who", auxiliaries, adverbs.
+_SUBJECT_GAP = re.compile(
+    r"^(?:'s)?(?:\s+(?:[A-Z][\w'-]*|foreign|defence|defense|ministry|government|spokesman|spokeswoman|army|military)){0,5}"
+    r"\s*,?\s*(?:(?:which|who)\s+)?(?:(?:also|has|have|had|is|was|earlier|previously|then|later|already|itself|\w+ly)\s+){0,3}$"
+)
+# Coordinated subjects share the verb: "The United States and NATO condemned".
+_COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
 _NEW_CLAUSE = re.compile(r"\b(?:and|while|whereas)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”]|\bbut\b", re.IGNORECASE)
 
@@ -385,12 +397,50 @@ def _refine_cue_type(text: str, cue: CueMatch, lexicon: CueLexicon) -> str:
     return cue.cue_type
 
 
-def classify_stance(text: str, lexicon: CueLexicon | None = None) -> StancePrediction:
-    """The dominant stance of one sentence, with the cue that decided it and a confidence in 0..1."""
+def _subject_chain(text: str, mentions: list[_PartyMention], cue_start: int) -> set[str]:
+    """Parties named as the grammatical subject right before a cue: "Turkey, which also called for",
+    "Turkish President Erdogan has condemned", "The United States and NATO condemned"."""
+    before = [mention for mention in mentions if mention.end <= cue_start]
+    if not before or not _SUBJECT_GAP.match(text[before[-1].end : cue_start]):
+        return set()
+    chain = [before[-1]]
+    # "Russia's Security Council have voiced": the possessor speaks, not the body's other owner.
+    if len(before) > 1 and re.fullmatch(r"'s\s+", text[before[-2].end : before[-1].start]):
+        chain = [before[-2]]
+    for mention in reversed(before[: before.index(chain[0])]):
+        if not _COORDINATION.match(text[mention.end : chain[-1].start]):
+            break
+        chain.append(mention)
+    return {mention.actor for mention in chain}
+
+
+def _cues_of_actor(text: str, cues: list[CueMatch], actor: str, registry: _Registry) -> list[CueMatch]:
+    """Drop speech-act cues whose subject is another party: in "NATO met at the request of Turkey, which
+    called for a no-fly zone", the call is Turkey's, not NATO's."""
+    own = _own_actors(actor, registry)
+    mentions = _party_mentions(text, registry)
+    kept = []
+    for cue in cues:
+        subjects = _subject_chain(text, mentions, cue.start) if cue.weight >= PERFORMATIVE_WEIGHT else set()
+        if subjects and not subjects & own:
+            continue
+        kept.append(cue)
+    return kept
+
+
+def classify_stance(
+    text: str, lexicon: CueLexicon | None = None, actor: str = "", registry: _Registry | None = None
+) -> StancePrediction:
+    """The dominant stance of one sentence, with the cue that decided it and a confidence in 0..1.
+
+    Given the reacting actor and the registry, speech-act cues voiced by another named party are ignored.
+    """
     lexicon = lexicon or default_lexicon()
     text = str(text)
     normalised = normalise_quotes(text)
     cues = find_cues(normalised, lexicon)
+    if actor and registry is not None:
+        cues = _cues_of_actor(normalised, cues, actor, registry)
     hedge_factor = min((rule.weight for rule, _ in _rule_matches(lexicon.hedges, normalised)), default=1.0)
     reported = bool(_rule_matches(lexicon.reporting, normalised))
     best = dominant_cue(cues)

@@ -264,3 +264,20 @@ def test_a_named_speaker_stands_for_their_actor(registry, lexicon):
 def test_noun_phrase_before_and_said_is_not_a_source(registry, lexicon):
     sentence = "Freedonia sent condolences for the Sylvanian soldiers and said it would help."
     assert detect_targets(sentence, "Freedonia", registry, "condolence", "condolences", lexicon) == ["Sylvania"]
+
+
+def test_speech_act_of_another_named_party_is_not_the_actors(registry, lexicon):
+    sentence = "Freedonia hosted the meeting at the request of Sylvania, which also called for a ceasefire."
+    assert classify_stance(sentence, lexicon).stance == "call_for"
+    assert classify_stance(sentence, lexicon, "Freedonia", registry).stance == "neutral"
+    assert classify_stance(sentence, lexicon, "Sylvania", registry).stance == "call_for"
+
+
+def test_coordinated_subjects_share_the_speech_act(registry, lexicon):
+    sentence = "Freedonia and Sylvania condemned the raid."
+    assert classify_stance(sentence, lexicon, "Freedonia", registry).stance == "condemn"
+
+
+def test_accusation_words_name_the_accused_not_the_speaker(registry, lexicon):
+    sentence = "Freedonia said Ruritania had violated the truce."
+    assert classify_stance(sentence, lexicon, "Freedonia", registry).stance == "condemn"
