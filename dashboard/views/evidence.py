@@ -106,8 +106,8 @@ def render(view: View) -> None:
     if only_disagreements:
         records = records[records["predicted_stance"] != records["stance"]]
     st.caption(f"{len(records)} record(s)")
-    table_tab, cards_tab = st.tabs(["Table", "Quotes"])
-    with table_tab:
-        st.dataframe(records[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+    cards_tab, table_tab = st.tabs(["Quotes", "Table"])
     with cards_tab:
         evidence_cards(records, view.data.registry, page_key="_evidence")
+    with table_tab:
+        st.dataframe(records[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS)

@@ -1,0 +1,31 @@
+"""Pure display helpers of the pages: the highlighted quote and chart selections mapped to records."""
+
+from types import SimpleNamespace
+
+from dashboard.views.evidence import highlighted_quote, record_ids_from_selection
+
+
+def test_the_cue_is_marked_inside_the_quote():
+    quote = highlighted_quote("The council condemned the raid.", "condemned", "#D55E00")
+    assert quote.startswith("The council <mark")
+    assert ">condemned</mark> the raid." in quote
+
+
+def test_quotes_are_escaped_so_they_cannot_inject_markup():
+    quote = highlighted_quote('He said <script>alert("x")</script> & left.', "said", "#000000")
+    assert "<script>" not in quote
+    assert "&lt;script&gt;" in quote and "&amp; left." in quote
+
+
+def test_a_cue_split_across_lines_is_still_found():
+    assert "<mark" in highlighted_quote("stressing that the Union\nHe will study", "the Union He will", "#000")
+
+
+def test_a_missing_cue_leaves_the_quote_plain():
+    assert highlighted_quote("Nothing here.", "absent", "#000") == "Nothing here."
+
+
+def test_selected_points_become_record_ids():
+    event = SimpleNamespace(selection={"points": [{"customdata": ["a", "b"]}, {"customdata": ["b", "c"]}]})
+    assert record_ids_from_selection(event) == ["a", "b", "c"]
+    assert record_ids_from_selection(None) == []
