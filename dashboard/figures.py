@@ -121,6 +121,18 @@ def _base_layout(title: str, height: int) -> dict[str, Any]:
     }
 
 
+# Legends sit under the chart, pinned to the bottom of the figure: plotly then grows the bottom margin
+# to fit however many rows the stance names wrap into, so a narrow column never overlaps the title.
+LEGEND_BELOW: dict[str, Any] = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "xanchor": "left",
+    "x": 0,
+}
+
+
 def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:
     """A figure with no data and a centred note, for an empty selection."""
     figure = go.Figure()
@@ -238,8 +250,7 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
             )
         )
     layout = _base_layout(title, CHROME_HEIGHT + ROW_HEIGHT * len(actor_order))
-    layout["legend"] |= {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0}
-    layout["margin"] |= {"t": 90}
+    layout["legend"] |= LEGEND_BELOW
     figure.update_layout(**layout, barmode="stack", bargap=0.25, clickmode="event+select")
     figure.update_xaxes(title_text="Records", dtick=1 if totals.max() <= 12 else None, rangemode="tozero")
     figure.update_yaxes(
@@ -387,7 +398,7 @@ def _incident_date(scored: pd.DataFrame) -> str | None:
 def _map_layout(title: str) -> dict[str, Any]:
     layout = _base_layout(title, MAP_HEIGHT)
     layout["margin"] = {"l": 0, "r": 0, "t": 50, "b": 10}
-    layout["legend"] |= {"orientation": "v", "yanchor": "top", "y": 0.98, "itemsizing": "constant"}
+    layout["legend"] |= LEGEND_BELOW
     layout["geo"] = {
         "projection": {"type": "natural earth"},
         # The app serves world_110m.json itself (topojsonURL); 110 m is the file that ships.
@@ -715,9 +726,9 @@ SWARM_GAP = 0.06
 SWARM_STEP = 0.16
 SWARM_MAX_OFFSET = 0.4
 TONE_PANELS: tuple[tuple[str, str, tuple[float, float]], ...] = (
-    ("polarity", "TextBlob polarity (−1 to +1)", (-1.08, 1.08)),
-    ("intensity", "Diplomatic intensity, cue ladder (−1 to +1)", (-1.08, 1.08)),
-    ("subjectivity", "TextBlob subjectivity (0 to 1)", (-0.04, 1.04)),
+    ("polarity", "TextBlob polarity", (-1.08, 1.08)),
+    ("intensity", "Intensity (cue ladder)", (-1.08, 1.08)),
+    ("subjectivity", "TextBlob subjectivity", (-0.04, 1.04)),
 )
 TONE_ROW_HEIGHT = 56
 
@@ -830,8 +841,8 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
         automargin=True,
     )
     layout = _base_layout(title, max(360, CHROME_HEIGHT + 10 + TONE_ROW_HEIGHT * len(actor_order)))
-    layout["legend"] |= {"orientation": "h", "yanchor": "bottom", "y": 1.08, "xanchor": "left", "x": 0}
-    layout["margin"] |= {"t": 120}
+    layout["legend"] |= LEGEND_BELOW
+    layout["margin"] |= {"t": 90}
     figure.update_layout(**layout, hovermode="closest", clickmode="event+select")
     figure.update_annotations(font={"size": 13})  # subplot titles
     return figure
@@ -923,7 +934,7 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
         )
     height = max(400, CHROME_HEIGHT + 34 * max(len(actors), len(targets)))
     layout = _base_layout(title, height)
-    layout["legend"] |= {"orientation": "h", "yanchor": "top", "y": -0.02, "xanchor": "left", "x": 0}
+    layout["legend"] |= LEGEND_BELOW
     layout["margin"] |= {"t": 90, "l": 20, "r": 20, "b": 60}
     figure.update_layout(**layout)
     figure.update_xaxes(visible=False)

@@ -233,7 +233,7 @@ def test_map_accepts_an_object_with_an_actors_mapping():
 
 def test_tone_figure_has_polarity_intensity_and_subjectivity_panels():
     figure = tone_figure(scored_frame())
-    titles = annotation_texts(figure)
+    titles = [text.lower() for text in annotation_texts(figure)]
     assert any("polarity" in t for t in titles)
     assert any("intensity" in t for t in titles)
     assert any("subjectivity" in t for t in titles)
