@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-# The fixed stance order, hostile to cordial (INTERFACES.md); charts and tables use it for columns.
-STANCE_ORDER: tuple[str, ...] = (
-    "condemn",
-    "warn",
-    "deny",
-    "concern",
-    "call_for",
-    "neutral",
-    "condolence",
-    "support",
-)
+from dashboard.codebook import STANCES
+
+# The fixed stance order, hostile to cordial: columns and chart traces follow it (the codebook owns it).
+STANCE_ORDER: tuple[str, ...] = STANCES
 
 # Stances counted as hostile in the key figures: those whose CAMEO Goldstein value is -2 or lower
 # (condemn 111 = -2.0, warn 130 = -4.4, deny 016 = -2.0). Concern (-0.4) and call_for (-0.3) are
-# too mild to count as hostile.
+# too mild to count as hostile here, although the codebook files concern in its hostile family.
 HOSTILE_STANCES: frozenset[str] = frozenset({"condemn", "warn", "deny"})
 # Stances counted as cordial: both carry Goldstein +3.4 (018 empathetic comment, 051 praise).
 CORDIAL_STANCES: frozenset[str] = frozenset({"condolence", "support"})
