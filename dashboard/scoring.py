@@ -85,10 +85,10 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
             )
         return scored
 
-    predictions = [
-        classify_stance(text, resources.lexicon, actor, resources.registry)
-        for text, actor in zip(scored["text"], scored["actor"], strict=True)
-    ]
+    # Curated files repeat a sentence once per (actor, stance, target): classify each pair once.
+    pairs = list(zip(scored["text"], scored["actor"], strict=True))
+    readings = {pair: classify_stance(pair[0], resources.lexicon, pair[1], resources.registry) for pair in set(pairs)}
+    predictions = [readings[pair] for pair in pairs]
     tones = {text: textblob_tone(text) for text in scored["text"].unique()}
     curated = scored["stance"].str.strip() != ""
 
@@ -110,18 +110,18 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
     scored.loc[predicted_only, "cue"] = scored.loc[predicted_only, "predicted_cue"]
     scored["stance_agrees"] = scored["stance"] == scored["predicted_stance"]
 
-    readings = [
+    final_readings = [
         _final_reading({"stance": stance, "cue": cue, "prediction": p}, resources)
         for stance, cue, p in zip(scored["stance"], scored["cue"], predictions, strict=True)
     ]
     negated_final = [p.negated and p.stance == stance for p, stance in zip(predictions, scored["stance"], strict=True)]
     scored["intensity"] = [
         intensity_score(stance, r["modifier"], negated, r["cue_type"], r["weight"])
-        for stance, r, negated in zip(scored["stance"], readings, negated_final, strict=True)
+        for stance, r, negated in zip(scored["stance"], final_readings, negated_final, strict=True)
     ]
     codes = [
         resources.crosswalk.lookup(stance, r["cue_type"], mode)
-        for stance, r, mode in zip(scored["stance"], readings, scored["mode"], strict=True)
+        for stance, r, mode in zip(scored["stance"], final_readings, scored["mode"], strict=True)
     ]
     scored["cameo"] = [code.cameo if code else "" for code in codes]
     scored["cameo_label"] = [code.cameo_label if code else "" for code in codes]

@@ -129,6 +129,7 @@ class CueLexicon:
     objects: tuple[CueRule, ...]
     all_parties: tuple[CueRule, ...]
     negators: frozenset[str]
+    negator_phrases: tuple[CueRule, ...]
     event_words: frozenset[str]
     conduct_words: frozenset[str]
     location_words: frozenset[str]
@@ -269,7 +270,10 @@ def load_cue_lexicon(path: Path | str = LEXICON_PATH, crosswalk_path: Path | str
         reporting=tuple(rules["reporting"]),
         objects=tuple(rules["object"]),
         all_parties=tuple(rules["all_parties"]),
-        negators=frozenset(word for rule in rules["negator"] for word in _words(rule.phrase)),
+        negators=frozenset(
+            word for rule in rules["negator"] if len(rule.phrase.split()) == 1 for word in _words(rule.phrase)
+        ),
+        negator_phrases=tuple(rule for rule in rules["negator"] if len(rule.phrase.split()) > 1),
         event_words=frozenset(word for rule in rules["event"] for word in _words(rule.phrase)),
         conduct_words=frozenset(word for rule in rules["conduct"] for word in _words(rule.phrase)),
         location_words=frozenset(word for rule in rules["location"] for word in _words(rule.phrase)),
@@ -301,7 +305,12 @@ def _is_negator(word: str, negators: frozenset[str]) -> bool:
 
 
 def _negated(text: str, start: int, end: int, lexicon: CueLexicon) -> bool:
-    before = _WORD.findall(_clause_tail(text[max(0, start - 120) : start]).lower())
+    tail = _clause_tail(text[max(0, start - 120) : start])
+    for rule in lexicon.negator_phrases:
+        for match in rule.pattern.finditer(tail):
+            if len(_WORD.findall(tail[match.end() :])) < NEGATION_WINDOW:
+                return True
+    before = _WORD.findall(tail.lower())
     window = before[-NEGATION_WINDOW:]
     offset = len(before) - len(window)
     for index, word in enumerate(window):

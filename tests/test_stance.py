@@ -71,6 +71,9 @@ def test_no_cue_gives_neutral_with_empty_cue(lexicon):
         "The prime minister refused to condemn the raid.",
         "The ministry declined to criticise its neighbour.",
         "Officials didn't blame anyone for the crash.",
+        "The foreign ministry stopped short of condemning the strike.",
+        "The council refrained from openly criticising the government.",
+        "Strelsau has yet to condemn the attack.",
     ],
 )
 def test_negated_cue_becomes_neutral_and_is_flagged(lexicon, sentence):
@@ -281,3 +284,9 @@ def test_coordinated_subjects_share_the_speech_act(registry, lexicon):
 def test_accusation_words_name_the_accused_not_the_speaker(registry, lexicon):
     sentence = "Freedonia said Ruritania had violated the truce."
     assert classify_stance(sentence, lexicon, "Freedonia", registry).stance == "condemn"
+
+
+def test_not_ruling_out_is_a_warning(lexicon):
+    prediction = classify_stance("The ministry did not rule out retaliation.", lexicon)
+    assert prediction.stance == "warn"
+    assert not prediction.negated
