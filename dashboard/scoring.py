@@ -94,10 +94,13 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
 
     scored["predicted_stance"] = [p.stance for p in predictions]
     scored["predicted_cue"] = [p.cue for p in predictions]
-    scored["predicted_target"] = [
-        TARGET_SEPARATOR.join(detect_targets(text, actor, resources.registry, p.stance, p.cue, resources.lexicon))
-        for text, actor, p in zip(scored["text"], scored["actor"], predictions, strict=True)
-    ]
+    targets = {
+        pair: TARGET_SEPARATOR.join(
+            detect_targets(pair[0], pair[1], resources.registry, p.stance, p.cue, resources.lexicon)
+        )
+        for pair, p in readings.items()
+    }
+    scored["predicted_target"] = [targets[pair] for pair in pairs]
     scored["confidence"] = [p.confidence for p in predictions]
     scored["negated"] = [p.negated for p in predictions]
     scored["polarity"] = [tones[text].polarity for text in scored["text"]]
