@@ -13,6 +13,8 @@ How a sentence is read:
    news sentence comes first); if none does, the highest-scoring cue. No live cue: `neutral`.
 5. Hedges ("could", "appears", "if") and competing cues of other stances lower the confidence, never
    the label. Reporting verbs ("said", "told") are never cues; their subjects are sources, not targets.
+6. Given the reacting actor, an explicit speech act whose grammatical subject is another named party
+   ("NATO met at the request of Turkey, which called for ...") is that party's, not the actor's.
 """
 
 from __future__ import annotations
