@@ -354,33 +354,33 @@ def _positions(actors: Mapping[str, Any], present: Iterable[str]) -> dict[str, t
     return positions
 
 
-def _geodesic_midpoint(lat0: float, lon0: float, lat1: float, lon1: float) -> tuple[float, float]:
-    """The point halfway along the great circle, where plotly draws a map line."""
-    phi0, phi1 = math.radians(lat0), math.radians(lat1)
-    lambda0, delta = math.radians(lon0), math.radians(lon1 - lon0)
-    bx, by = math.cos(phi1) * math.cos(delta), math.cos(phi1) * math.sin(delta)
-    phi = math.atan2(math.sin(phi0) + math.sin(phi1), math.hypot(math.cos(phi0) + bx, by))
-    lam = lambda0 + math.atan2(by, math.cos(phi0) + bx)
-    return math.degrees(phi), (math.degrees(lam) + 540) % 360 - 180
+# Map lines are drawn as curves in longitude/latitude (not great circles): on a world map centred on
+# Greenwich a great circle from Washington to Moscow leaves over the pole, and A -> B would lie on
+# B -> A. Each curve bows to the left of its direction of travel by BOW_SHARE of its length (within
+# BOW_DEGREES); a pair's further stances bow one step more each, so no line hides another.
+BOW_SHARE = 0.09
+BOW_DEGREES = (1.5, 9.0)
+ARC_POINTS = 25
 
 
-# Side-by-side lines for one actor -> target pair are bowed apart by this share of their length,
-# within these bounds in degrees, so they separate on a short link and stay modest on a long one.
-LINE_BOW_SHARE = 0.06
-LINE_BOW_DEGREES = (1.2, 5.0)
-
-
-def _bowed_midpoint(lat0: float, lon0: float, lat1: float, lon1: float, bow: float) -> tuple[float, float]:
-    """The geodesic midpoint moved sideways by `bow` steps (0: on the straight line)."""
-    lat, lon = _geodesic_midpoint(lat0, lon0, lat1, lon1)
-    if not bow:
-        return lat, lon
-    dlat, dlon = lat1 - lat0, (lon1 - lon0 + 540) % 360 - 180
+def _arc(lat0: float, lon0: float, lat1: float, lon1: float, bow: float) -> tuple[list[float], list[float]]:
+    """Latitudes and longitudes of a quadratic curve from (lat0, lon0) to (lat1, lon1) whose middle
+    sits `bow` steps to the left of the straight line; it never crosses the map's left or right edge."""
+    dlat, dlon = lat1 - lat0, lon1 - lon0
     length = math.hypot(dlat, dlon) or 1.0
-    step = min(max(length * LINE_BOW_SHARE, LINE_BOW_DEGREES[0]), LINE_BOW_DEGREES[1])
-    lat += -dlon / length * step * bow
-    lon += dlat / length * step * bow
-    return max(min(lat, 89.0), -89.0), (lon + 540) % 360 - 180
+    step = min(max(length * BOW_SHARE, BOW_DEGREES[0]), BOW_DEGREES[1])
+    mid_lat = (lat0 + lat1) / 2 + dlon / length * step * bow
+    mid_lon = (lon0 + lon1) / 2 - dlat / length * step * bow
+    # The control point that makes the curve pass through the bowed middle at t = 0.5.
+    control_lat, control_lon = 2 * mid_lat - (lat0 + lat1) / 2, 2 * mid_lon - (lon0 + lon1) / 2
+    lats, lons = [], []
+    for i in range(ARC_POINTS):
+        t = i / (ARC_POINTS - 1)
+        u = 1 - t
+        lat = u * u * lat0 + 2 * u * t * control_lat + t * t * lat1
+        lats.append(max(min(lat, MAP_LATITUDE_RANGE[1]), MAP_LATITUDE_RANGE[0]))
+        lons.append(u * u * lon0 + 2 * u * t * control_lon + t * t * lon1)
+    return lats, lons
 
 
 def _flat_colourscale(colour: str) -> list[list[Any]]:
@@ -529,7 +529,6 @@ def stance_map_figure(
         )
 
     # 4. A line from each actor to each target (one trace per link), coloured by the link's stance.
-    # An actor with several stances toward one target gets side-by-side bowed lines, not one on another.
     links = frame[frame["target"] != ""]
     stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
     for stance in stance_order_for(frame["stance"]):
@@ -540,13 +539,13 @@ def stance_map_figure(
                 continue
             (lat0, lon0, _), (lat1, lon1, _) = positions[actor], positions[target]
             siblings = stances_per_pair[(actor, target)]
-            bow = siblings.index(stance) - (len(siblings) - 1) / 2
-            middle = _bowed_midpoint(lat0, lon0, lat1, lon1, bow)
+            lats, lons = _arc(lat0, lon0, lat1, lon1, bow=1 + siblings.index(stance))
+            middle = (lats[ARC_POINTS // 2], lons[ARC_POINTS // 2])
             # A white casing keeps the line visible where it crosses a country of its own colour.
             figure.add_trace(
                 go.Scattergeo(
-                    lat=[lat0, middle[0], lat1],
-                    lon=[lon0, middle[1], lon1],
+                    lat=lats,
+                    lon=lons,
                     mode="lines",
                     line={"color": "#FFFFFF", "width": 3.5 + min(len(rows), 5) * 0.7},
                     opacity=0.7,
@@ -558,8 +557,8 @@ def stance_map_figure(
             )
             figure.add_trace(
                 go.Scattergeo(
-                    lat=[lat0, middle[0], lat1],
-                    lon=[lon0, middle[1], lon1],
+                    lat=lats,
+                    lon=lons,
                     mode="lines",
                     line={"color": stance_colour(stance), "width": 1.5 + min(len(rows), 5) * 0.7},
                     opacity=0.85,
@@ -634,10 +633,35 @@ def stance_map_figure(
                 _legend_key(stance, stance_colour(stance), group=stance, rank=LEGEND_RANK_STANCE + _stance_rank(stance))
             )
 
-    # 6. State actors labelled with their stance, so colour is never the only cue.
+    # 6. Organisations that are only targets: a hollow square at the seat, so their lines end somewhere.
+    targeted = [t for t in dict.fromkeys(frame["target"]) if t and t in positions and t not in stance_of]
+    target_organisations = [t for t in targeted if kind(t) == "organisation"]
+    if target_organisations:
+        received = frame[frame["target"].isin(target_organisations)].groupby("target").size()
+        figure.add_trace(
+            go.Scattergeo(
+                lat=[positions[t][0] for t in target_organisations],
+                lon=[positions[t][1] for t in target_organisations],
+                mode="markers+text",
+                text=[f"{t} (target)" if t == toward else t for t in target_organisations],
+                textposition=[positions[t][2] for t in target_organisations],
+                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
+                marker={"size": 13, "symbol": "square-open", "color": "#222222", "line": {"width": 2}},
+                name="targeted organisations",
+                legendgroup="organisations",
+                showlegend=False,
+                hovertext=[
+                    f"<b>{_escape(t)}</b> (seat)<br>target of {received[t]} record(s)" for t in target_organisations
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+
+    # 7. States labelled: actors with their stance (so colour is never the only cue), targets by name.
     labels = {a: f"{a}: {stance_of[a]}" for a in states if a in positions}
+    labels |= {t: t for t in targeted if kind(t) == "state"}
     if toward and kind(toward) == "state" and toward in positions:
-        labels[toward] = f"{labels[toward]} (target)" if toward in labels else f"{toward} (target)"
+        labels[toward] = f"{labels[toward]} (target)"
     if labels:
         figure.add_trace(
             go.Scattergeo(

@@ -362,3 +362,24 @@ def test_record_ids_from_selection_reads_attribute_and_dict_events():
     assert record_ids_from_selection(Event()) == ["r3", "r4"]
     assert record_ids_from_selection({"selection": {"points": []}}) == []
     assert record_ids_from_selection(None) == []
+
+
+def test_map_lines_are_curves_that_never_jump_across_the_map_edge():
+    figure = stance_map_figure(scored_frame(), tiny_registry())
+    lines = [t for t in figure.data if t.type == "scattergeo" and t.mode == "lines"]
+    for line in lines:
+        steps = [abs(b - a) for a, b in zip(line.lon[:-1], line.lon[1:], strict=True)]
+        assert max(steps) < 30, line.name
+
+
+def test_map_with_the_project_registry_shades_members_as_they_were_on_the_record_date():
+    from dashboard.registry import load_registry
+
+    registry = load_registry()
+    frame = scored_frame()
+    figure = stance_map_figure(frame, registry, shade_members=True)
+    (nato_members,) = [t for t in figure.data if (t.name or "").startswith("NATO member")]
+    # North Macedonia joined on 2020-03-27, Finland in 2023: not members on 2020-02-28.
+    assert "MKD" not in nato_members.locations and "FIN" not in nato_members.locations
+    assert "TUR" in nato_members.locations
+    assert not any("Not on the map" in text for text in annotation_texts(figure))
