@@ -175,7 +175,9 @@ class StancePrediction(NamedTuple):
     cue_end: int = -1
 
 
-class _Mention(Protocol):
+class _PartyMention(NamedTuple):
+    """A party named in the text: an actor alias, or a speaker standing for their actor."""
+
     actor: str
     alias: str
     start: int
@@ -493,13 +495,6 @@ def classify_stance(
     )
 
 
-class _PartyMention(NamedTuple):
-    actor: str
-    alias: str
-    start: int
-    end: int
-
-
 def _party_mentions(text: str, registry: _Registry) -> list[_PartyMention]:
     """Actors named in text, directly or through a known speaker ("Erdogan's decision" names Turkey)."""
     mentions = [_PartyMention(m.actor, m.alias, m.start, m.end) for m in registry.find_actor_mentions(text)]
@@ -523,7 +518,7 @@ def _content_words(text: str) -> list[str]:
     return [word for word in _WORD.findall(text.lower()) if word not in DETERMINERS]
 
 
-def _mention_role(text: str, mention: _Mention, lexicon: CueLexicon) -> str:
+def _mention_role(text: str, mention: _PartyMention, lexicon: CueLexicon) -> str:
     """'place', 'source', 'victim', 'perpetrator' or '' for a mention, from the words around it."""
     before = _content_words(text[max(0, mention.start - 200) : mention.start])
     after_clause = _clause_head(text[mention.end : mention.end + 200])

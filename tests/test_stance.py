@@ -88,7 +88,7 @@ def test_negated_cue_becomes_neutral_and_is_flagged(lexicon, sentence):
 
 
 def test_prohibition_is_not_a_negation(lexicon):
-    prediction = classify_stance("Nobody should not threaten a neighbour with missiles, he said.", lexicon)
+    prediction = classify_stance("States should not threaten their neighbours with missiles, he said.", lexicon)
     assert prediction.stance == "warn"
     assert not prediction.negated
 
