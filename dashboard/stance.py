@@ -557,14 +557,16 @@ def _mention_role(text: str, mention: _PartyMention, lexicon: CueLexicon) -> str
 
 
 def _region_end(text: str, cue_end: int, stance: str, lexicon: CueLexicon) -> int:
-    """Where the words about this cue's target end: at a reporting verb ("..., Obama said with X"), or
-    at a cue of another stance that opens a new clause ("condemned X, and stood next to Y")."""
+    """Where the words about this cue's target end: at a reporting verb ("..., Obama said with X"), or at
+    an explicit cue of another stance that opens a new clause ("condemned X, and stood next to Y").
+    Weak evaluative cues inside the object ("saddened by the 'malicious' attack on X") do not end it."""
     ends = [match.start() for _, match in _rule_matches(lexicon.reporting, text) if match.start() >= cue_end]
     ends += [
         found.start
         for found in find_cues(text, lexicon)
         if found.start >= cue_end
         and found.stance != stance
+        and found.score >= DOMINANT_MIN_SCORE
         and (_CLAUSE_BREAK.search(text[cue_end : found.start]) or _NEW_CLAUSE.search(text[cue_end : found.start]))
     ]
     return min(ends, default=len(text))

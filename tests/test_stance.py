@@ -294,3 +294,8 @@ def test_not_ruling_out_is_a_warning(lexicon):
     prediction = classify_stance("The ministry did not rule out retaliation.", lexicon)
     assert prediction.stance == "warn"
     assert not prediction.negated
+
+
+def test_weak_evaluative_word_inside_the_object_does_not_end_the_target_region(registry, lexicon):
+    sentence = "Ruritania is saddened by the brutal raid on Freedonian border guards."
+    assert detect_targets(sentence, "Ruritania", registry, "condolence", "saddened", lexicon) == ["Freedonia"]
