@@ -297,5 +297,5 @@ def test_not_ruling_out_is_a_warning(lexicon):
 
 
 def test_weak_evaluative_word_inside_the_object_does_not_end_the_target_region(registry, lexicon):
-    sentence = "Ruritania is saddened by the brutal raid on Freedonian border guards."
+    sentence = 'Ruritania is saddened by the "malicious" raid on Freedonian soldiers.'
     assert detect_targets(sentence, "Ruritania", registry, "condolence", "saddened", lexicon) == ["Freedonia"]
