@@ -15,7 +15,7 @@ from dashboard.tone import textblob_tone
 
 LABELLED_REQUIRED = ("text", "actor", "stance")
 LABELLED_COLUMNS = ("id", "event", "source", "text", "actor", "speaker", "stance", "target", "cue", "also", "tags")
-# The TextBlob-sign baseline reads any polarity beyond this as a stance (same noise band as the conflict flag).
+# The TextBlob-sign baseline: any non-zero polarity is read as a stance (negative condemn, positive support).
 TEXTBLOB_BASELINE_THRESHOLD = 0.0
 
 

@@ -94,6 +94,8 @@ VICTIM_EVENT_REACH = 8
 PERPETRATOR_EVENT_REACH = 2
 # "X said", "X's foreign ministry said": a reporting verb this close after X makes X a source.
 SOURCE_REACH = 4
+# Characters of context read either side of a cue or mention: more than any window above needs.
+CONTEXT_CHARS = 200
 
 _WORD = re.compile(r"\w[\w'-]*")
 # Words in a phrase may be separated by spaces, quotes, commas or hyphens, but not a sentence break.
@@ -309,7 +311,7 @@ def _is_negator(word: str, negators: frozenset[str]) -> bool:
 
 
 def _negated(text: str, start: int, end: int, lexicon: CueLexicon) -> bool:
-    tail = _clause_tail(text[max(0, start - 120) : start])
+    tail = _clause_tail(text[max(0, start - CONTEXT_CHARS) : start])
     for rule in lexicon.negator_phrases:
         for match in rule.pattern.finditer(tail):
             if len(_WORD.findall(tail[match.end() :])) < NEGATION_WINDOW:
@@ -520,8 +522,8 @@ def _content_words(text: str) -> list[str]:
 
 def _mention_role(text: str, mention: _PartyMention, lexicon: CueLexicon) -> str:
     """'place', 'source', 'victim', 'perpetrator' or '' for a mention, from the words around it."""
-    before = _content_words(text[max(0, mention.start - 200) : mention.start])
-    after_clause = _clause_head(text[mention.end : mention.end + 200])
+    before = _content_words(text[max(0, mention.start - CONTEXT_CHARS) : mention.start])
+    after_clause = _clause_head(text[mention.end : mention.end + CONTEXT_CHARS])
     after = _WORD.findall(after_clause.lower())
     previous = before[-1] if before else ""
     if previous in lexicon.direction_words and len(before) > 1:
