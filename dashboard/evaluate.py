@@ -40,6 +40,7 @@ class EvaluationReport:
     target_exact: float  # predicted target set equals the gold set
     baselines: dict[str, LabelScores]
     predictions: pd.DataFrame  # one row per item: id, gold, predicted, cue, targets, correct
+    by_tag: pd.DataFrame  # strict accuracy and count per hard-case tag (negation, hedged, ...)
     codebook_version: str = CODEBOOK_VERSION
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -176,6 +177,17 @@ def evaluate(labelled: pd.DataFrame, resources: Resources) -> EvaluationReport:
             "target_overlap": overlap,
         }
     )
+    tags = labelled["tags"] if "tags" in labelled.columns else pd.Series([()] * n)
+    tag_rows = [
+        {"tag": tag, "correct": is_correct}
+        for item_tags, is_correct in zip(tags, predictions["correct"], strict=True)
+        for tag in (item_tags if isinstance(item_tags, list | tuple) else ())
+    ]
+    by_tag = (
+        pd.DataFrame(tag_rows).groupby("tag")["correct"].agg(strict_accuracy="mean", items="count")
+        if tag_rows
+        else pd.DataFrame({"strict_accuracy": [], "items": []})
+    )
     return EvaluationReport(
         n=n,
         strict_accuracy=rules.strict_accuracy,
@@ -187,6 +199,7 @@ def evaluate(labelled: pd.DataFrame, resources: Resources) -> EvaluationReport:
         target_exact=sum(exact) / n if n else 0.0,
         baselines=baselines,
         predictions=predictions,
+        by_tag=by_tag.sort_values("items", ascending=False),
     )
 
 
@@ -212,4 +225,10 @@ def format_report(report: EvaluationReport) -> str:
         "confusion (rows gold, columns predicted):",
         report.confusion.to_string(),
     ]
+    if len(report.by_tag):
+        lines += [
+            "",
+            "strict accuracy by hard-case tag:",
+            report.by_tag.to_string(float_format=lambda value: f"{value:.2f}"),
+        ]
     return "\n".join(lines)

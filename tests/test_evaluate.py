@@ -38,6 +38,7 @@ ITEMS = [
         "stance": "concern",
         "target": "",
         "also": ["call_for"],
+        "tags": ["two_cues"],
     },
 ]
 
@@ -94,3 +95,9 @@ def test_format_report_names_every_number(resources):
     text = format_report(evaluate(pd.DataFrame(ITEMS), resources))
     for words in ("strict", "lenient", "macro-F1", "target accuracy", "TextBlob sign", "majority class", "confusion"):
         assert words in text
+
+
+def test_accuracy_by_tag(resources):
+    report = evaluate(pd.DataFrame(ITEMS), resources)
+    assert report.by_tag.loc["two_cues", "items"] == 1
+    assert report.by_tag.loc["two_cues", "strict_accuracy"] == 0.0
