@@ -1,0 +1,234 @@
+"""What a person sees: the real `streamlit run` in headless Chromium (Debian's), driven by Playwright.
+
+Needs Chromium at /usr/bin/chromium or $CHROMIUM_PATH; skipped without it, failed without it when CI is set.
+Screenshots of every page land in artifacts/screenshots/ (git-ignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser_support import PROJECT_DIR, wait_for_app_idle, wait_for_painted, wait_for_plots
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT_DIR = PROJECT_DIR / "artifacts" / "screenshots"
+
+# (URL path, title, key of the page's plotly chart or None): the App UI contract in INTERFACES.md.
+PAGES = [
+    ("", "Overview", "chart_stance_by_actor"),
+    ("map", "Map", "chart_map"),
+    ("tone", "Tone", "chart_tone"),
+    ("flows", "Who → whom", "chart_flows"),
+    ("evidence", "Evidence", None),
+    ("downloads", "Downloads", None),
+    ("method", "Method", None),
+]
+KEY_FIGURE_LABELS = ("Records", "Actors", "Targets", "Hostile share")
+TOPOJSON_PATH = "/app/static/world_110m.json"
+# The 110m world has about 177 countries; more than 100 drawn outlines means the shapes file was used.
+MIN_COUNTRY_OUTLINES = 100
+
+# Per trace: its name and the sum of its bar sizes as plotly computed them (what is drawn, not the input).
+CHART_STATE_JS = """(key) => {
+    const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    if (!gd || !gd._fullData || !gd.calcdata || !gd.querySelector('svg.main-svg')) return null;
+    return {
+        traces: gd._fullData.map((trace, i) => ({
+            name: String(trace.name ?? ''),
+            type: trace.type,
+            size: (gd.calcdata[i] || []).reduce((sum, point) => sum + Math.abs(Number(point.s) || 0), 0),
+        })),
+        legend: Array.from(gd.querySelectorAll('.legend .legendtext')).map((t) => t.textContent),
+        bars: gd.querySelectorAll('.barlayer .point').length,
+    };
+}"""
+# Subpaths (one "M" each) drawn inside the geo: the country fills, borders, land and coastlines.
+GEO_OUTLINES_JS = """() => {
+    const paths = document.querySelectorAll('.js-plotly-plot .geo path');
+    let outlines = 0;
+    for (const path of paths) outlines += ((path.getAttribute('d') || '').match(/M/g) || []).length;
+    return {
+        outlines,
+        filled: document.querySelectorAll('.js-plotly-plot .geo path.choroplethlocation').length,
+    };
+}"""
+
+
+def open_page(page, path: str = "", query: str = "") -> None:
+    """Load a page and wait for its run to finish and its title to show; fail at once on an exception."""
+    page.goto(f"{page.app_url}/{path}" + (f"?{query}" if query else ""))
+    wait_for_app_idle(page)
+    assert_no_exception(page)
+    page.locator("h1").first.wait_for()
+    wait_for_painted(page)
+    assert_no_exception(page)
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+
+
+def assert_no_exception(page) -> None:
+    shown = page.locator('[data-testid="stException"]')
+    assert shown.count() == 0, f"the page shows a Python exception:\n{shown.first.inner_text()}"
+
+
+def key_figures(page) -> dict[str, str]:
+    """Metric label -> displayed value, as the Overview shows them."""
+    page.locator('[data-testid="stMetric"]').first.wait_for()
+    figures = {}
+    for metric in page.locator('[data-testid="stMetric"]').all():
+        label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        figures[label] = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return figures
+
+
+def chart_state(page, key: str) -> dict:
+    """The drawn state of the chart with this key; waits for it to be drawn (times out if it never is)."""
+    return page.wait_for_function(CHART_STATE_JS, arg=key).json_value()
+
+
+def download_buttons(page):
+    """The download buttons and their labels, once they are painted."""
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    buttons.first.wait_for()
+    wait_for_painted(page)
+    return buttons, buttons.all_inner_texts()
+
+
+def drawn_trace_names(state: dict) -> set[str]:
+    return {trace["name"] for trace in state["traces"] if trace["size"] > 0}
+
+
+def query_params(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+@pytest.mark.parametrize(("path", "title", "chart_key"), PAGES, ids=[title for _, title, _ in PAGES])
+def test_page_loads_with_its_title_and_no_exception(app_page, path, title, chart_key):
+    open_page(app_page, path)
+    if chart_key:
+        wait_for_plots(app_page)
+        chart_state(app_page, chart_key)
+    headings = [h.strip() for h in app_page.locator("h1").all_inner_texts()]
+    screenshot(app_page, path or "overview")
+    assert any(title.lower() in heading.lower() for heading in headings), f"no title {title!r}, got {headings}"
+    assert_no_exception(app_page)
+
+
+def test_overview_shows_key_figures_and_the_stance_chart(app_page):
+    open_page(app_page)
+    wait_for_plots(app_page)
+    figures = key_figures(app_page)
+    assert set(KEY_FIGURE_LABELS) <= set(figures), f"key figures shown: {figures}"
+    assert int(figures["Records"]) > 0
+    assert app_page.title() == "Diplomatic Reactions" or "Diplomatic Reactions" in app_page.title()
+    state = chart_state(app_page, "chart_stance_by_actor")
+    assert state["bars"] > 0, "the stance-by-actor chart draws no bars"
+    assert "condemn" in drawn_trace_names(state), f"no condemn bars drawn: {state['traces']}"
+    assert_no_exception(app_page)
+
+
+def test_map_draws_country_shapes_from_the_shipped_file(app_page, network_log):
+    open_page(app_page, "map")
+    wait_for_plots(app_page)
+    # The geo draws only after its shapes file has arrived, later than the rest of the chart.
+    app_page.wait_for_function(f"() => ({GEO_OUTLINES_JS})().outlines > {MIN_COUNTRY_OUTLINES}")
+    geo = app_page.evaluate(GEO_OUTLINES_JS)
+    screenshot(app_page, "map")
+    assert geo["filled"] > 0, "no state is coloured by its stance"
+    shapes = [status for url, status in network_log.responses if urlsplit(url).path == TOPOJSON_PATH]
+    assert 200 in shapes or 304 in shapes, f"{TOPOJSON_PATH} not served; responses {shapes}"
+    assert_no_exception(app_page)
+
+
+def test_choosing_a_stance_changes_the_chart_the_figures_and_the_url(app_page):
+    open_page(app_page)
+    wait_for_plots(app_page)
+    before_chart = chart_state(app_page, "chart_stance_by_actor")
+    before_records = key_figures(app_page)["Records"]
+
+    app_page.locator('[data-testid="stSidebar"] .st-key-stance').click()
+    app_page.get_by_role("option", name="condemn", exact=True).click()
+    app_page.keyboard.press("Escape")
+
+    app_page.wait_for_url(re.compile(r"[?&]stance=condemn(&|$)"))
+    app_page.wait_for_function(
+        f"(before) => JSON.stringify(({CHART_STATE_JS})('chart_stance_by_actor')) !== JSON.stringify(before)",
+        arg=before_chart,
+    )
+    wait_for_app_idle(app_page)
+    wait_for_plots(app_page)
+    after_chart = chart_state(app_page, "chart_stance_by_actor")
+    after_records = key_figures(app_page)["Records"]
+    screenshot(app_page, "overview-stance-condemn")
+
+    assert query_params(app_page.url).get("stance") == ["condemn"]
+    assert drawn_trace_names(after_chart) == {"condemn"}, after_chart["traces"]
+    assert drawn_trace_names(before_chart) > {"condemn"}
+    assert int(after_records) < int(before_records)
+    assert_no_exception(app_page)
+
+
+def test_a_bookmarked_filter_url_shows_the_filtered_view(app_page):
+    open_page(app_page, "", "stance=condemn")
+    wait_for_plots(app_page)
+    filtered = key_figures(app_page)["Records"]
+    state = chart_state(app_page, "chart_stance_by_actor")
+    open_page(app_page)
+    wait_for_plots(app_page)
+    unfiltered = key_figures(app_page)["Records"]
+    assert drawn_trace_names(state) == {"condemn"}, state["traces"]
+    assert 0 < int(filtered) < int(unfiltered)
+
+
+def test_a_csv_download_delivers_the_table_with_its_provenance(app_page):
+    open_page(app_page, "downloads", "stance=condemn")
+    buttons, labels = download_buttons(app_page)
+    csv_buttons = [i for i, label in enumerate(labels) if "csv" in label.lower()]
+    assert csv_buttons, f"no CSV download button; labels {labels}"
+    # The per-actor summary if it is there, else the first CSV.
+    chosen = next((i for i in csv_buttons if "actor" in labels[i].lower()), csv_buttons[0])
+
+    with app_page.expect_download() as download_info:
+        buttons.nth(chosen).click()
+    download = download_info.value
+    text = download.path().read_text(encoding="utf-8-sig")
+
+    assert download.suggested_filename.endswith(".csv"), download.suggested_filename
+    provenance = [line for line in text.splitlines() if line.startswith("#")]
+    table = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+    header = next(csv.reader(io.StringIO(table)))
+    assert "actor" in header, f"CSV header {header}"
+    said = "\n".join(provenance).lower()
+    assert "codebook" in said, f"no codebook version in provenance {provenance}"
+    assert "condemn" in said, f"the applied filter is not stated in provenance {provenance}"
+    assert len(list(csv.reader(io.StringIO(table)))) > 1, "the CSV holds no rows"
+
+
+def test_an_excel_download_is_a_workbook(app_page):
+    open_page(app_page, "downloads")
+    buttons, labels = download_buttons(app_page)
+    excel = [i for i, label in enumerate(labels) if "excel" in label.lower() or "xlsx" in label.lower()]
+    assert excel, f"no Excel download button; labels {labels}"
+    with app_page.expect_download() as download_info:
+        buttons.nth(excel[0]).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx"), download.suggested_filename
+    assert download.path().read_bytes()[:2] == b"PK", "an .xlsx file is a zip archive"
+
+
+def test_no_request_left_the_machine(app_page, network_log):
+    # Visit the landing page and the map here too, so the check is never vacuous when run alone.
+    for path in ("", "map"):
+        open_page(app_page, path)
+        wait_for_plots(app_page)
+    assert any(urlsplit(url).path == TOPOJSON_PATH for url in network_log.requests)
+    assert network_log.outgoing() == []
