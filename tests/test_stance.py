@@ -49,6 +49,7 @@ def lexicon():
         ("The president said the raid would not go unpunished.", "warn"),
         ("The two ministers spoke by telephone on Tuesday.", "neutral"),
         ("The delegation arrived in the capital on Monday.", "neutral"),
+        ("Supporters of the opposition gathered in the square.", "neutral"),
     ],
 )
 def test_each_stance_is_recognised(lexicon, sentence, stance):
