@@ -78,7 +78,7 @@ def test_predicted_rows_take_target_and_cue(resources):
 
 
 def test_cameo_code_keeps_its_leading_zero(resources):
-    records = _frame(actor=["United Nations"], text=["The Secretary-General called for an immediate ceasefire."])
+    records = _frame(actor=["United Nations"], text=["The UN chief called for a truce along the river."])
     row = score_records(records, resources).iloc[0]
     assert row["cameo"] == "0256"
     assert isinstance(row["cameo"], str)
@@ -92,7 +92,7 @@ def test_material_act_fills_mode(resources):
 
 
 def test_tone_conflict_flags_textblob_misreading(resources):
-    records = _frame(actor=["United Nations"], text=["The Secretary-General is following events with great concern."])
+    records = _frame(actor=["United Nations"], text=["The UN chief watches the shelling with great concern."])
     row = score_records(records, resources).iloc[0]
     assert row["polarity"] > 0
     assert row["stance"] == "concern"
