@@ -111,3 +111,18 @@ def test_repeated_text_scores_the_same(resources):
     assert scored["polarity"].nunique() == 1
     assert list(scored["predicted_stance"]) == ["deny", "deny"]
     assert not any(math.isnan(value) for value in scored["goldstein"])
+
+
+def test_filtered_frame_with_gaps_in_its_index(resources):
+    records = _frame(
+        actor=["Turkey", "Russia", "NATO"],
+        text=["Ankara denied the report.", "Moscow sent two frigates north.", "The alliance condemned the raid."],
+        stance=["", "", "condemn"],
+        mode=["", "", ""],
+    ).iloc[[2, 0, 1]]
+    records.index = [7, 3, 11]
+    scored = score_records(records, resources)
+    assert list(scored.index) == [7, 3, 11]
+    assert list(scored["stance"]) == ["condemn", "deny", "warn"]
+    assert list(scored["mode"]) == ["verbal", "verbal", "material"]
+    assert list(scored["stance_source"]) == ["curated", "predicted", "predicted"]
