@@ -620,3 +620,34 @@ def detect_targets(
             return []
         candidates = after or [mention for mention in candidates if mention.start < cue_start]
     return list(dict.fromkeys(mention.actor for mention in candidates))
+
+
+class Reaction(NamedTuple):
+    """One stance a sentence expresses, with the cue that carries it and its targets."""
+
+    stance: str
+    cue: str
+    cue_type: str
+    targets: tuple[str, ...]
+    modifier: str
+
+
+def find_reactions(text: str, actor: str, registry: _Registry, lexicon: CueLexicon | None = None) -> list[Reaction]:
+    """Every stance the actor takes in a sentence, in order, one per stance: how a sentence with several
+    curated records ("called on X ..., voiced deep concern, stood next to Y") reads cue by cue."""
+    lexicon = lexicon or default_lexicon()
+    normalised = normalise_quotes(str(text))
+    cues = [
+        cue for cue in _cues_of_actor(normalised, find_cues(normalised, lexicon), actor, registry) if not cue.negated
+    ]
+    reactions: dict[str, Reaction] = {}
+    for cue in cues:
+        # Weak cues count only when they are all there is.
+        if cue.stance in reactions or (cue.score < DOMINANT_MIN_SCORE and len(cues) > 1):
+            continue
+        cue_text = str(text)[cue.start : cue.end]
+        targets = detect_targets(str(text), actor, registry, cue.stance, cue_text, lexicon)
+        reactions[cue.stance] = Reaction(
+            cue.stance, cue_text, _refine_cue_type(normalised, cue, lexicon), tuple(targets), cue.modifier
+        )
+    return list(reactions.values())

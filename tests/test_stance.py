@@ -3,7 +3,14 @@
 import pytest
 
 from dashboard.registry import Actor, Registry, Speaker
-from dashboard.stance import classify_stance, compile_phrase, default_lexicon, detect_targets, find_cues
+from dashboard.stance import (
+    classify_stance,
+    compile_phrase,
+    default_lexicon,
+    detect_targets,
+    find_cues,
+    find_reactions,
+)
 
 
 def _actor(name, iso3, *aliases):
@@ -300,3 +307,17 @@ def test_not_ruling_out_is_a_warning(lexicon):
 def test_weak_evaluative_word_inside_the_object_does_not_end_the_target_region(registry, lexicon):
     sentence = 'Ruritania is saddened by the "malicious" raid on Freedonian soldiers.'
     assert detect_targets(sentence, "Ruritania", registry, "condolence", "saddened", lexicon) == ["Freedonia"]
+
+
+def test_find_reactions_reads_a_sentence_with_several_records(registry, lexicon):
+    sentence = (
+        "Freedonia urged Sylvania to halt its offensive, which it called barbaric, voiced deep concern "
+        "about the fighting, and stood next to Ruritania."
+    )
+    reactions = find_reactions(sentence, "Freedonia", registry, lexicon)
+    assert [reaction.stance for reaction in reactions] == ["call_for", "condemn", "concern", "support"]
+    by_stance = {reaction.stance: reaction for reaction in reactions}
+    assert by_stance["call_for"].targets == ("Sylvania",)
+    assert by_stance["support"].targets == ("Ruritania",)
+    assert by_stance["concern"].modifier == "deep"
+    assert all(reaction.cue in sentence for reaction in reactions)
