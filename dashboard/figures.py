@@ -116,7 +116,13 @@ def _base_layout(title: str, height: int) -> dict[str, Any]:
         "template": "plotly_white",
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
-        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "align": "left"},
+        # Explicit, so Streamlit's theme does not turn hover labels into faint grey text.
+        "hoverlabel": {
+            "font": {"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},
+            "bgcolor": "rgba(255,255,255,0.97)",
+            "bordercolor": "#8A8A8A",
+            "align": "left",
+        },
         "legend": {"title": {"text": "Stance"}, "traceorder": "normal"},
     }
 
@@ -415,7 +421,9 @@ def _map_layout(title: str) -> dict[str, Any]:
         "showcoastlines": False,
         "showframe": False,
         "bgcolor": "rgba(0,0,0,0)",
+        # Both ranges, so the whole band fits whatever the chart's aspect ratio (one alone crops the other).
         "lataxis": {"range": list(MAP_LATITUDE_RANGE)},
+        "lonaxis": {"range": [-180, 180]},
     }
     return layout
 
