@@ -251,7 +251,10 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
                 textposition="inside",
                 insidetextanchor="middle",
                 textfont={"color": _text_colour_on(colour)},
-                hovertemplate=f"<b>%{{y}}</b><br>{_escape(stance)}: %{{x}} record(s)<extra></extra>",
+                hovertemplate=(
+                    f"<b>%{{y}}</b><br>{_escape(stance)}: %{{x}} record(s)<br>"
+                    "<i>click or box-select for the sentences</i><extra></extra>"
+                ),
                 legendgroup=stance,
             )
         )
@@ -475,6 +478,11 @@ def stance_map_figure(
     def kind(name: str) -> str:
         return getattr(actors.get(name), "kind", "")
 
+    def quote_of(name: str) -> str:
+        """The first sentence in which the actor took its dominant stance."""
+        said = frame[(frame["actor"] == name) & (frame["stance"] == stance_of.get(name))]
+        return str(said["text"].iloc[0]) if "text" in said and not said.empty else ""
+
     states = [a for a in dominant.index if kind(a) == "state" and getattr(actors[a], "iso3", "")]
     organisations = [a for a in dominant.index if kind(a) == "organisation" and a in positions]
     stance_of = dominant["dominant_stance"].to_dict()
@@ -506,7 +514,7 @@ def stance_map_figure(
                 legendrank=LEGEND_RANK_STANCE + _stance_rank(stance),
                 showlegend=True,
                 customdata=[_carried(ids_by_actor.get(a, [])) for a in names],
-                hovertext=[_actor_hover(a, stance, dominant.loc[a]) for a in names],
+                hovertext=[_actor_hover(a, stance, dominant.loc[a], quote_of(a)) for a in names],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
@@ -616,7 +624,8 @@ def stance_map_figure(
                 showlegend=False,
                 customdata=[_carried(ids_by_actor.get(o, [])) for o in organisations],
                 hovertext=[
-                    _actor_hover(o, s, dominant.loc[o], seat=True) for o, s in zip(organisations, stances, strict=True)
+                    _actor_hover(o, s, dominant.loc[o], quote_of(o), seat=True)
+                    for o, s in zip(organisations, stances, strict=True)
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
@@ -703,10 +712,15 @@ def _stance_rank(stance: str) -> int:
     return STANCE_ORDER.index(stance) if stance in STANCE_ORDER else len(STANCE_ORDER)
 
 
-def _actor_hover(name: str, stance: str, row: pd.Series, seat: bool = False) -> str:
+def _actor_hover(name: str, stance: str, row: pd.Series, quote: str, seat: bool = False) -> str:
+    """Actor, dominant stance, record count, targets, and one quote that carries the stance."""
     where = " (at its seat)" if seat else ""
     toward = f"<br>toward: {_escape(row['targets'])}" if row["targets"] else ""
-    return f"<b>{_escape(name)}</b>{where}<br>dominant stance: {_escape(stance)}<br>{row['records']} record(s){toward}"
+    said = f"<br>“{_wrapped_quote(quote)}”" if quote else ""
+    return (
+        f"<b>{_escape(name)}</b>{where}<br>dominant stance: {_escape(stance)}<br>"
+        f"{row['records']} record(s){toward}{said}"
+    )
 
 
 def _member_shading(name: str, stance: str, members: list[str]) -> go.Choropleth:

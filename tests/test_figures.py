@@ -192,6 +192,8 @@ def test_map_draws_a_line_from_each_actor_to_each_target_with_hover_at_the_midpo
     assert sorted(tuple(ids) for ids in condemn_links.customdata) == [("r1",), ("r6",)]
     (warn_state,) = [t for t in figure.data if t.type == "choropleth" and t.name == "warn"]
     assert list(warn_state.customdata[0]) == ["r4"]
+    assert "Moscow warned Ankara" in warn_state.hovertext[0]
+    assert "dominant stance: warn" in warn_state.hovertext[0]
     assert any("United States → Syria" in text for text in condemn_links.hovertext)
 
 
