@@ -840,8 +840,8 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
                 continue
             figure.add_trace(
                 go.Scatter(
-                    x=values[rows.index],
-                    y=y[rows.index],
+                    x=values[rows.index].tolist(),
+                    y=y[rows.index].tolist(),
                     mode="markers",
                     name=stance,
                     legendgroup=stance,
@@ -853,7 +853,7 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
                         "line": {"color": "#FFFFFF", "width": 1},
                     },
                     customdata=[_carried([record_id]) for record_id in rows["_id"]],
-                    hovertext=rows["_hover"],
+                    hovertext=rows["_hover"].tolist(),
                     hovertemplate="%{hovertext}<extra></extra>",
                 ),
                 row=1,
@@ -864,8 +864,8 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
             if not conflicts.empty:
                 figure.add_trace(
                     go.Scatter(
-                        x=values[conflicts.index],
-                        y=y[conflicts.index],
+                        x=values[conflicts.index].tolist(),
+                        y=y[conflicts.index].tolist(),
                         mode="markers",
                         name="TextBlob sign contradicts the stance",
                         legendgroup="tone_conflict",

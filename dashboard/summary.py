@@ -86,21 +86,20 @@ def key_figures(scored: pd.DataFrame) -> dict[str, int | float]:
     }
 
 
-def _dominant(group: pd.DataFrame) -> str:
-    """The stance with most records; ties go to the larger summed |intensity| (the stronger words),
-    then to the stance earlier in STANCE_ORDER (the more hostile), so the result is deterministic."""
-    if group.empty:
-        return ""
-    order = {stance: i for i, stance in enumerate(stance_order_for(group["stance"]))}
+def _dominant_stances(frame: pd.DataFrame) -> pd.Series:
+    """Per actor (the index), the stance with most records; ties go to the larger summed |intensity|
+    (the stronger words), then to the stance earlier in STANCE_ORDER (the more hostile), so the
+    result is deterministic. `frame` has one row per record: actor, stance, intensity."""
+    order = {stance: i for i, stance in enumerate(stance_order_for(frame["stance"]))}
     tally = (
-        group.assign(strength=group["intensity"].abs().fillna(0.0))
-        .groupby("stance", sort=False)
+        frame.assign(strength=frame["intensity"].abs().fillna(0.0))
+        .groupby(["actor", "stance"], sort=False)
         .agg(records=("stance", "size"), strength=("strength", "sum"))
         .reset_index()
     )
-    tally["rank"] = tally["stance"].map(order)
-    tally = tally.sort_values(["records", "strength", "rank"], ascending=[False, False, True])
-    return str(tally["stance"].iloc[0])
+    tally["rank"] = tally["stance"].map(order).fillna(len(order))
+    tally = tally.sort_values(["actor", "records", "strength", "rank"], ascending=[True, False, False, True])
+    return tally.drop_duplicates("actor").set_index("actor")["stance"].astype(str)
 
 
 def _prepared(scored: pd.DataFrame) -> pd.DataFrame:
@@ -119,7 +118,7 @@ def dominant_stance_by_actor(scored: pd.DataFrame, toward: str | None = None) ->
     """Per actor, its dominant stance (overall, or only toward the target `toward`).
 
     Returns columns actor, dominant_stance, records (records behind it), targets ("; "-joined),
-    sorted by actor. Tie rule: see `_dominant`.
+    sorted by actor. Tie rule: see `_dominant_stances`.
     """
     columns = ["actor", "dominant_stance", "records", "targets"]
     if scored.empty:
@@ -127,20 +126,19 @@ def dominant_stance_by_actor(scored: pd.DataFrame, toward: str | None = None) ->
     frame = explode_targets(_prepared(scored))
     if toward:
         frame = frame[frame["target"] == toward]
-    rows = []
-    for actor, group in frame.groupby("actor", sort=True):
-        group = group.drop_duplicates("id")
-        rows.append(
-            {
-                "actor": actor,
-                "dominant_stance": _dominant(group),
-                "records": len(group),
-                "targets": _join_names(frame.loc[frame["actor"] == actor, "target"]),
-            }
-        )
-    if not rows:
+    if frame.empty:
         return dominant_stance_by_actor(scored.iloc[0:0])
-    return pd.DataFrame(rows, columns=columns)
+    # A record aimed at two targets counts once for its actor.
+    records = frame.drop_duplicates(["actor", "id"])
+    table = pd.DataFrame(
+        {
+            "dominant_stance": _dominant_stances(records),
+            "records": records.groupby("actor").size(),
+            "targets": frame.groupby("actor")["target"].agg(_join_names),
+        }
+    )
+    table = table.sort_index().reset_index(names="actor")
+    return table[columns]
 
 
 def _join_names(names: pd.Series) -> str:
@@ -169,7 +167,7 @@ def summarise_by_actor(scored: pd.DataFrame) -> pd.DataFrame:
     grouped = frame.groupby("actor", sort=True)
     table = counts.astype(int)
     table["records"] = grouped.size()
-    table["dominant_stance"] = grouped[["stance", "intensity"]].apply(_dominant)
+    table["dominant_stance"] = _dominant_stances(frame)
     for column in ("polarity", "subjectivity", "intensity", "goldstein"):
         table[f"mean_{column}"] = grouped[column].mean().round(3)
     table["targets"] = explode_targets(frame).groupby("actor")["target"].agg(_join_names)
