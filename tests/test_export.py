@@ -181,3 +181,11 @@ def test_excel_replaces_control_characters_openpyxl_cannot_store():
     table = pd.DataFrame({"text": ["bell\x07 in a quote"]})
     workbook = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(table, provenance())))
     assert workbook["data"].cell(row=2, column=1).value == "bell\N{REPLACEMENT CHARACTER} in a quote"
+
+
+def test_csv_keeps_hashes_inside_data_even_at_the_start_of_a_line():
+    table = pd.DataFrame({"#id": ["#1", "#2"], "text": ["first line\n# second line", "plain # mid"]})
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(table, provenance())), comment="#", keep_default_na=False)
+    assert list(back.columns) == ["#id", "text"]
+    assert list(back["#id"]) == ["#1", "#2"]
+    assert list(back["text"]) == ["first line\n# second line", "plain # mid"]
