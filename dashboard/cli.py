@@ -156,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     except ReactionsError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:  # `reactions score x.csv | head`: the reader left; that is not an error
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:  # the promise is no traceback, ever; say what broke and where to report it
         print(f"reactions: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
         return EXIT_INTERNAL

@@ -81,6 +81,8 @@ class SpeakerMention(NamedTuple):
 
 
 def _alias_pattern(aliases: list[str]) -> re.Pattern[str]:
+    if not aliases:
+        return re.compile(r"(?!)")  # an empty alternation would match everywhere; this matches nothing
     # Longest first, so "Washington Treaty" (NATO) wins over "Washington" (United States) at the same spot.
     ordered = sorted(set(aliases), key=len, reverse=True)
     alternatives = "|".join(re.escape(alias) for alias in ordered)

@@ -106,3 +106,11 @@ def test_a_broken_actor_file_reports_every_problem_with_row_and_field(tmp_path):
         load_actors(broken)
     found = {(p.row, p.field) for p in caught.value.problems}
     assert found == {(1, "kind"), (2, "iso3"), (2, "lat")}
+
+
+def test_a_registry_without_speakers_finds_no_speaker(registry):
+    from dashboard.registry import Registry
+
+    empty = Registry(registry.actors, ())
+    assert empty.find_speaker_mentions("Lavrov said so.") == []
+    assert empty.resolve_speaker("Lavrov") is None
