@@ -15,7 +15,7 @@ from dashboard import DATA_DIR
 from dashboard.codebook import Crosswalk, load_crosswalk
 from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
 from dashboard.registry import Registry, load_registry
-from dashboard.stance import CueLexicon, classify_stance, detect_targets, load_cue_lexicon
+from dashboard.stance import CueLexicon, Reaction, classify_stance, detect_targets, find_reactions, load_cue_lexicon
 from dashboard.tone import intensity_score, textblob_tone, tone_conflicts_with_stance
 
 # Offsets are integers and only mean something for records cut from an article; they are not invented.
@@ -35,7 +35,11 @@ SCORED_COLUMNS = (
     "tone_conflict",
     "stance_source",
     "stance_agrees",
+    "sentence_reactions",
+    "stance_found",
 )
+# Between the reactions listed in `sentence_reactions` ("call_for → Syria, Russia | concern").
+REACTION_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,13 @@ def _final_reading(row: dict, resources: Resources) -> dict:
     return {"modifier": "", "weight": 1.0, "cue_type": ""}
 
 
+def describe_reactions(reactions: list[Reaction]) -> str:
+    """The reactions found in a sentence as one line: "call_for → Syria, Russia | concern"."""
+    return REACTION_SEPARATOR.join(
+        reaction.stance + (f" → {', '.join(reaction.targets)}" if reaction.targets else "") for reaction in reactions
+    )
+
+
 def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
     """A copy of records with the scored columns added; empty stance/target/cue filled from the rules."""
     scored = records.copy()
@@ -81,7 +92,7 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
     if scored.empty:
         for column in SCORED_COLUMNS:
             scored[column] = pd.Series(
-                dtype=bool if column in ("negated", "tone_conflict", "stance_agrees") else object
+                dtype=bool if column in ("negated", "tone_conflict", "stance_agrees", "stance_found") else object
             )
         return scored
 
@@ -112,6 +123,14 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
     scored.loc[predicted_only, "target"] = scored.loc[predicted_only, "predicted_target"]
     scored.loc[predicted_only, "cue"] = scored.loc[predicted_only, "predicted_cue"]
     scored["stance_agrees"] = scored["stance"] == scored["predicted_stance"]
+    # The headline prediction is one stance per sentence; a sentence with several reactions is read cue by
+    # cue too, so a record can be checked against every stance its actor takes there.
+    reactions = {pair: find_reactions(pair[0], pair[1], resources.registry, resources.lexicon) for pair in readings}
+    scored["sentence_reactions"] = [describe_reactions(reactions[pair]) for pair in pairs]
+    scored["stance_found"] = [
+        stance in {reaction.stance for reaction in reactions[pair]} or stance == prediction.stance
+        for stance, pair, prediction in zip(scored["stance"], pairs, predictions, strict=True)
+    ]
 
     final_readings = [
         _final_reading({"stance": stance, "cue": cue, "prediction": p}, resources)

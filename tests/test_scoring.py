@@ -126,3 +126,27 @@ def test_filtered_frame_with_gaps_in_its_index(resources):
     assert list(scored["stance"]) == ["condemn", "deny", "warn"]
     assert list(scored["mode"]) == ["verbal", "verbal", "material"]
     assert list(scored["stance_source"]) == ["curated", "predicted", "predicted"]
+
+
+def test_every_reaction_in_a_sentence_is_found_not_only_the_headline(resources):
+    text = "Washington urged Moscow to halt the shelling, voiced deep concern and stood with Ankara."
+    scored = score_records(
+        _frame(
+            actor=["United States"] * 3,
+            text=[text] * 3,
+            stance=["call_for", "concern", "support"],
+            target=["Russia", "", "Turkey"],
+        ),
+        resources,
+    )
+    assert scored["predicted_stance"].tolist() == ["call_for"] * 3  # one headline per sentence
+    assert scored["stance_found"].tolist() == [True, True, True]
+    assert "support → Turkey" in scored.loc[0, "sentence_reactions"]
+
+
+def test_a_stance_the_sentence_does_not_carry_is_not_found(resources):
+    scored = score_records(
+        _frame(actor=["NATO"], text=["The Alliance offered condolences to the families."], stance=["warn"]),
+        resources,
+    )
+    assert not scored.loc[0, "stance_found"]

@@ -23,6 +23,8 @@ SCORE_COLUMNS = (
     "cameo_label",
     "goldstein",
     "tone_conflict",
+    "sentence_reactions",
+    "stance_found",
 )
 
 

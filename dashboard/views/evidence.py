@@ -66,9 +66,9 @@ def evidence_card(record: pd.Series) -> str:
         f"{html.escape(stance_label(record['stance']))}</span>"
     )
     disagree = ""
-    if record["predicted_stance"] != record["stance"]:
+    if not record["stance_found"]:
         disagree = (
-            f' <span title="the rule classifier disagrees with the curated label" style="color:#a33">'
+            f' <span title="the rule classifier does not read this stance in the sentence" style="color:#a33">'
             f"classifier: {html.escape(stance_label(record['predicted_stance']))}</span>"
         )
     via = f" · via {html.escape(record['via'])}" if record.get("via") else ""
@@ -78,6 +78,8 @@ def evidence_card(record: pd.Series) -> str:
         f"{html.escape(str(record['cameo_label']))} (Goldstein {record['goldstein']:+.1f}) · {html.escape(record['mode'])}"
         f" · {html.escape(record['id'])} · {html.escape(str(record['source']))}{via}"
     )
+    reads = html.escape(record["sentence_reactions"].replace("_", " ")) or "no stance cue"
+    facts += f"<br>the rules read in this sentence: {reads}"
     return (
         f'<div style="border-left:5px solid {colour};padding:6px 12px;margin:0 0 12px 0">'
         f"<div>{who} {badge}{toward}{disagree}</div>"
@@ -101,10 +103,10 @@ def render(view: View) -> None:
     st.caption("Every record with the sentence it comes from; the words that carry the stance are highlighted.")
     if show_empty_notice(view):
         return
-    only_disagreements = st.toggle("Only records where the classifier disagrees with the curated stance")
+    only_disagreements = st.toggle("Only records whose stance the rule classifier does not find in the sentence")
     records = view.records
     if only_disagreements:
-        records = records[records["predicted_stance"] != records["stance"]]
+        records = records[~records["stance_found"]]
     st.caption(f"{len(records)} record(s)")
     cards_tab, table_tab = st.tabs(["Quotes", "Table"])
     with cards_tab:

@@ -38,10 +38,14 @@ def render(view: View) -> None:
     columns[1].metric("Actors", figures["actors"])
     columns[2].metric("Targets", figures["targets"])
     columns[3].metric("Hostile share", f"{figures['hostile_share']:.0%}", help="condemn, warn or deny")
+    found = int(view.records["stance_found"].sum())
     columns[4].metric(
-        "Classifier agrees",
-        f"{figures['records'] - figures['disagreements']}/{figures['records']}",
-        help="records where the rule classifier's stance equals the curated stance",
+        "Classifier finds the stance",
+        f"{found}/{figures['records']}",
+        help=(
+            "records whose curated stance the rule classifier also reads in the sentence, for that actor; "
+            f"as the sentence's single headline stance: {figures['records'] - figures['disagreements']}"
+        ),
     )
     columns[5].metric("Tone conflicts", figures["tone_conflicts"], help="TextBlob's sign contradicts the stance")
     if show_empty_notice(view):
