@@ -18,6 +18,7 @@ import json
 import math
 import textwrap
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -441,6 +442,59 @@ def _link_hover(actor: str, target: str, stance: str, rows: pd.DataFrame) -> str
     )
 
 
+@dataclass(frozen=True)
+class _MapScene:
+    """What the map draws, worked out once: records (one row per record and target), where each
+    actor sits, and each actor's dominant stance."""
+
+    frame: pd.DataFrame
+    actors: Mapping[str, Any]
+    positions: dict[str, tuple[float, float, str]]
+    dominant: pd.DataFrame  # indexed by actor: dominant_stance, records, targets
+    toward: str | None
+
+    @property
+    def stance_of(self) -> dict[str, str]:
+        return self.dominant["dominant_stance"].to_dict()
+
+    def kind(self, name: str) -> str:
+        return getattr(self.actors.get(name), "kind", "")
+
+    @property
+    def states(self) -> list[str]:
+        return [a for a in self.dominant.index if self.kind(a) == "state" and self.actors[a].iso3]
+
+    @property
+    def organisations(self) -> list[str]:
+        return [a for a in self.dominant.index if self.kind(a) == "organisation" and a in self.positions]
+
+    @property
+    def targets_only(self) -> list[str]:
+        """Places that are aimed at but take no stance here (Syria overall; NATO toward NATO)."""
+        stance_of = self.stance_of
+        return [t for t in dict.fromkeys(self.frame["target"]) if t and t in self.positions and t not in stance_of]
+
+    def record_ids(self, actor: str) -> list[str]:
+        return list(dict.fromkeys(self.frame.loc[self.frame["actor"] == actor, "_id"]))
+
+    def quote(self, actor: str) -> str:
+        """The first sentence in which the actor took its dominant stance."""
+        frame = self.frame
+        said = frame[(frame["actor"] == actor) & (frame["stance"] == self.stance_of.get(actor))]
+        return str(said["text"].iloc[0]) if "text" in said and not said.empty else ""
+
+    def hover(self, actor: str, seat: bool = False) -> str:
+        row = self.dominant.loc[actor]
+        where = " (at its seat)" if seat else ""
+        toward = f"<br>toward: {_escape(row['targets'])}" if row["targets"] else ""
+        quote = self.quote(actor)
+        said = f"<br>“{_wrapped_quote(quote)}”" if quote else ""
+        return (
+            f"<b>{_escape(actor)}</b>{where}<br>dominant stance: {_escape(row['dominant_stance'])}<br>"
+            f"{row['records']} record(s){toward}{said}"
+        )
+
+
 def stance_map_figure(
     scored: pd.DataFrame,
     registry: Any,
@@ -470,229 +524,25 @@ def stance_map_figure(
 
     actors = _actors_of(registry)
     frame = frame.assign(_id=_record_ids(frame), actor=frame["actor"].astype(str))
-    positions = _positions(actors, set(frame["actor"]) | set(frame["target"]))
-    dominant = dominant_stance_by_actor(scored, toward=toward).set_index("actor")
-    ids_by_actor = frame.groupby("actor")["_id"].agg(lambda ids: list(dict.fromkeys(ids)))
-    not_drawn = [a for a in dominant.index if a not in positions]
-
-    def kind(name: str) -> str:
-        return getattr(actors.get(name), "kind", "")
-
-    def quote_of(name: str) -> str:
-        """The first sentence in which the actor took its dominant stance."""
-        said = frame[(frame["actor"] == name) & (frame["stance"] == stance_of.get(name))]
-        return str(said["text"].iloc[0]) if "text" in said and not said.empty else ""
-
-    states = [a for a in dominant.index if kind(a) == "state" and getattr(actors[a], "iso3", "")]
-    organisations = [a for a in dominant.index if kind(a) == "organisation" and a in positions]
-    stance_of = dominant["dominant_stance"].to_dict()
-    state_iso3 = {actors[a].iso3 for a in states}
-
-    # 1. Member states of organisations, lightly, beneath everything else.
+    scene = _MapScene(
+        frame=frame,
+        actors=actors,
+        positions=_positions(actors, set(frame["actor"]) | set(frame["target"])),
+        dominant=dominant_stance_by_actor(scored, toward=toward).set_index("actor"),
+        toward=toward,
+    )
     if shade_members:
-        on_date = _incident_date(scored)
-        for name in organisations:
-            members = [iso for iso in _members_of(actors[name], on_date) if iso not in state_iso3]
-            if members:
-                figure.add_trace(_member_shading(name, stance_of[name], members))
+        figure.add_traces(_member_traces(scene, _incident_date(scored)))
+    figure.add_traces(_state_traces(scene))
+    figure.add_traces(_target_traces(scene))
+    line_traces, unplaced = _line_traces(scene)
+    figure.add_traces(line_traces)
+    figure.add_traces(_organisation_traces(scene))
+    figure.add_traces(_stance_legend_keys(figure, scene))
+    figure.add_traces(_label_traces(scene))
 
-    # 2. States with a stance of their own: one choropleth per stance, so the legend names it.
-    for stance in stance_order_for([stance_of[a] for a in states]):
-        names = [a for a in states if stance_of[a] == stance]
-        figure.add_trace(
-            go.Choropleth(
-                locations=[actors[a].iso3 for a in names],
-                locationmode="ISO-3",
-                z=[1] * len(names),
-                zmin=0,
-                zmax=1,
-                colorscale=_flat_colourscale(stance_colour(stance)),
-                showscale=False,
-                marker={"line": {"color": "#FFFFFF", "width": 0.8}},
-                name=stance,
-                legendgroup=stance,
-                legendrank=LEGEND_RANK_STANCE + _stance_rank(stance),
-                showlegend=True,
-                customdata=[_carried(ids_by_actor.get(a, [])) for a in names],
-                hovertext=[_actor_hover(a, stance, dominant.loc[a], quote_of(a)) for a in names],
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
-    in_legend = set(stance_order_for([stance_of[a] for a in states]))
-
-    # 3. The chosen target, outlined.
-    if toward and kind(toward) == "state" and actors[toward].iso3:
-        figure.add_trace(
-            go.Choropleth(
-                locations=[actors[toward].iso3],
-                locationmode="ISO-3",
-                z=[1],
-                colorscale=_flat_colourscale("rgba(0,0,0,0)"),
-                showscale=False,
-                marker={"line": {"color": "#222222", "width": 2.5}},
-                name=f"target: {toward}",
-                legendgroup="target",
-                showlegend=False,
-                hovertemplate=f"target: {_escape(toward)}<extra></extra>",
-            )
-        )
-
-    if toward:
-        figure.add_trace(
-            _legend_key(
-                f"target: {toward}", "rgba(0,0,0,0)", group="target", rank=LEGEND_RANK_TARGET, outline="#222222"
-            )
-        )
-
-    # 4. A line from each actor to each target (one trace per link), coloured by the link's stance.
-    links = frame[frame["target"] != ""]
-    stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
-    for stance in stance_order_for(frame["stance"]):
-        midpoints: list[tuple[float, float, str, list[str]]] = []
-        for (actor, target), rows in links[links["stance"] == stance].groupby(["actor", "target"], sort=False):
-            if actor not in positions or target not in positions:
-                not_drawn += [n for n in (actor, target) if n not in positions and n not in not_drawn]
-                continue
-            (lat0, lon0, _), (lat1, lon1, _) = positions[actor], positions[target]
-            siblings = stances_per_pair[(actor, target)]
-            lats, lons = _arc(lat0, lon0, lat1, lon1, bow=1 + siblings.index(stance))
-            middle = (lats[ARC_POINTS // 2], lons[ARC_POINTS // 2])
-            # A white casing keeps the line visible where it crosses a country of its own colour.
-            figure.add_trace(
-                go.Scattergeo(
-                    lat=lats,
-                    lon=lons,
-                    mode="lines",
-                    line={"color": "#FFFFFF", "width": 3.5 + min(len(rows), 5) * 0.7},
-                    opacity=0.7,
-                    name=f"{actor} → {target} ({stance}) casing",
-                    legendgroup=stance,
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
-            figure.add_trace(
-                go.Scattergeo(
-                    lat=lats,
-                    lon=lons,
-                    mode="lines",
-                    line={"color": stance_colour(stance), "width": 1.5 + min(len(rows), 5) * 0.7},
-                    opacity=0.85,
-                    name=f"{actor} → {target} ({stance})",
-                    legendgroup=stance,
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
-            midpoints.append((*middle, _link_hover(actor, target, stance, rows), list(dict.fromkeys(rows["_id"]))))
-        if midpoints:
-            # Map lines have no hover of their own; a small mark halfway along carries it.
-            figure.add_trace(
-                go.Scattergeo(
-                    lat=[m[0] for m in midpoints],
-                    lon=[m[1] for m in midpoints],
-                    mode="markers",
-                    marker={"size": 7, "color": stance_colour(stance), "line": {"color": "#FFFFFF", "width": 1}},
-                    name=f"{stance} (links)",
-                    legendgroup=stance,
-                    showlegend=False,
-                    hovertext=[m[2] for m in midpoints],
-                    hovertemplate="%{hovertext}<extra></extra>",
-                    customdata=[_carried(m[3]) for m in midpoints],
-                )
-            )
-
-    # 5. Organisations near their seat, labelled with their stance.
-    if organisations:
-        stances = [stance_of[o] for o in organisations]
-        figure.add_trace(
-            go.Scattergeo(
-                lat=[positions[o][0] for o in organisations],
-                lon=[positions[o][1] for o in organisations],
-                mode="markers+text",
-                text=[f"{o}: {s}" for o, s in zip(organisations, stances, strict=True)],
-                textposition=[positions[o][2] for o in organisations],
-                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
-                marker={
-                    "size": 15,
-                    "symbol": "square",
-                    "color": [stance_colour(s) for s in stances],
-                    "line": {"color": "#222222", "width": 1.5},
-                },
-                name="organisations",
-                legendgroup="organisations",
-                showlegend=False,
-                customdata=[_carried(ids_by_actor.get(o, [])) for o in organisations],
-                hovertext=[
-                    _actor_hover(o, s, dominant.loc[o], quote_of(o), seat=True)
-                    for o, s in zip(organisations, stances, strict=True)
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
-        figure.add_trace(
-            _legend_key(
-                "organisation, near its seat",
-                "#FFFFFF",
-                group="organisations",
-                rank=LEGEND_RANK_ORGANISATION,
-                outline="#222222",
-            )
-        )
-
-    # Every stance drawn anywhere (a line, an organisation) gets its legend entry.
-    drawn = [stance_of[a] for a in organisations] + [
-        t.legendgroup for t in figure.data if t.type == "scattergeo" and t.mode == "lines"
-    ]
-    for stance in stance_order_for(drawn):
-        if stance not in in_legend:
-            figure.add_trace(
-                _legend_key(stance, stance_colour(stance), group=stance, rank=LEGEND_RANK_STANCE + _stance_rank(stance))
-            )
-
-    # 6. Organisations that are only targets: a hollow square at the seat, so their lines end somewhere.
-    targeted = [t for t in dict.fromkeys(frame["target"]) if t and t in positions and t not in stance_of]
-    target_organisations = [t for t in targeted if kind(t) == "organisation"]
-    if target_organisations:
-        received = frame[frame["target"].isin(target_organisations)].groupby("target").size()
-        figure.add_trace(
-            go.Scattergeo(
-                lat=[positions[t][0] for t in target_organisations],
-                lon=[positions[t][1] for t in target_organisations],
-                mode="markers+text",
-                text=[f"{t} (target)" if t == toward else t for t in target_organisations],
-                textposition=[positions[t][2] for t in target_organisations],
-                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
-                marker={"size": 13, "symbol": "square-open", "color": "#222222", "line": {"width": 2}},
-                name="targeted organisations",
-                legendgroup="organisations",
-                showlegend=False,
-                hovertext=[
-                    f"<b>{_escape(t)}</b> (seat)<br>target of {received[t]} record(s)" for t in target_organisations
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
-
-    # 7. States labelled: actors with their stance (so colour is never the only cue), targets by name.
-    labels = {a: f"{a}: {stance_of[a]}" for a in states if a in positions}
-    labels |= {t: t for t in targeted if kind(t) == "state"}
-    if toward and kind(toward) == "state" and toward in positions:
-        labels[toward] = f"{labels[toward]} (target)"
-    if labels:
-        figure.add_trace(
-            go.Scattergeo(
-                lat=[positions[a][0] for a in labels],
-                lon=[positions[a][1] for a in labels],
-                mode="text",
-                text=list(labels.values()),
-                textfont={"size": 11, "color": "#111111", "shadow": "auto"},
-                textposition="middle center",
-                name="state labels",
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
+    not_drawn = [a for a in scene.dominant.index if a not in scene.positions]
+    not_drawn += [n for n in unplaced if n not in not_drawn]
     if not_drawn:
         figure.add_annotation(
             text="Not on the map (no place in the actor registry): " + _escape(", ".join(not_drawn)),
@@ -708,19 +558,225 @@ def stance_map_figure(
     return figure
 
 
+def _member_traces(scene: _MapScene, on_date: str | None) -> list[go.Choropleth]:
+    """Organisations' member states, lightly, in the organisation's colour (drawn first, beneath)."""
+    own_stance = {scene.actors[a].iso3 for a in scene.states}
+    traces = []
+    for name in scene.organisations:
+        members = [iso for iso in _members_of(scene.actors[name], on_date) if iso not in own_stance]
+        if members:
+            traces.append(_member_shading(name, scene.stance_of[name], members))
+    return traces
+
+
+def _state_traces(scene: _MapScene) -> list[go.Choropleth]:
+    """States with a stance of their own: one choropleth per stance, so the legend names it."""
+    stance_of = scene.stance_of
+    traces = []
+    for stance in stance_order_for([stance_of[a] for a in scene.states]):
+        names = [a for a in scene.states if stance_of[a] == stance]
+        traces.append(
+            go.Choropleth(
+                locations=[scene.actors[a].iso3 for a in names],
+                locationmode="ISO-3",
+                z=[1] * len(names),
+                zmin=0,
+                zmax=1,
+                colorscale=_flat_colourscale(stance_colour(stance)),
+                showscale=False,
+                marker={"line": {"color": "#FFFFFF", "width": 0.8}},
+                name=stance,
+                legendgroup=stance,
+                legendrank=LEGEND_RANK_STANCE + _stance_rank(stance),
+                showlegend=True,
+                customdata=[_carried(scene.record_ids(a)) for a in names],
+                hovertext=[scene.hover(a) for a in names],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def _target_traces(scene: _MapScene) -> list[go.Choropleth | go.Scattergeo]:
+    """The chosen target state outlined in black, and its legend entry."""
+    toward = scene.toward
+    if not toward:
+        return []
+    traces: list[go.Choropleth | go.Scattergeo] = []
+    if scene.kind(toward) == "state" and scene.actors[toward].iso3:
+        traces.append(
+            go.Choropleth(
+                locations=[scene.actors[toward].iso3],
+                locationmode="ISO-3",
+                z=[1],
+                colorscale=_flat_colourscale("rgba(0,0,0,0)"),
+                showscale=False,
+                marker={"line": {"color": "#222222", "width": 2.5}},
+                name=f"target: {toward}",
+                legendgroup="target",
+                showlegend=False,
+                hovertemplate=f"target: {_escape(toward)}<extra></extra>",
+            )
+        )
+    traces.append(
+        _legend_key(f"target: {toward}", "rgba(0,0,0,0)", group="target", rank=LEGEND_RANK_TARGET, outline="#222222")
+    )
+    return traces
+
+
+def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
+    """A curve from each actor to each target per stance (with a white casing, so it shows over a
+    country of its own colour), and per stance one trace of midpoint marks that carry the hover
+    (map lines have none of their own). Also returns the names that could not be placed."""
+    links = scene.frame[scene.frame["target"] != ""]
+    stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
+    traces: list[go.Scattergeo] = []
+    unplaced: list[str] = []
+    for stance in stance_order_for(links["stance"]):
+        midpoints: list[tuple[float, float, str, list[str]]] = []
+        for (actor, target), rows in links[links["stance"] == stance].groupby(["actor", "target"], sort=False):
+            if actor not in scene.positions or target not in scene.positions:
+                unplaced += [n for n in (actor, target) if n not in scene.positions and n not in unplaced]
+                continue
+            (lat0, lon0, _), (lat1, lon1, _) = scene.positions[actor], scene.positions[target]
+            lats, lons = _arc(lat0, lon0, lat1, lon1, bow=1 + stances_per_pair[(actor, target)].index(stance))
+            width = 1.5 + min(len(rows), 5) * 0.7
+            for colour, line_width, opacity, suffix in (
+                ("#FFFFFF", width + 2, 0.7, " casing"),
+                (stance_colour(stance), width, 0.85, ""),
+            ):
+                traces.append(
+                    go.Scattergeo(
+                        lat=lats,
+                        lon=lons,
+                        mode="lines",
+                        line={"color": colour, "width": line_width},
+                        opacity=opacity,
+                        name=f"{actor} → {target} ({stance}){suffix}",
+                        legendgroup=stance,
+                        showlegend=False,
+                        hoverinfo="skip",
+                    )
+                )
+            middle = ARC_POINTS // 2
+            hover = _link_hover(actor, target, stance, rows)
+            midpoints.append((lats[middle], lons[middle], hover, list(dict.fromkeys(rows["_id"]))))
+        if midpoints:
+            traces.append(
+                go.Scattergeo(
+                    lat=[m[0] for m in midpoints],
+                    lon=[m[1] for m in midpoints],
+                    mode="markers",
+                    marker={"size": 7, "color": stance_colour(stance), "line": {"color": "#FFFFFF", "width": 1}},
+                    name=f"{stance} (links)",
+                    legendgroup=stance,
+                    showlegend=False,
+                    hovertext=[m[2] for m in midpoints],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    customdata=[_carried(m[3]) for m in midpoints],
+                )
+            )
+    return traces, unplaced
+
+
+def _organisation_traces(scene: _MapScene) -> list[go.Scattergeo]:
+    """Organisations with a stance as squares in its colour, labelled "NATO: condemn"; organisations
+    that are only aimed at as hollow squares, so lines to them end somewhere."""
+    traces: list[go.Scattergeo] = []
+    organisations, positions, stance_of = scene.organisations, scene.positions, scene.stance_of
+    if organisations:
+        traces.append(
+            go.Scattergeo(
+                lat=[positions[o][0] for o in organisations],
+                lon=[positions[o][1] for o in organisations],
+                mode="markers+text",
+                text=[f"{o}: {stance_of[o]}" for o in organisations],
+                textposition=[positions[o][2] for o in organisations],
+                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
+                marker={
+                    "size": 15,
+                    "symbol": "square",
+                    "color": [stance_colour(stance_of[o]) for o in organisations],
+                    "line": {"color": "#222222", "width": 1.5},
+                },
+                name="organisations",
+                legendgroup="organisations",
+                showlegend=False,
+                customdata=[_carried(scene.record_ids(o)) for o in organisations],
+                hovertext=[scene.hover(o, seat=True) for o in organisations],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+        traces.append(
+            _legend_key(
+                "organisation, near its seat",
+                "#FFFFFF",
+                group="organisations",
+                rank=LEGEND_RANK_ORGANISATION,
+                outline="#222222",
+            )
+        )
+    targeted = [t for t in scene.targets_only if scene.kind(t) == "organisation"]
+    if targeted:
+        received = scene.frame[scene.frame["target"].isin(targeted)].groupby("target").size()
+        traces.append(
+            go.Scattergeo(
+                lat=[positions[t][0] for t in targeted],
+                lon=[positions[t][1] for t in targeted],
+                mode="markers+text",
+                text=[f"{t} (target)" if t == scene.toward else t for t in targeted],
+                textposition=[positions[t][2] for t in targeted],
+                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
+                marker={"size": 13, "symbol": "square-open", "color": "#222222", "line": {"width": 2}},
+                name="targeted organisations",
+                legendgroup="organisations",
+                showlegend=False,
+                hovertext=[f"<b>{_escape(t)}</b> (seat)<br>target of {received[t]} record(s)" for t in targeted],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def _stance_legend_keys(figure: go.Figure, scene: _MapScene) -> list[go.Scattergeo]:
+    """A legend entry for each stance drawn only as a line or an organisation's square (states'
+    choropleths carry their own)."""
+    in_legend = {t.name for t in figure.data if t.type == "choropleth" and t.showlegend}
+    drawn = [scene.stance_of[o] for o in scene.organisations]
+    drawn += [t.legendgroup for t in figure.data if t.type == "scattergeo" and t.mode == "lines"]
+    return [
+        _legend_key(stance, stance_colour(stance), group=stance, rank=LEGEND_RANK_STANCE + _stance_rank(stance))
+        for stance in stance_order_for(drawn)
+        if stance not in in_legend
+    ]
+
+
+def _label_traces(scene: _MapScene) -> list[go.Scattergeo]:
+    """Text on each state: actors with their stance (so colour is never the only cue), targets by name."""
+    positions, stance_of = scene.positions, scene.stance_of
+    labels = {a: f"{a}: {stance_of[a]}" for a in scene.states if a in positions}
+    labels |= {t: t for t in scene.targets_only if scene.kind(t) == "state"}
+    if scene.toward and scene.kind(scene.toward) == "state" and scene.toward in positions:
+        labels[scene.toward] = f"{labels[scene.toward]} (target)"
+    if not labels:
+        return []
+    return [
+        go.Scattergeo(
+            lat=[positions[a][0] for a in labels],
+            lon=[positions[a][1] for a in labels],
+            mode="text",
+            text=list(labels.values()),
+            textfont={"size": 11, "color": "#111111", "shadow": "auto"},
+            textposition="middle center",
+            name="state labels",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    ]
+
+
 def _stance_rank(stance: str) -> int:
     return STANCE_ORDER.index(stance) if stance in STANCE_ORDER else len(STANCE_ORDER)
-
-
-def _actor_hover(name: str, stance: str, row: pd.Series, quote: str, seat: bool = False) -> str:
-    """Actor, dominant stance, record count, targets, and one quote that carries the stance."""
-    where = " (at its seat)" if seat else ""
-    toward = f"<br>toward: {_escape(row['targets'])}" if row["targets"] else ""
-    said = f"<br>“{_wrapped_quote(quote)}”" if quote else ""
-    return (
-        f"<b>{_escape(name)}</b>{where}<br>dominant stance: {_escape(stance)}<br>"
-        f"{row['records']} record(s){toward}{said}"
-    )
 
 
 def _member_shading(name: str, stance: str, members: list[str]) -> go.Choropleth:
