@@ -61,7 +61,7 @@ def _flag(scored: pd.DataFrame, column: str, default: bool) -> pd.Series:
 def key_figures(scored: pd.DataFrame) -> dict[str, int | float]:
     """Headline numbers for the overview: counts, the hostile and cordial shares, disagreements.
 
-    Keys: records, actors, targets, sentences, hostile_share, cordial_share (0.0 when there are no
+    Keys: records, events, actors, targets, sentences, hostile_share, cordial_share (0.0 when there are no
     records), curated, predicted_only, disagreements (curated records whose predicted stance differs),
     tone_conflicts (TextBlob sign contradicts the stance), mean_polarity, mean_intensity (NaN if empty).
     """
@@ -72,6 +72,7 @@ def key_figures(scored: pd.DataFrame) -> dict[str, int | float]:
     curated = int((source == "curated").sum()) if source is not None else records
     return {
         "records": records,
+        "events": int(scored["event"].replace("", pd.NA).nunique()) if "event" in scored else 0,
         "actors": int(scored["actor"].nunique()) if "actor" in scored else 0,
         "targets": int(targets[targets != ""].nunique()),
         "sentences": int(scored["text"].nunique()) if "text" in scored else 0,

@@ -385,3 +385,15 @@ def test_map_with_the_project_registry_shades_members_as_they_were_on_the_record
     assert "MKD" not in nato_members.locations and "FIN" not in nato_members.locations
     assert "TUR" in nato_members.locations
     assert not any("Not on the map" in text for text in annotation_texts(figure))
+
+
+def test_builders_accept_a_minimal_frame_and_a_stance_outside_the_codebook():
+    frame = pd.DataFrame(
+        {"id": ["a", "b"], "actor": ["Russia", "Turkey"], "stance": ["praise", "condemn"], "text": ["x", "y"]}
+    )
+    bars = stance_by_actor_figure(frame)
+    assert [trace.name for trace in bars.data] == ["condemn", "praise"]  # known stances first
+    assert bars.data[1].marker.color == "#6B6B6B"
+    assert tone_figure(frame).data == ()  # no scores: nothing to place, but no error
+    assert flows_figure(frame).data[0].node.label[-1] == NO_TARGET_LABEL
+    assert choropleths(stance_map_figure(frame, tiny_registry())) == {"condemn": ["TUR"], "praise": ["RUS"]}

@@ -41,12 +41,14 @@ def scored_frame() -> pd.DataFrame:
         "The Alliance condemned the strike by Damascus and its backer.",
     ]
     frame["stance_source"] = "curated"
+    frame["event"] = "idlib-2020"
     return frame
 
 
 def test_key_figures_count_records_actors_targets_and_flags():
     figures = key_figures(scored_frame())
     assert figures["records"] == 6
+    assert figures["events"] == 1
     assert figures["actors"] == 4
     assert figures["targets"] == 3  # Syria, Turkey, Russia (from the "Syria; Russia" record)
     assert figures["sentences"] == 6
