@@ -40,6 +40,16 @@ def record_ids_from_selection(event) -> list[str]:
     return record_ids_from_points(points)
 
 
+def show_selected_evidence(event, records: pd.DataFrame, registry: Registry, hint: str) -> None:
+    """Under a chart: the sentences behind the marks the reader selected, or a hint how to select."""
+    selected = record_ids_from_selection(event)
+    if not selected:
+        st.caption(hint)
+        return
+    st.subheader(f"Evidence for the {len(selected)} selected record(s)")
+    evidence_cards(records[records["id"].isin(selected)], registry, page_key=f"_selected_{hint[:12]}")
+
+
 def highlighted_quote(text: str, cue: str, colour: str) -> str:
     """The quote as HTML with the cue marked; everything escaped, so a quote can never inject markup."""
     quote = " ".join(str(text).split())

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.figures import stance_map_figure
 from dashboard.summary import dominant_stance_by_actor
 from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
+from dashboard.views.evidence import show_selected_evidence
 
 OVERALL = "Overall (any target)"
 
@@ -32,6 +33,14 @@ def render(view: View) -> None:
     chosen = None if toward == OVERALL else toward
     event_date = ",".join(sorted(view.records["date"].unique()))
     figure = cached_map_figure(view.records, chosen, shade, view.data.registry, event_date)
-    st.plotly_chart(figure, key="chart_map", config=PLOTLY_CONFIG, width="stretch")
+    event = st.plotly_chart(
+        figure, key="chart_map", on_select="rerun", selection_mode="points", config=PLOTLY_CONFIG, width="stretch"
+    )
+    show_selected_evidence(
+        event,
+        view.records,
+        view.data.registry,
+        "Click a country, a seat marker or a line's midpoint to read its records.",
+    )
     table = dominant_stance_by_actor(view.records, toward=chosen)
     st.dataframe(table, hide_index=True, width="stretch")

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.figures import stance_by_actor_figure
 from dashboard.summary import key_figures, summarise_by_target
 from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice, stance_label
-from dashboard.views.evidence import evidence_cards, record_ids_from_selection
+from dashboard.views.evidence import show_selected_evidence
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -61,9 +61,6 @@ def render(view: View) -> None:
     )
     with st.expander("In words: each stance, who took it, toward whom", expanded=True):
         st.markdown("\n".join(f"- {line}" for line in headline(view.records)))
-    selected = record_ids_from_selection(event)
-    if selected:
-        st.subheader(f"Evidence for the {len(selected)} selected record(s)")
-        evidence_cards(view.records[view.records["id"].isin(selected)], view.data.registry)
-    else:
-        st.caption("Click or box-select bars to see the sentences behind them.")
+    show_selected_evidence(
+        event, view.records, view.data.registry, "Click or box-select bars to see the sentences behind them."
+    )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.figures import tone_figure
 from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
+from dashboard.views.evidence import show_selected_evidence
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -23,7 +24,15 @@ def render(view: View) -> None:
     )
     if show_empty_notice(view):
         return
-    st.plotly_chart(cached_tone_figure(view.records), key="chart_tone", config=PLOTLY_CONFIG, width="stretch")
+    event = st.plotly_chart(
+        cached_tone_figure(view.records),
+        key="chart_tone",
+        on_select="rerun",
+        selection_mode=("points", "box", "lasso"),
+        config=PLOTLY_CONFIG,
+        width="stretch",
+    )
+    show_selected_evidence(event, view.records, view.data.registry, "Click, box- or lasso-select marks to read them.")
     conflicts = view.records[view.records["tone_conflict"]]
     st.subheader(f"Where TextBlob's sign contradicts the stance ({len(conflicts)})")
     st.dataframe(
