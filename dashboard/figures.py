@@ -862,6 +862,9 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
     title = "Tone: where TextBlob's polarity and the diplomatic intensity disagree"
     if scored.empty:
         return empty_figure(title)
+    scores = [score for score, _, _ in TONE_PANELS if score in scored]
+    if not scores or scored[scores].apply(pd.to_numeric, errors="coerce").isna().all().all():
+        return empty_figure(title, "These records have no tone scores yet")
     frame = scored.reset_index(drop=True)
     frame = frame.assign(
         _id=_record_ids(frame),

@@ -394,6 +394,6 @@ def test_builders_accept_a_minimal_frame_and_a_stance_outside_the_codebook():
     bars = stance_by_actor_figure(frame)
     assert [trace.name for trace in bars.data] == ["condemn", "praise"]  # known stances first
     assert bars.data[1].marker.color == "#6B6B6B"
-    assert tone_figure(frame).data == ()  # no scores: nothing to place, but no error
+    assert "These records have no tone scores yet" in annotation_texts(tone_figure(frame))
     assert flows_figure(frame).data[0].node.label[-1] == NO_TARGET_LABEL
     assert choropleths(stance_map_figure(frame, tiny_registry())) == {"condemn": ["TUR"], "praise": ["RUS"]}
