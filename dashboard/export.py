@@ -39,13 +39,25 @@ def _now_utc() -> str:
 
 
 def _describe_value(value: Any) -> str:
-    """A filter value as short text: lists as `a | b`, pairs (ranges) as `a to b`."""
-    if isinstance(value, tuple) and len(value) == 2:
+    """A filter value as short text: lists as `a | b`, a pair of numbers (a range) as `a to b`."""
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+    ):
         return f"{value[0]} to {value[1]}"
     if isinstance(value, list | tuple | set | frozenset):
         items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
         return " | ".join(str(item) for item in items)
     return str(value)
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str | list | tuple | set | frozenset | dict):
+        return len(value) == 0
+    return False
 
 
 def _jsonable(value: Any) -> Any:
@@ -72,9 +84,11 @@ class Provenance:
 
     def describe_filters(self) -> str:
         """The filters as `key=value; key=a | b`, or `none`; empty filter values are left out."""
-        items = [f"{key}={_describe_value(value)}" for key, value in self.filters.items() if value not in ("", None)]
-        items = [item for item in items if not item.endswith("=")]
-        return "; ".join(items) or "none"
+        return "; ".join(f"{key}={_describe_value(value)}" for key, value in self.active_filters().items()) or "none"
+
+    def active_filters(self) -> dict[str, Any]:
+        """The filters that narrow anything: empty strings, None and empty lists are no filter."""
+        return {key: value for key, value in self.filters.items() if not _is_empty(value)}
 
     def items(self) -> list[tuple[str, str]]:
         """The provenance as ordered (key, text) pairs, as written in CSV comments and the Excel sheet."""
@@ -201,7 +215,7 @@ def to_excel_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
 
     about = workbook.create_sheet("about")
     rows = [(key, value) for key, value in provenance.items() if key != "filters"]
-    filters = {k: v for k, v in provenance.filters.items() if v not in ("", None)}
+    filters = provenance.active_filters()
     rows += [(f"filter: {key}", _describe_value(value)) for key, value in filters.items()] or [("filters", "none")]
     for row, (key, value) in enumerate(rows, start=1):
         _write_text_cell(about, row, 1, neutralise_formula_cell(key)).font = Font(bold=True)

@@ -189,3 +189,14 @@ def test_csv_keeps_hashes_inside_data_even_at_the_start_of_a_line():
     assert list(back.columns) == ["#id", "text"]
     assert list(back["#id"]) == ["#1", "#2"]
     assert list(back["text"]) == ["first line\n# second line", "plain # mid"]
+
+
+def test_provenance_leaves_out_empty_filters_of_any_kind():
+    provenance = Provenance(holds="x", filters={"actor": [], "stance": None, "q": "", "mode": ("verbal",)})
+    assert provenance.describe_filters() == "mode=verbal"
+    assert provenance.active_filters() == {"mode": ("verbal",)}
+
+
+def test_provenance_writes_number_pairs_as_ranges_and_other_pairs_as_lists():
+    provenance = Provenance(holds="x", filters={"polarity": (-1.0, 0.5), "mode": ("verbal", "material")})
+    assert provenance.describe_filters() == "polarity=-1.0 to 0.5; mode=verbal | material"
