@@ -9,18 +9,23 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.errors import ReactionsError
-from dashboard.views.common import View, cached_filtered, cached_view_data, publish_view, sidebar_filters
+from dashboard.views.common import View, cached_filtered, cached_view_data, data_dir, publish_view, sidebar_filters
 
 st.set_page_config(page_title="Diplomatic Reactions", page_icon="🌐", layout="wide")
 
+folder = str(data_dir())
 try:
-    data = cached_view_data()
-except ReactionsError as exc:  # a broken data file: say which and where, keep the page alive
-    st.error(f"The shipped data could not be loaded. {exc}")
+    data = cached_view_data(folder)
+except ReactionsError as exc:  # a broken data file: say which file, row and field; keep the page alive
+    problems = getattr(exc, "problems", [])
+    st.error(
+        f"The data could not be loaded from `{getattr(exc, 'path', folder)}`. "
+        + ("Fix these and reload:\n\n" + "\n".join(f"- {p}" for p in problems) if problems else str(exc))
+    )
     st.stop()
 
 state = sidebar_filters(data.options)
-publish_view(View(data=data, state=state, records=cached_filtered(state)))
+publish_view(View(data=data, state=state, records=cached_filtered(folder, state)))
 
 
 navigation = st.navigation(

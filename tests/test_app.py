@@ -77,3 +77,38 @@ def test_the_download_buttons_are_there(app):
     for table in ("Per-actor summary", "Per-target summary", "Filtered records"):
         for fmt in ("CSV", "Excel", "JSON"):
             assert f"{table} — {fmt}" in labels
+
+
+def test_a_broken_data_file_is_named_with_row_and_field_not_a_traceback(tmp_path, monkeypatch):
+    import shutil
+
+    from dashboard import DATA_DIR
+
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    records = copy / "records" / "idlib-2020.csv"
+    lines = records.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(",deny,", ",furious,", 1)
+    records.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setenv("REACTIONS_DATA_DIR", str(copy))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not app.exception
+    message = app.error[0].value
+    assert "idlib-2020.csv" in message
+    assert "row 3: stance: 'furious' is not one of" in message
+
+
+def test_the_app_never_modifies_the_shipped_data(app):
+    import hashlib
+
+    from dashboard import DATA_DIR
+
+    def fingerprint():
+        return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(DATA_DIR.rglob("*")) if p.is_file()}
+
+    before = fingerprint()
+    app.run()
+    for page in ("map_view", "tone", "flows", "evidence", "downloads", "method"):
+        app.switch_page(f"screens/{page}.py")
+        app.run()
+    assert fingerprint() == before

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import DATA_DIR
 from dashboard.codebook import STANCES
 from dashboard.filters import POLARITY_RANGE, FilterState, apply_filters, filter_options
 from dashboard.records import load_articles, load_curated_records
@@ -14,6 +17,7 @@ from dashboard.registry import Registry
 from dashboard.scoring import Resources, load_resources, score_records
 
 ALL_EVENTS = "All events"
+DATA_DIR_VARIABLE = "REACTIONS_DATA_DIR"
 # Passed to every st.plotly_chart: the map's country shapes come from our own server, never a CDN.
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
 FILTER_KEYS = ("event", "actor", "stance", "target", "mode", "polarity", "q")
@@ -47,23 +51,28 @@ def current_view() -> View:
     return st.session_state["_view"]
 
 
+def data_dir() -> Path:
+    """The data folder: the shipped one, or REACTIONS_DATA_DIR (how tests show a broken file to the app)."""
+    return Path(os.environ.get(DATA_DIR_VARIABLE) or DATA_DIR)
+
+
 @st.cache_resource(show_spinner=False)
-def cached_resources() -> Resources:
-    return load_resources()
+def cached_resources(folder: str) -> Resources:
+    return load_resources(Path(folder))
 
 
 @st.cache_resource(show_spinner="Scoring the records…")
-def cached_view_data() -> ViewData:
-    resources = cached_resources()
-    scored = score_records(load_curated_records(resources.registry), resources)
+def cached_view_data(folder: str) -> ViewData:
+    resources = cached_resources(folder)
+    scored = score_records(load_curated_records(resources.registry, Path(folder)), resources)
     return ViewData(
-        scored=scored, registry=resources.registry, articles=load_articles(), options=filter_options(scored)
+        scored=scored, registry=resources.registry, articles=load_articles(Path(folder)), options=filter_options(scored)
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def cached_filtered(state: FilterState) -> pd.DataFrame:
-    return apply_filters(cached_view_data().scored, state)
+def cached_filtered(folder: str, state: FilterState) -> pd.DataFrame:
+    return apply_filters(cached_view_data(folder).scored, state)
 
 
 def reset_filters() -> None:
