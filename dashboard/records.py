@@ -140,6 +140,8 @@ def _validate_record(
     if value("cue") and value("text") and str(record.get("cue")) not in str(record.get("text")):
         problems.append(Problem(row, "cue", f"{value('cue')!r} is not an exact part of text"))
     if value("id"):
+        if ";" in value("id"):  # charts carry record ids joined by ";" to map a selection back to records
+            problems.append(Problem(row, "id", f"{value('id')!r} contains ';'; use letters, digits, - or _"))
         if value("id") in seen_ids:
             problems.append(Problem(row, "id", f"{value('id')!r} repeats row {seen_ids[value('id')]}"))
         seen_ids.setdefault(value("id"), row)

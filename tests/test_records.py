@@ -72,6 +72,17 @@ def test_validation_names_row_and_field_for_every_problem(registry):
     assert found == {(2, "actor"), (2, "text"), (2, "stance"), (2, "date"), (3, "cue")}
 
 
+def test_ids_must_be_unique_and_free_of_the_selection_separator(registry):
+    table = pd.DataFrame(
+        [
+            {"id": "a", "actor": "NATO", "text": "x"},
+            {"id": "a", "actor": "NATO", "text": "y"},
+            {"id": "b;c", "actor": "NATO", "text": "z"},
+        ]
+    )
+    assert [(p.row, p.field) for p in validate_records(table, registry)] == [(2, "id"), (3, "id")]
+
+
 def test_missing_required_columns_are_reported_once(registry):
     problems = validate_records(pd.DataFrame([{"speaker": "x"}]), registry)
     assert [(p.row, p.field) for p in problems] == [(0, "actor"), (0, "text")]

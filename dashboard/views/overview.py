@@ -37,7 +37,11 @@ def render(view: View) -> None:
     columns[0].metric("Records", figures["records"], help=f"of {total['records']} curated records")
     columns[1].metric("Actors", figures["actors"])
     columns[2].metric("Targets", figures["targets"])
-    columns[3].metric("Hostile share", f"{figures['hostile_share']:.0%}", help="condemn, warn or deny")
+    columns[3].metric(
+        "Hostile share",
+        f"{figures['hostile_share']:.0%}",
+        help="share of records that condemn, warn or deny (concern and call for are not counted)",
+    )
     found = int(view.records["stance_found"].sum())
     columns[4].metric(
         "Classifier finds the stance",
