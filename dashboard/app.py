@@ -9,13 +9,22 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.errors import ReactionsError
-from dashboard.views.common import View, cached_filtered, cached_view_data, data_dir, publish_view, sidebar_filters
+from dashboard.views.common import (
+    View,
+    cached_filtered,
+    cached_view_data,
+    data_dir,
+    publish_view,
+    rerun_data,
+    session_records,
+    sidebar_filters,
+)
 
 st.set_page_config(page_title="Diplomatic Reactions", page_icon="🌐", layout="wide")
 
 folder = str(data_dir())
 try:
-    data = cached_view_data(folder)
+    cached_view_data(folder)
 except ReactionsError as exc:  # a broken data file: say which file, row and field; keep the page alive
     problems = getattr(exc, "problems", [])
     st.error(
@@ -24,8 +33,10 @@ except ReactionsError as exc:  # a broken data file: say which file, row and fie
     )
     st.stop()
 
+data = rerun_data(folder)
 state = sidebar_filters(data.options)
-publish_view(View(data=data, state=state, records=cached_filtered(folder, state)))
+_, token = session_records()
+publish_view(View(data=data, state=state, records=cached_filtered(folder, token, state, data.scored)))
 
 
 navigation = st.navigation(
@@ -38,6 +49,7 @@ navigation = st.navigation(
         st.Page("screens/flows.py", title="Who → whom", icon=":material/swap_horiz:", url_path="flows"),
         st.Page("screens/evidence.py", title="Evidence", icon=":material/format_quote:", url_path="evidence"),
         st.Page("screens/downloads.py", title="Downloads", icon=":material/download:", url_path="downloads"),
+        st.Page("screens/add_article.py", title="Add an article", icon=":material/post_add:", url_path="add"),
         st.Page("screens/method.py", title="Method", icon=":material/menu_book:", url_path="method"),
     ]
 )

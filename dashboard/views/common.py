@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,9 +71,52 @@ def cached_view_data(folder: str) -> ViewData:
     )
 
 
+# This session's accepted records (from "Add an article"): unscored records, a token naming their content, and
+# the articles they were cut from. They live in the session only; nothing is written under data/.
+ADDED_RECORDS_KEY = "added_records"
+ADDED_TOKEN_KEY = "added_token"
+ADDED_ARTICLES_KEY = "added_articles"
+
+
+def add_session_records(records: pd.DataFrame, article) -> None:
+    """Join accepted records to this session's data (replacing earlier ones of the same event)."""
+    kept = st.session_state.get(ADDED_RECORDS_KEY)
+    if kept is not None:
+        kept = kept[kept["event"] != article.event]
+    combined = records if kept is None or kept.empty else pd.concat([kept, records], ignore_index=True)
+    st.session_state[ADDED_RECORDS_KEY] = combined.reset_index(drop=True)
+    st.session_state[ADDED_TOKEN_KEY] = hashlib.sha256(combined.to_csv(index=False).encode("utf-8")).hexdigest()
+    st.session_state.setdefault(ADDED_ARTICLES_KEY, {})[article.event] = article
+
+
+def session_records() -> tuple[pd.DataFrame | None, str]:
+    return st.session_state.get(ADDED_RECORDS_KEY), st.session_state.get(ADDED_TOKEN_KEY, "")
+
+
+# Keyed by the content token, not the frame, so a rerun does not hash the records again; cache_resource
+# hands back the same frame without a copy (every step after it is pure and never mutates it).
+@st.cache_resource(show_spinner="Scoring the added records…", max_entries=64)
+def cached_scored(folder: str, added_token: str, _added: pd.DataFrame | None) -> pd.DataFrame:
+    shipped = cached_view_data(folder).scored
+    if not added_token or _added is None or _added.empty:
+        return shipped
+    return pd.concat([shipped, score_records(_added, cached_resources(folder))], ignore_index=True)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def cached_filtered(folder: str, state: FilterState) -> pd.DataFrame:
-    return apply_filters(cached_view_data(folder).scored, state)
+def cached_filtered(folder: str, added_token: str, state: FilterState, _scored: pd.DataFrame) -> pd.DataFrame:
+    return apply_filters(_scored, state)
+
+
+def rerun_data(folder: str) -> ViewData:
+    """The shipped data, plus whatever this session added."""
+    shipped = cached_view_data(folder)
+    added, token = session_records()
+    if not token:
+        return shipped
+    scored = cached_scored(folder, token, added)
+    articles = {**shipped.articles, **st.session_state.get(ADDED_ARTICLES_KEY, {})}
+    return ViewData(scored=scored, registry=shipped.registry, articles=articles, options=filter_options(scored))
 
 
 def reset_filters() -> None:

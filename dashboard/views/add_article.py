@@ -1,0 +1,157 @@
+"""Add an article: paste or upload text, review the proposed records, accept them into this session's data."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.codebook import CODEBOOK_VERSION, MODES, STANCES
+from dashboard.export import EXPORT_FORMATS, Provenance, export_bytes
+from dashboard.records import RECORD_COLUMNS, Article, normalise_records, validate_records
+from dashboard.views.common import (
+    ADDED_ARTICLES_KEY,
+    ADDED_RECORDS_KEY,
+    View,
+    add_session_records,
+    cached_resources,
+    data_dir,
+)
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+PROPOSED_KEY = "proposed_records"
+PROPOSED_ARTICLE_KEY = "proposed_article"
+# The columns a reviewer edits; offsets and ids stay as extracted (they point into the pasted text).
+EDITABLE = ("actor", "speaker", "speaker_role", "via", "stance", "target", "mode", "cue")
+MAX_ARTICLE_CHARACTERS = 200_000
+
+
+@st.cache_data(show_spinner="Reading the article…", max_entries=16)
+def cached_extract(folder: str, text: str, event: str, date: str, source: str) -> pd.DataFrame:
+    from dashboard.extract import extract_records
+
+    return extract_records(text, cached_resources(folder), event=event, date=date, source=source)
+
+
+def article_form(view: View) -> Article | None:
+    """The article and its metadata as the reader gives them, or None until the form is sent."""
+    with st.form("article_form"):
+        text = st.text_area("Article text", height=220, placeholder="Paste a news report here…")
+        upload = st.file_uploader("…or upload a .txt file", type=["txt"])
+        left, middle, right = st.columns(3)
+        event = left.text_input("Event slug", placeholder="e.g. kerch-2018", help="lower case, digits and -")
+        date = middle.date_input("Date of the article", value=None, format="YYYY-MM-DD")
+        source = right.text_input("Source", placeholder="e.g. Reuters, 26 Nov 2018")
+        sent = st.form_submit_button("Extract reactions", type="primary")
+    if not sent:
+        return None
+    if upload is not None:
+        try:
+            text = upload.getvalue().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            st.error(f"{upload.name}: not UTF-8 text; save it as UTF-8 and upload it again.")
+            return None
+    problems = []
+    if not text.strip():
+        problems.append("Paste the article text or upload a .txt file.")
+    if len(text) > MAX_ARTICLE_CHARACTERS:
+        problems.append(f"The article is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARACTERS:,}.")
+    if not SLUG.match(event.strip()):
+        problems.append("Give an event slug: 2–41 characters, lower case letters, digits and '-'.")
+    elif event.strip() in view.data.options["event"]:
+        problems.append(f"The event '{event.strip()}' exists already; choose another slug.")
+    if date is None:
+        problems.append("Give the article's date: speakers' roles and memberships are read on that date.")
+    for problem in problems:
+        st.error(problem)
+    if problems:
+        return None
+    return Article(event.strip(), date.isoformat(), "", source.strip() or "pasted by the user", text)
+
+
+def review_table(proposed: pd.DataFrame, view: View) -> pd.DataFrame:
+    actors = sorted(view.data.registry.actors)
+    return st.data_editor(
+        proposed,
+        key="proposed_editor",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        disabled=[column for column in proposed.columns if column not in EDITABLE],
+        column_order=["actor", "stance", "target", "cue", "speaker", "speaker_role", "via", "mode", "text", "id"],
+        column_config={
+            "actor": st.column_config.SelectboxColumn("Actor", options=actors, required=True),
+            "stance": st.column_config.SelectboxColumn("Stance", options=list(STANCES), required=True),
+            "target": st.column_config.TextColumn("Toward", help="actor names or aliases; several joined by '; '"),
+            "mode": st.column_config.SelectboxColumn("Mode", options=list(MODES), required=True),
+            "cue": st.column_config.TextColumn("Cue", help="the exact words of the sentence that carry the stance"),
+            "text": st.column_config.TextColumn("Sentence", width="large"),
+        },
+    )
+
+
+def accepted_download(records: pd.DataFrame, article: Article) -> None:
+    provenance = Provenance(
+        holds=f"reaction records accepted for {article.event}",
+        codebook_version=CODEBOOK_VERSION,
+        sources=(article.source,),
+    )
+    columns = st.columns(len(EXPORT_FORMATS))
+    for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=True):
+        column.download_button(
+            f"Accepted records — {export_format.label}",
+            data=export_bytes(records[list(RECORD_COLUMNS)], provenance, fmt),
+            file_name=f"{article.event}_records{export_format.extension}",
+            mime=export_format.mime,
+            key=f"accepted_{article.event}_{fmt}",
+            on_click="ignore",
+        )
+
+
+def show_accepted() -> None:
+    """After accepting: say where the records went, and offer them as a file (the server keeps nothing)."""
+    if "just_accepted" not in st.session_state:
+        return
+    event, count = st.session_state["just_accepted"]
+    st.success(f"{count} record(s) joined this session as event '{event}'. Pick it in the sidebar's Event filter.")
+    added = st.session_state[ADDED_RECORDS_KEY]
+    accepted_download(added[added["event"] == event], st.session_state[ADDED_ARTICLES_KEY][event])
+
+
+def render(view: View) -> None:
+    st.title("Add an article")
+    st.caption(
+        "Paste a report; the rules propose its reactions (who, stance, toward whom, with the sentence and the cue). "
+        "Correct, delete or add rows, then accept: the records join this session's data as their own event, in every "
+        "chart, filter and download. Nothing is saved on the server; download the accepted records to keep them."
+    )
+    show_accepted()
+    article = article_form(view)
+    if article is not None:
+        st.session_state.pop("just_accepted", None)
+        proposed = cached_extract(str(data_dir()), article.text, article.event, article.date, article.source)
+        st.session_state[PROPOSED_KEY] = proposed
+        st.session_state[PROPOSED_ARTICLE_KEY] = article
+    proposed = st.session_state.get(PROPOSED_KEY)
+    article = st.session_state.get(PROPOSED_ARTICLE_KEY)
+    if proposed is None or article is None:
+        return
+    st.subheader(f"Proposed records for {article.event} ({len(proposed)})")
+    if proposed.empty:
+        st.info("No reaction was found in this text. You can add rows by hand below.")
+    edited = review_table(proposed, view)
+    if st.button("Accept these records", type="primary"):
+        problems = validate_records(edited, view.data.registry, {article.event: article})
+        if problems:
+            st.error("Fix these before accepting (row numbers count the table's rows from 1):")
+            st.dataframe(
+                pd.DataFrame([{"row": p.row, "field": p.field, "problem": p.message} for p in problems]),
+                hide_index=True,
+            )
+            return
+        accepted = normalise_records(edited.assign(event=article.event, date=article.date), view.data.registry)
+        add_session_records(accepted, article)
+        st.session_state.pop(PROPOSED_KEY, None)
+        st.session_state["just_accepted"] = (article.event, len(accepted))
+        st.rerun()
