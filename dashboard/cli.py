@@ -108,11 +108,16 @@ def command_validate(args: argparse.Namespace) -> int:
 
 
 def command_evaluate(args: argparse.Namespace) -> int:
-    from dashboard.evaluate import evaluate, format_report, read_labelled_jsonl
+    import json
+
+    from dashboard.evaluate import evaluate, format_report, read_labelled_jsonl, report_as_dict
     from dashboard.scoring import load_resources
 
     report = evaluate(read_labelled_jsonl(args.input), load_resources())
-    print(format_report(report))
+    if args.json:
+        print(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report))
     return EXIT_OK
 
 
@@ -135,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=command_validate)
 
     evaluate = commands.add_parser("evaluate", help="measure the stance classifier on a labelled JSONL file")
-    evaluate.add_argument("input")
+    evaluate.add_argument("input", help="JSONL with text, actor, stance and optionally target, also, event, tags")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON on standard output")
     evaluate.set_defaults(run=command_evaluate)
     return parser
 

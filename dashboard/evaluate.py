@@ -1,4 +1,11 @@
-"""Measuring the stance classifier and target detection on a labelled JSONL file, against two baselines."""
+"""Measuring the stance classifier and target detection on a labelled JSONL file, against two baselines.
+
+The report gives per-stance precision, recall and F1, macro-F1 over the eight stances, strict and lenient
+accuracy (lenient: a prediction listed in the item's `also` counts as right), target accuracy, the
+confusion matrix, per-incident and per-tag figures, and every item the rules got wrong with the cue they
+used. `format_report` renders it for the terminal, `report_as_dict` as JSON-ready data. Neither repeats
+an item's sentence: the ids point back into the labelled file.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +48,7 @@ class EvaluationReport:
     baselines: dict[str, LabelScores]
     predictions: pd.DataFrame  # one row per item: id, gold, predicted, cue, targets, correct
     by_tag: pd.DataFrame  # strict accuracy and count per hard-case tag (negation, hedged, ...)
+    by_event: pd.DataFrame  # per incident (`event`): items, strict and lenient accuracy, macro-F1
     codebook_version: str = CODEBOOK_VERSION
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -93,7 +101,15 @@ def _label_scores(gold: list[str], predicted: list[str], also: list[tuple[str, .
     n = len(gold) or 1
     strict = sum(g == p for g, p in zip(gold, predicted, strict=True)) / n
     lenient = sum(g == p or p in a for g, p, a in zip(gold, predicted, also, strict=True)) / n
-    return LabelScores(strict, lenient, float(_per_label(gold, predicted)["f1"].mean()))
+    return LabelScores(strict, lenient, _macro_f1(gold, predicted))
+
+
+def _macro_f1(gold: list[str], predicted: list[str]) -> float:
+    """Mean F1 over the stances that occur in gold or predictions (all eight on the dev set), as scikit-learn
+    does: a stance absent from a small subset (one incident) would otherwise count as a zero."""
+    per_label = _per_label(gold, predicted)
+    seen = per_label[(per_label["support"] > 0) | (per_label["predicted"] > 0)]
+    return float(seen["f1"].mean()) if len(seen) else 0.0
 
 
 def _per_label(gold: list[str], predicted: list[str]) -> pd.DataFrame:
@@ -167,7 +183,10 @@ def evaluate(labelled: pd.DataFrame, resources: Resources) -> EvaluationReport:
     predictions = pd.DataFrame(
         {
             "id": list(labelled["id"]) if "id" in labelled.columns else list(range(1, n + 1)),
+            "event": list(labelled["event"]) if "event" in labelled.columns else [""] * n,
+            "actor": list(labelled["actor"]),
             "gold": gold,
+            "also": [", ".join(a) for a in also],
             "predicted": predicted,
             "cue": list(scored["predicted_cue"]),
             "confidence": list(scored["confidence"]),
@@ -190,6 +209,7 @@ def evaluate(labelled: pd.DataFrame, resources: Resources) -> EvaluationReport:
     )
     return EvaluationReport(
         n=n,
+        by_event=_by_event(predictions, also),
         strict_accuracy=rules.strict_accuracy,
         lenient_accuracy=rules.lenient_accuracy,
         macro_f1=rules.macro_f1,
@@ -201,6 +221,66 @@ def evaluate(labelled: pd.DataFrame, resources: Resources) -> EvaluationReport:
         predictions=predictions,
         by_tag=by_tag.sort_values("items", ascending=False),
     )
+
+
+def _by_event(predictions: pd.DataFrame, also: list[tuple[str, ...]]) -> pd.DataFrame:
+    rows = []
+    for event in dict.fromkeys(predictions["event"]):
+        mask = (predictions["event"] == event).to_numpy()
+        scores = _label_scores(
+            list(predictions["gold"][mask]),
+            list(predictions["predicted"][mask]),
+            [a for a, keep in zip(also, mask, strict=True) if keep],
+        )
+        rows.append(
+            {
+                "event": event or "(none)",
+                "items": int(mask.sum()),
+                "strict": scores.strict_accuracy,
+                "lenient": scores.lenient_accuracy,
+                "macro_f1": scores.macro_f1,
+            }
+        )
+    return pd.DataFrame(rows).set_index("event")
+
+
+def wrong_items(report: EvaluationReport) -> pd.DataFrame:
+    """The items whose predicted stance differs from the gold one, with the cue the rules used."""
+    columns = ["id", "event", "actor", "gold", "also", "predicted", "cue", "confidence", "gold_target"]
+    columns.append("predicted_target")
+    return report.predictions.loc[~report.predictions["correct"], columns].reset_index(drop=True)
+
+
+def report_as_dict(report: EvaluationReport) -> dict:
+    """The whole report as plain JSON-ready data (the same numbers `format_report` prints)."""
+
+    def table(frame: pd.DataFrame) -> dict:
+        rows = frame.to_dict(orient="index")
+        return {str(key): {str(k): _plain(v) for k, v in row.items()} for key, row in rows.items()}
+
+    return {
+        "items": report.n,
+        "codebook_version": report.codebook_version,
+        "strict_accuracy": report.strict_accuracy,
+        "lenient_accuracy": report.lenient_accuracy,
+        "macro_f1": report.macro_f1,
+        "target_accuracy": report.target_accuracy,
+        "target_exact": report.target_exact,
+        "per_stance": table(report.per_label),
+        "confusion": {"rows": "gold", "columns": "predicted", "counts": table(report.confusion)},
+        "baselines": {
+            name: {"strict_accuracy": s.strict_accuracy, "lenient_accuracy": s.lenient_accuracy, "macro_f1": s.macro_f1}
+            for name, s in report.baselines.items()
+        },
+        "by_event": table(report.by_event),
+        "by_tag": table(report.by_tag),
+        "wrong": [{k: _plain(v) for k, v in row.items()} for row in wrong_items(report).to_dict("records")],
+    }
+
+
+def _plain(value: object) -> object:
+    """numpy scalars to Python ones, so json.dumps takes them."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def format_report(report: EvaluationReport) -> str:
@@ -225,10 +305,18 @@ def format_report(report: EvaluationReport) -> str:
         "confusion (rows gold, columns predicted):",
         report.confusion.to_string(),
     ]
+    if len(report.by_event) > 1:
+        lines += ["", "by incident:", report.by_event.to_string(float_format=lambda value: f"{value:.3f}")]
     if len(report.by_tag):
         lines += [
             "",
             "strict accuracy by hard-case tag:",
             report.by_tag.to_string(float_format=lambda value: f"{value:.2f}"),
         ]
+    wrong = wrong_items(report)
+    lines += ["", f"wrong ({len(wrong)} of {report.n}): id, gold, predicted, the cue the rules used"]
+    for row in wrong.itertuples():
+        lines.append(
+            f"  {row.id:<10} gold {row.gold:<11} predicted {row.predicted:<11} cue {repr(row.cue) if row.cue else '(none)'}"
+        )
     return "\n".join(lines)

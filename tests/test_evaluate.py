@@ -5,8 +5,16 @@ import json
 import pandas as pd
 import pytest
 
+from dashboard.cli import main
 from dashboard.errors import InvalidDataError, UnreadableFileError
-from dashboard.evaluate import evaluate, format_report, read_labelled_jsonl, textblob_sign_stance
+from dashboard.evaluate import (
+    evaluate,
+    format_report,
+    read_labelled_jsonl,
+    report_as_dict,
+    textblob_sign_stance,
+    wrong_items,
+)
 from dashboard.scoring import load_resources
 
 
@@ -41,6 +49,8 @@ ITEMS = [
         "tags": ["two_cues"],
     },
 ]
+# The same items split into two made-up incidents, as the dev file's `event` field does.
+EVENTS = ["alpha", "alpha", "beta", "beta"]
 
 
 def test_scores_on_a_small_set(resources):
@@ -52,8 +62,8 @@ def test_scores_on_a_small_set(resources):
     assert report.confusion.loc["concern", "call_for"] == 1
     assert report.per_label.loc["condemn", "f1"] == 1.0
     assert report.per_label.loc["call_for", "precision"] == 0.0
-    # Macro-F1 averages all eight labels; absent labels count as 0.
-    assert report.macro_f1 == pytest.approx(3 / 8)
+    # Macro-F1 averages the stances that occur in gold or predictions: five here, two of them missed.
+    assert report.macro_f1 == pytest.approx(3 / 5)
 
 
 def test_baselines_are_reported_and_weaker(resources):
@@ -101,3 +111,57 @@ def test_accuracy_by_tag(resources):
     report = evaluate(pd.DataFrame(ITEMS), resources)
     assert report.by_tag.loc["two_cues", "items"] == 1
     assert report.by_tag.loc["two_cues", "strict_accuracy"] == 0.0
+
+
+def test_wrong_items_name_the_cue_used(resources):
+    wrong = wrong_items(evaluate(pd.DataFrame(ITEMS), resources))
+    assert list(wrong["id"]) == ["t-4"]
+    assert wrong.loc[0, "gold"] == "concern"
+    assert wrong.loc[0, "predicted"] == "call_for"
+    assert wrong.loc[0, "cue"] == "urged"
+    assert "text" not in wrong.columns
+
+
+def test_format_report_lists_wrong_items_without_their_sentence(resources):
+    text = format_report(evaluate(pd.DataFrame(ITEMS), resources))
+    assert "wrong (1 of 4)" in text
+    assert "t-4" in text and "'urged'" in text
+    assert ITEMS[3]["text"] not in text
+
+
+def test_scores_per_incident(resources):
+    report = evaluate(pd.DataFrame(ITEMS).assign(event=EVENTS), resources)
+    assert list(report.by_event.index) == ["alpha", "beta"]
+    assert report.by_event.loc["alpha", "items"] == 2
+    assert report.by_event.loc["alpha", "strict"] == 1.0
+    assert report.by_event.loc["alpha", "macro_f1"] == 1.0
+    assert report.by_event.loc["beta", "strict"] == 0.5
+
+
+def test_report_as_dict_is_json_with_every_part(resources):
+    report = report_as_dict(evaluate(pd.DataFrame(ITEMS).assign(event=EVENTS), resources))
+    decoded = json.loads(json.dumps(report))
+    assert decoded["items"] == 4
+    assert decoded["strict_accuracy"] == 0.75
+    assert decoded["per_stance"]["condemn"]["f1"] == 1.0
+    assert decoded["per_stance"]["condemn"]["support"] == 1
+    assert decoded["confusion"]["counts"]["concern"]["call_for"] == 1
+    assert set(decoded["by_event"]) == {"alpha", "beta"}
+    assert [item["id"] for item in decoded["wrong"]] == ["t-4"]
+    assert decoded["wrong"][0]["cue"] == "urged"
+
+
+def test_cli_evaluate_prints_text_or_json(tmp_path, capsys):
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("\n".join(json.dumps(item) for item in ITEMS) + "\n", encoding="utf-8")
+    assert main(["evaluate", str(path)]) == 0
+    assert "macro-F1" in capsys.readouterr().out
+    assert main(["evaluate", str(path), "--json"]) == 0
+    decoded = json.loads(capsys.readouterr().out)
+    assert decoded["lenient_accuracy"] == 1.0
+    assert decoded["target_accuracy"] == 1.0
+
+
+def test_cli_evaluate_reports_a_missing_file(tmp_path, capsys):
+    assert main(["evaluate", str(tmp_path / "absent.jsonl")]) == 2
+    assert "cannot read" in capsys.readouterr().err
