@@ -92,7 +92,7 @@ def _alias_pattern(aliases: list[str]) -> re.Pattern[str]:
 class Registry:
     """The curated actor and speaker registry, with alias lookup in free text."""
 
-    def __init__(self, actors: dict[str, Actor], speakers: tuple[Speaker, ...]):
+    def __init__(self, actors: dict[str, Actor], speakers: tuple[Speaker, ...], not_actors: tuple[str, ...] = ()):
         self.actors = actors
         self.speakers = speakers
         self._actor_by_alias: dict[str, str] = {}
@@ -100,7 +100,9 @@ class Registry:
             for alias in (actor.name, *actor.aliases):
                 self._actor_by_alias.setdefault(alias, actor.name)
         self._actor_by_folded = {alias.casefold(): name for alias, name in self._actor_by_alias.items()}
-        self._actor_pattern = _alias_pattern(list(self._actor_by_alias))
+        # Stop phrases join the same alternation: being longer, "Syrian militants" wins over "Syrian" there.
+        self._not_actors = frozenset(not_actors)
+        self._actor_pattern = _alias_pattern([*self._actor_by_alias, *self._not_actors])
         self._speakers_by_alias: dict[str, list[Speaker]] = {}
         for speaker in speakers:
             for alias in {speaker.name, *speaker.aliases}:
@@ -117,6 +119,7 @@ class Registry:
         return [
             ActorMention(self._actor_by_alias[m.group(0)], m.group(0), m.start(), m.end())
             for m in self._actor_pattern.finditer(text)
+            if m.group(0) not in self._not_actors
         ]
 
     def find_speaker_mentions(self, text: str, on_date: str | None = None) -> list[SpeakerMention]:
@@ -231,7 +234,15 @@ def load_speakers(path: Path, actors: dict[str, Actor]) -> tuple[Speaker, ...]:
     return tuple(speakers)
 
 
+def load_not_actors(path: Path) -> tuple[str, ...]:
+    """Phrases that contain an alias but name no actor (data/not_actors.csv); none if the file is absent."""
+    if not path.exists():
+        return ()
+    return tuple(p.strip() for p in read_commented_csv(path, required=("phrase",))["phrase"] if p.strip())
+
+
 def load_registry(data_dir: Path = DATA_DIR) -> Registry:
-    """Load data/actors.csv and data/speakers.csv, validated; raises InvalidDataError listing every problem."""
+    """Load actors, speakers and stop phrases from data/, validated; InvalidDataError lists every problem."""
     actors = load_actors(Path(data_dir) / "actors.csv")
-    return Registry(actors, load_speakers(Path(data_dir) / "speakers.csv", actors))
+    speakers = load_speakers(Path(data_dir) / "speakers.csv", actors)
+    return Registry(actors, speakers, load_not_actors(Path(data_dir) / "not_actors.csv"))

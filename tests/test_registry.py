@@ -114,3 +114,21 @@ def test_a_registry_without_speakers_finds_no_speaker(registry):
     empty = Registry(registry.actors, ())
     assert empty.find_speaker_mentions("Lavrov said so.") == []
     assert empty.resolve_speaker("Lavrov") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Syrian militants attacked the post.",
+        "South American governments stayed silent.",
+        "The National Security Council met in Ankara.",
+    ],
+)
+def test_phrases_that_only_contain_an_alias_name_no_actor(registry, text):
+    found = {m.actor for m in registry.find_actor_mentions(text)}
+    assert "Syria" not in found and "United States" not in found and "United Nations Security Council" not in found
+
+
+def test_the_stop_phrases_leave_the_real_actor_in_the_same_sentence(registry):
+    mentions = registry.find_actor_mentions("Damascus said Syrian rebels shelled the Syrian army.")
+    assert [(m.actor, m.alias) for m in mentions] == [("Syria", "Damascus"), ("Syria", "Syrian army")]
