@@ -52,6 +52,11 @@ KINDS = (
 GAP_WORDS = 4
 # Negation reaches three words back: "did not yet condemn", "refused to openly condemn".
 NEGATION_WINDOW = 3
+# A negated verb's object stays negated: "has not called for new sanctions" does not threaten sanctions.
+# A cue this many words or fewer after a negated cue, in the same clause, is negated with it.
+NEGATED_OBJECT_REACH = 3
+# "supported by Turkey", "condemned by Moscow": a party named this many words after "by" is the agent.
+PASSIVE_AGENT_REACH = 3
 # Intensifiers sit right before a cue ("deeply shocked", "their utmost concern") ...
 INTENSIFIER_BEFORE = 3
 # ... or, for adverbs and "in the strongest terms", just after it ("condemns in the strongest terms").
@@ -354,6 +359,17 @@ def _modifier(text: str, start: int, end: int, intensifiers: list[tuple[CueRule,
     return best
 
 
+def _in_negated_object(text: str, previous: CueMatch, start: int) -> bool:
+    """A cue right after a negated cue, in its clause: "did not call for sanctions", "no plans to retaliate"."""
+    between = text[previous.end : start]
+    return (
+        previous.negated
+        and not _CLAUSE_BREAK.search(between)
+        and not _NEW_CLAUSE.search(between)
+        and len(_WORD.findall(between)) <= NEGATED_OBJECT_REACH
+    )
+
+
 def find_cues(text: str, lexicon: CueLexicon) -> list[CueMatch]:
     """Every cue in text, left to right; where two overlap the stronger (then longer) is kept."""
     text = normalise_quotes(str(text))
@@ -364,11 +380,13 @@ def find_cues(text: str, lexicon: CueLexicon) -> list[CueMatch]:
         if all(match.end() <= other.start() or match.start() >= other.end() for _, other in kept):
             kept.append((rule, match))
     intensifiers = _rule_matches(lexicon.intensifiers, text)
-    cues = []
+    cues: list[CueMatch] = []
     for rule, match in sorted(kept, key=lambda item: item[1].start()):
         start, end = match.start(), match.end()
         modifier, modifier_weight = _modifier(text, start, end, intensifiers)
-        negated = rule.negatable and _negated(text, start, end, lexicon)
+        negated = rule.negatable and (
+            _negated(text, start, end, lexicon) or bool(cues and _in_negated_object(text, cues[-1], start))
+        )
         cues.append(
             CueMatch(
                 rule.stance,
@@ -439,8 +457,29 @@ def _cues_of_actor(text: str, cues: list[CueMatch], actor: str, registry: _Regis
         subjects = _subject_chain(text, mentions, cue.start) if cue.weight >= PERFORMATIVE_WEIGHT else set()
         if subjects and not subjects & own:
             continue
+        agent = _passive_agent(text, mentions, cue.end)
+        if agent and agent not in own:
+            continue
         kept.append(cue)
     return kept
+
+
+def _passive_agent(text: str, mentions: list[_PartyMention], cue_end: int) -> str:
+    """The party after "by" right behind a cue ("supported by Turkey", "condemned by not only Moscow"): the one
+    who took that stance, so it is not the reacting actor's unless it names the actor."""
+    by = re.match(r"\s+by\s+", text[cue_end:])
+    if not by:
+        return ""
+    after = cue_end + by.end()
+    for mention in mentions:
+        if mention.start >= after:
+            gap = _WORD.findall(text[after : mention.start])
+            return (
+                mention.actor
+                if len(gap) <= PASSIVE_AGENT_REACH and not _CLAUSE_BREAK.search(text[after : mention.start])
+                else ""
+            )
+    return ""
 
 
 def classify_stance(

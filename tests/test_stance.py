@@ -321,3 +321,42 @@ def test_find_reactions_reads_a_sentence_with_several_records(registry, lexicon)
     assert by_stance["support"].targets == ("Ruritania",)
     assert by_stance["concern"].modifier == "deep"
     assert all(reaction.cue in sentence for reaction in reactions)
+
+
+def test_a_negated_verb_keeps_its_object_negated(lexicon):
+    # "sanctions" alone would be a threat; as the object of "did not call for" it is not.
+    prediction = classify_stance("Fredville did not call for further sanctions on Tuesday.", lexicon)
+    assert prediction.stance == "neutral"
+    assert prediction.negated
+
+
+def test_a_clause_break_ends_the_negated_object(lexicon):
+    prediction = classify_stance("The envoy did not comment, but threatened sanctions later.", lexicon)
+    assert prediction.stance == "warn"
+
+
+def test_passive_agent_is_not_the_reacting_actor(registry, lexicon):
+    # The rebels are backed by Sylvania, not by the Ruritanian speaker.
+    text = "Strelsau said the rebels, supported by Sylvania, had crossed the river."
+    assert classify_stance(text, lexicon, "Ruritania", registry).stance == "neutral"
+    # When the agent is the actor itself, the cue stays its own.
+    text = "The plan was supported by Ruritania at the council."
+    assert classify_stance(text, lexicon, "Ruritania", registry).stance == "support"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("The ministry said the shelling was a deliberate act against the town.", "condemn"),
+        ("The spokesman called the raid a dastardly crime.", "condemn"),
+        ("The ministry dismissed the report as nonsense.", "deny"),
+        ("The statement said the accusations had no factual basis.", "deny"),
+        ("Fredville rejected any role in the sinking of the ferry.", "deny"),
+        ("The government backs the mediator's proposal for a truce.", "support"),
+        ("The army will respond in kind to any further shelling.", "warn"),
+        ("The premier refused to rule out air strikes.", "warn"),
+        ("The delegation asked for an urgent session of the council.", "call_for"),
+    ],
+)
+def test_general_diplomatic_formulas(lexicon, sentence, stance):
+    assert classify_stance(sentence, lexicon).stance == stance
