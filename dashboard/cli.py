@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.errors import InvalidDataError, ReactionsError, UnreadableFileError
+from dashboard.errors import InvalidDataError, ReactionsError, UnreadableFileError, UnwritableFileError
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 # What `score` adds to (or fills in) every input row, in this order.
@@ -63,12 +63,24 @@ def _write_table(table: pd.DataFrame, output: str | None, provenance, allowed: t
         ".jsonl": _to_jsonl_bytes,
         ".xlsx": to_excel_bytes,
     }
-    if suffix not in allowed:
-        raise UnreadableFileError(output, f"cannot write {suffix or 'a file without extension'}; use one of {allowed}")
+    check_output_path(output, allowed)
     try:
         Path(output).write_bytes(writers[suffix](table, provenance))
     except OSError as exc:
-        raise UnreadableFileError(output, f"cannot write: {exc.strerror or exc}") from exc
+        raise UnwritableFileError(output, exc.strerror or str(exc)) from exc
+
+
+def check_output_path(output: str | None, allowed: tuple[str, ...]) -> None:
+    """Refuse an output we could not write before doing any work: the wrong extension, a missing folder."""
+    if output is None:
+        return
+    suffix = Path(output).suffix.lower()
+    if suffix not in allowed:
+        raise UnwritableFileError(
+            output, f"unsupported extension {suffix or '(none)'!r}; use one of {', '.join(allowed)}"
+        )
+    if not Path(output).resolve().parent.is_dir():
+        raise UnwritableFileError(output, "its folder does not exist")
 
 
 def _to_jsonl_bytes(table: pd.DataFrame, provenance) -> bytes:
@@ -80,6 +92,7 @@ def command_score(args: argparse.Namespace) -> int:
     from dashboard.records import normalise_records
     from dashboard.scoring import load_resources, score_records
 
+    check_output_path(args.output, TABLE_SUFFIXES)
     resources = load_resources()
     table = _load_valid_table(args.input, resources)
     scored = score_records(normalise_records(table, resources.registry), resources)
@@ -92,6 +105,7 @@ def command_summary(args: argparse.Namespace) -> int:
     from dashboard.scoring import load_resources, score_records
     from dashboard.summary import summarise_by_actor
 
+    check_output_path(args.output, SUMMARY_SUFFIXES)
     resources = load_resources()
     table = _load_valid_table(args.input, resources)
     summary = summarise_by_actor(score_records(normalise_records(table, resources.registry), resources))
@@ -121,6 +135,33 @@ def command_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _iso_date(value: str) -> str:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def command_extract(args: argparse.Namespace) -> int:
+    from dashboard.extract import extract_records
+    from dashboard.records import normalise_records
+    from dashboard.scoring import load_resources, score_records
+
+    path = Path(args.article)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFileError(args.article, str(getattr(exc, "strerror", None) or exc)) from exc
+    resources = load_resources()
+    records = extract_records(text, resources, args.event or path.stem, args.date, args.source or path.name)
+    scored = score_records(normalise_records(records, resources.registry), resources)
+    provenance = _provenance("reaction records extracted by rules, for review", args.article)
+    _write_table(scored_output(records, scored), args.output, provenance, TABLE_SUFFIXES)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reactions", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("input", help="JSONL with text, actor, stance and optionally target, also, event, tags")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON on standard output")
     evaluate.set_defaults(run=command_evaluate)
+
+    extract = commands.add_parser("extract", help="propose reaction records for an article (plain text)")
+    extract.add_argument("article", help="the article as a UTF-8 text file")
+    extract.add_argument("--event", help="event slug for the records (default: the file name without extension)")
+    extract.add_argument(
+        "--date", default="", type=_iso_date, help="the article's date, YYYY-MM-DD (picks speakers' roles)"
+    )
+    extract.add_argument("--source", help="where the article came from (default: the file name)")
+    extract.add_argument("-o", "--output", help="output file (.csv, .json, .jsonl, .xlsx); CSV to stdout if omitted")
+    extract.set_defaults(run=command_extract)
     return parser
 
 
@@ -156,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(str(problem), file=stream)
         return EXIT_INVALID
-    except UnreadableFileError as exc:
+    except (UnreadableFileError, UnwritableFileError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNREADABLE
     except ReactionsError as exc:

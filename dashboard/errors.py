@@ -18,6 +18,15 @@ class UnreadableFileError(ReactionsError):
         super().__init__(f"{self.path}: cannot read: {why}")
 
 
+class UnwritableFileError(ReactionsError):
+    """An output file cannot be written (unsupported extension, missing folder, no permission)."""
+
+    def __init__(self, path: str, why: str):
+        self.path = str(path)
+        self.why = why
+        super().__init__(f"{self.path}: cannot write: {why}")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One validation problem: a 1-based data row (0 for the file as a whole), a field, a message."""

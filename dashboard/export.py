@@ -1,7 +1,8 @@
 """Downloadable tables as CSV, Excel and JSON bytes, each saying what it holds (its provenance).
 
-Every format neutralises cells a spreadsheet would run as a formula: a string beginning with
-=, +, -, @, a tab or a carriage return gets a leading apostrophe (OWASP's advice for CSV injection).
+The formats a spreadsheet opens (CSV, Excel) neutralise cells it would run as a formula: a string
+beginning with =, +, -, @, a tab or a carriage return gets a leading apostrophe (OWASP's advice for CSV
+injection). JSON is read by programs, not spreadsheets, so it stays data: every value exactly as it is.
 
 CSV layout: UTF-8 with a byte-order mark (so Excel reads non-Latin names correctly), then one
 `# key: value` line per provenance item, then the table with every non-numeric field quoted.
@@ -229,10 +230,9 @@ def to_excel_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
 
 
 def to_json_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
-    """UTF-8 JSON `{"about": provenance, "records": [one object per row]}`; missing values are null and
-    string cells are neutralised as in the other formats (the same table whichever format is chosen)."""
-    table = neutralise_formula_cells(df)
-    records = json.loads(table.to_json(orient="records", force_ascii=False, date_format="iso"))
+    """UTF-8 JSON `{"about": provenance, "records": [one object per row]}`; missing values are null.
+    Values are kept exactly (no apostrophes): no spreadsheet runs JSON, and a program reading it wants the data."""
+    records = json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
     document = {"about": provenance.as_dict(), "records": records}
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 

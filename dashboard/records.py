@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -55,9 +56,12 @@ def read_table(path: Path | str) -> pd.DataFrame:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in READABLE_SUFFIXES:
-        raise UnreadableFileError(str(path), f"unsupported extension {suffix!r}; use one of {READABLE_SUFFIXES}")
+        readable = ", ".join(READABLE_SUFFIXES)
+        raise UnreadableFileError(str(path), f"unsupported extension {suffix or '(none)'!r}; use one of {readable}")
     if not path.is_file():
         raise UnreadableFileError(str(path), "no such file")
+    if path.stat().st_size == 0:
+        raise UnreadableFileError(str(path), "the file is empty")
     try:
         if suffix == ".csv":
             # Leading `#` lines are provenance written by our own exports; only that leading block is skipped.
@@ -135,8 +139,14 @@ def _validate_record(
             problems.append(Problem(row, "target", f"{target!r} is not a known actor or alias"))
     if value("mode") and value("mode") not in MODES:
         problems.append(Problem(row, "mode", f"{value('mode')!r} is not one of {', '.join(MODES)}"))
-    if value("date") and not ISO_DATE.match(value("date")):
-        problems.append(Problem(row, "date", f"{value('date')!r} is not an ISO date YYYY-MM-DD"))
+    if value("date") and not _is_real_date(value("date")):
+        problems.append(Problem(row, "date", f"{value('date')!r} is not a real date written YYYY-MM-DD"))
+    actor = registry.resolve_actor(value("actor")) if value("actor") else None
+    if actor and actor in {registry.resolve_actor(t.strip()) for t in value("target").split(";") if t.strip()}:
+        problems.append(Problem(row, "target", f"names the reacting actor {actor!r} itself"))
+    speaker = registry.resolve_speaker(value("speaker"), value("date") or None) if value("speaker") else None
+    if actor and speaker is not None and speaker.actor != actor:
+        problems.append(Problem(row, "speaker", f"{value('speaker')!r} speaks for {speaker.actor}, not for {actor}"))
     if value("cue") and value("text") and str(record.get("cue")) not in str(record.get("text")):
         problems.append(Problem(row, "cue", f"{value('cue')!r} is not an exact part of text"))
     if value("id"):
@@ -147,6 +157,16 @@ def _validate_record(
         seen_ids.setdefault(value("id"), row)
     problems.extend(_validate_offsets(row, record, value, articles))
     return problems
+
+
+def _is_real_date(text: str) -> bool:
+    if not ISO_DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:  # 2020-02-30 has the right shape and is no day
+        return False
+    return True
 
 
 def _validate_offsets(row: int, record: dict, value, articles: dict[str, Article]) -> list[Problem]:

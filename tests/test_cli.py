@@ -115,3 +115,19 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path):
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [("scored.pdf", "cannot write: unsupported extension '.pdf'"), ("missing/scored.csv", "its folder does not exist")],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(rows_csv, tmp_path, capsys, output, message):
+    assert main(["score", str(rows_csv), "-o", str(tmp_path / output)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_empty_file_says_so(tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == f"{path}: cannot read: the file is empty"

@@ -83,6 +83,23 @@ def test_ids_must_be_unique_and_free_of_the_selection_separator(registry):
     assert [(p.row, p.field) for p in validate_records(table, registry)] == [(2, "id"), (3, "id")]
 
 
+def test_impossible_dates_self_targets_and_borrowed_speakers_are_problems(registry):
+    table = pd.DataFrame(
+        [
+            {"actor": "Turkey", "text": "x", "date": "2020-02-30", "target": "", "speaker": ""},
+            {"actor": "Turkey", "text": "x", "date": "2020-02-28", "target": "Ankara", "speaker": ""},
+            {"actor": "Turkey", "text": "x", "date": "2020-02-28", "target": "Syria", "speaker": "Lavrov"},
+            {"actor": "Russia", "text": "x", "date": "2020-02-28", "target": "Turkey", "speaker": "Lavrov"},
+        ]
+    )
+    problems = [str(p) for p in validate_records(table, registry)]
+    assert problems == [
+        "row 1: date: '2020-02-30' is not a real date written YYYY-MM-DD",
+        "row 2: target: names the reacting actor 'Turkey' itself",
+        "row 3: speaker: 'Lavrov' speaks for Russia, not for Turkey",
+    ]
+
+
 def test_missing_required_columns_are_reported_once(registry):
     problems = validate_records(pd.DataFrame([{"speaker": "x"}]), registry)
     assert [(p.row, p.field) for p in problems] == [(0, "actor"), (0, "text")]
