@@ -103,7 +103,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
-def _text_colour_on(hex_colour: str) -> str:
+def text_colour_on(hex_colour: str) -> str:
     """Dark text on light fills (concern's yellow, condolence's sky blue), white text on dark ones."""
     red, green, blue = (int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
     luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
@@ -251,7 +251,7 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
                 texttemplate="%{text}",
                 textposition="inside",
                 insidetextanchor="middle",
-                textfont={"color": _text_colour_on(colour)},
+                textfont={"color": text_colour_on(colour)},
                 hovertemplate=(
                     f"<b>%{{y}}</b><br>{_escape(stance)}: %{{x}} record(s)<br>"
                     "<i>click or box-select for the sentences</i><extra></extra>"

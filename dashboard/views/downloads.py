@@ -63,8 +63,9 @@ def render(view: View) -> None:
     st.caption(
         "Every file carries what it holds, the filters applied ("
         + ("; ".join(f"{k}: {v}" for k, v in filters.items()) or "none")
-        + f"), the codebook version ({CODEBOOK_VERSION}) and when it was made. Cells that a spreadsheet "
-        "would run as a formula (starting with = + - @, a tab or a carriage return) are prefixed with '."
+        + f"), the codebook version ({CODEBOOK_VERSION}) and when it was made. In CSV and Excel, cells that a "
+        "spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) are prefixed with '; "
+        "JSON keeps every value as it is."
     )
     if show_empty_notice(view):
         return

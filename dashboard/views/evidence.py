@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard.figures import STANCE_COLOURS, record_ids_from_points
+from dashboard.figures import STANCE_COLOURS, record_ids_from_points, text_colour_on
 from dashboard.registry import Registry
 from dashboard.views.common import View, show_empty_notice, stance_label
 
@@ -72,7 +72,8 @@ def evidence_card(record: pd.Series) -> str:
         who += f' <span style="color:#555">({html.escape(record["speaker_role"])})</span>'
     toward = f" → <b>{html.escape(record['target'])}</b>" if record.get("target") else ""
     badge = (
-        f'<span style="background:{colour};color:#000;border-radius:4px;padding:1px 6px;font-weight:600">'
+        f'<span style="background:{colour};color:{text_colour_on(colour)};border-radius:4px;padding:1px 6px;'
+        f'font-weight:600">'
         f"{html.escape(stance_label(record['stance']))}</span>"
     )
     disagree = ""
@@ -103,7 +104,9 @@ def evidence_cards(records: pd.DataFrame, registry: Registry | None = None, page
     pages = max(1, -(-len(records) // CARDS_PER_PAGE))
     page = 1
     if pages > 1:
-        page = st.number_input(f"Page (of {pages})", 1, pages, 1, key=f"evidence_page{page_key}")
+        page = st.number_input(
+            f"Page, 1 to {pages} ({CARDS_PER_PAGE} quotes a page)", 1, pages, 1, key=f"evidence_page{page_key}"
+        )
     shown = records.iloc[(page - 1) * CARDS_PER_PAGE : page * CARDS_PER_PAGE]
     st.html("".join(evidence_card(record) for _, record in shown.iterrows()))
 

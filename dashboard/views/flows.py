@@ -22,4 +22,9 @@ def render(view: View) -> None:
         return
     st.plotly_chart(cached_flows_figure(view.records), key="chart_flows", config=PLOTLY_CONFIG, width="stretch")
     st.subheader("Toward each target: who took which stance")
-    st.dataframe(summarise_by_target(view.records), hide_index=True, width="stretch")
+    st.dataframe(
+        summarise_by_target(view.records),
+        hide_index=True,
+        width="stretch",
+        column_config={"target": "Toward", "stance": "Stance", "records": "Records", "actors": "Actors"},
+    )

@@ -28,8 +28,14 @@ def render(view: View) -> None:
         return
     targets = sorted({t for cell in view.records["target"] for t in str(cell).split("; ") if t})
     left, right = st.columns([2, 1])
-    toward = left.selectbox("Dominant stance toward", [OVERALL, *targets], key="toward")
-    shade = right.toggle("Shade member states of organisations", key="shade_members")
+    # Bound to the URL like the sidebar filters, so a map view can be bookmarked and shared.
+    toward = left.selectbox("Dominant stance toward", [OVERALL, *targets], key="toward", bind="query-params")
+    shade = right.toggle(
+        "Shade member states of organisations",
+        key="members",
+        bind="query-params",
+        help="Tints each member state in its organisation's colour: membership, not a stance of that state.",
+    )
     chosen = None if toward == OVERALL else toward
     event_date = ",".join(sorted(view.records["date"].unique()))
     figure = cached_map_figure(view.records, chosen, shade, view.data.registry, event_date)
@@ -43,4 +49,14 @@ def render(view: View) -> None:
         "Click a country, a seat marker or a line's midpoint to read its records.",
     )
     table = dominant_stance_by_actor(view.records, toward=chosen)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "actor": "Actor",
+            "dominant_stance": "Dominant stance",
+            "records": st.column_config.NumberColumn("Records"),
+            "targets": "Toward",
+        },
+    )

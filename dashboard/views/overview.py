@@ -39,13 +39,13 @@ def render(view: View) -> None:
     columns[2].metric("Targets", figures["targets"])
     columns[3].metric(
         "Hostile share",
-        f"{figures['hostile_share']:.0%}",
+        f"{figures['hostile_share']:.0%}" if figures["records"] else "—",
         help="share of records that condemn, warn or deny (concern and call for are not counted)",
     )
     found = int(view.records["stance_found"].sum())
     columns[4].metric(
-        "Classifier finds the stance",
-        f"{found}/{figures['records']}",
+        "Found by the rules",
+        f"{found}/{figures['records']}" if figures["records"] else "—",
         help=(
             "records whose curated stance the rule classifier also reads in the sentence, for that actor; "
             f"as the sentence's single headline stance: {figures['records'] - figures['disagreements']}"
@@ -54,7 +54,6 @@ def render(view: View) -> None:
     columns[5].metric("Tone conflicts", figures["tone_conflicts"], help="TextBlob's sign contradicts the stance")
     if show_empty_notice(view):
         return
-    st.subheader("Who condemned, supported or warned")
     event = st.plotly_chart(
         cached_stance_by_actor_figure(view.records),
         key="chart_stance_by_actor",
