@@ -457,7 +457,10 @@ def _cues_of_actor(text: str, cues: list[CueMatch], actor: str, registry: _Regis
         subjects = _subject_chain(text, mentions, cue.start) if cue.weight >= PERFORMATIVE_WEIGHT else set()
         if subjects and not subjects & own:
             continue
-        agent = _passive_agent(text, mentions, cue.end)
+        # Weaker condemn cues describe the accused's conduct ("orchestrated by X", "committed by X"): there the
+        # agent is the accused, and the accusation is still the actor's.
+        conduct = cue.stance == "condemn" and cue.weight < PERFORMATIVE_WEIGHT
+        agent = "" if conduct else _passive_agent(text, mentions, cue.end)
         if agent and agent not in own:
             continue
         kept.append(cue)

@@ -360,3 +360,10 @@ def test_passive_agent_is_not_the_reacting_actor(registry, lexicon):
 )
 def test_general_diplomatic_formulas(lexicon, sentence, stance):
     assert classify_stance(sentence, lexicon).stance == stance
+
+
+def test_passive_agent_of_a_conduct_word_is_the_accused(registry, lexicon):
+    text = "Strelsau called the blast an act of sabotage orchestrated by Sylvanian agents."
+    prediction = classify_stance(text, lexicon, "Ruritania", registry)
+    assert prediction.stance == "condemn"
+    assert detect_targets(text, "Ruritania", registry, prediction.stance, prediction.cue, lexicon) == ["Sylvania"]
