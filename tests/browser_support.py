@@ -199,10 +199,17 @@ def running_streamlit(app_path: Path = APP_PATH, cwd: Path = PROJECT_DIR) -> Ite
 # Streamlit marks its root with the script state: "initial" until the first run starts, then "running", and
 # "notRunning" once a run has finished. Elements may still be painted a moment later: wait for them too.
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
-# True when every plotly chart on the page has been drawn: plotly has laid it out and made its SVG.
+# True when at least `minimum` plotly charts exist and every one has been drawn: laid out, computed, its SVG
+# made, and for a geo subplot its shapes drawn (that waits for the topojson file, after the rest of the chart).
 PLOTS_DRAWN_JS = """(minimum) => {
+    const drawn = (gd) => {
+        const layout = gd._fullLayout;
+        if (!layout || !gd.calcdata || !gd.querySelector('svg.main-svg')) return false;
+        const hasGeo = Object.keys(layout).some((key) => /^geo[0-9]*$/.test(key));
+        return !hasGeo || gd.querySelectorAll('.geo path[d]').length > 0;
+    };
     const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-    return plots.length >= minimum && plots.every((gd) => gd._fullLayout && gd.querySelector('svg.main-svg'));
+    return plots.length >= minimum && plots.every(drawn);
 }"""
 # Streamlit keeps painting elements for a while after the run has finished (a long page arrives in batches).
 # The page counts as painted once the number of elements in the main area has not changed for this long.
@@ -220,17 +227,76 @@ SETTLED_JS = """(quietMs) => {
 PAGE_WAIT_TIMEOUT_MS = 60_000
 
 
+# What the page shows when a wait runs out: enough to tell a slow page from a broken one.
+PAGE_STATE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return {
+        script: app && app.getAttribute('data-test-script-state'),
+        connection: app && app.getAttribute('data-test-connection-state'),
+        titles: Array.from(document.querySelectorAll('h1')).map((h) => h.innerText),
+        exceptions: Array.from(document.querySelectorAll('[data-testid="stException"]')).map((e) => e.innerText),
+        plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => ({
+            key: (gd.closest('[class*="st-key-"]')?.className.match(/st-key-(\\S+)/) || [])[1] || null,
+            laid_out: Boolean(gd._fullLayout && gd.calcdata),
+            svg: Boolean(gd.querySelector('svg.main-svg')),
+        })),
+    };
+}"""
+
+
+def describe_page(page) -> str:
+    """One paragraph on the page's state (URL, script run, titles, exceptions, charts) for error messages."""
+    try:
+        return f"{page.url}: {page.evaluate(PAGE_STATE_JS)}"
+    except Exception as exc:  # the page may be gone; the message must still be built
+        return f"{page.url}: (state unreadable: {exc})"
+
+
+@contextlib.contextmanager
+def explained_timeout(page, waiting_for: str) -> Iterator[None]:
+    """Turn playwright's bare timeout into one that says what was awaited and what the page showed."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        yield
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"timed out waiting for {waiting_for}; page {describe_page(page)}") from exc
+
+
 def wait_for_app_idle(page, timeout_ms: int = PAGE_WAIT_TIMEOUT_MS) -> None:
     """Wait until the connection is up and a script run has finished (the skeleton is then gone)."""
-    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+    with explained_timeout(page, "the script run to finish"):
+        page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
 
 
 def wait_for_painted(page, quiet_ms: int = SETTLED_QUIET_MS, timeout_ms: int = PAGE_WAIT_TIMEOUT_MS) -> None:
     """Wait until the main area stops gaining or losing elements for `quiet_ms`."""
     page.evaluate("() => { window.__settleProbe = null; }")
-    page.wait_for_function(SETTLED_JS, arg=quiet_ms, timeout=timeout_ms, polling=50)
+    with explained_timeout(page, "the page to stop changing"):
+        page.wait_for_function(SETTLED_JS, arg=quiet_ms, timeout=timeout_ms, polling=50)
+
+
+def screenshot_whole_page(page, path: Path, max_height: int = 8000) -> None:
+    """Screenshot all of the page. Streamlit scrolls inside its main area, so full_page alone would stop at
+    the window's height: the window is made as tall as the content for the shot, then put back."""
+    viewport = page.viewport_size
+    content_height = page.evaluate(
+        """() => Math.max(...Array.from(document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebar"]'))
+            .map((el) => el.scrollHeight), document.documentElement.scrollHeight)"""
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if viewport and content_height > viewport["height"]:
+            page.set_viewport_size({"width": viewport["width"], "height": min(content_height, max_height)})
+            # Resizing reflows plotly charts; give them the frame they need to redraw.
+            page.wait_for_timeout(300)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if viewport:
+            page.set_viewport_size(viewport)
 
 
 def wait_for_plots(page, minimum: int = 1, timeout_ms: int = PAGE_WAIT_TIMEOUT_MS) -> None:
-    """Wait until at least `minimum` plotly charts exist and every one of them has rendered its SVG."""
-    page.wait_for_function(PLOTS_DRAWN_JS, arg=minimum, timeout=timeout_ms)
+    """Wait until at least `minimum` plotly charts exist and every one of them has been drawn."""
+    with explained_timeout(page, f"at least {minimum} drawn chart(s)"):
+        page.wait_for_function(PLOTS_DRAWN_JS, arg=minimum, timeout=timeout_ms)

@@ -13,7 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_support import PROJECT_DIR, wait_for_app_idle, wait_for_painted, wait_for_plots
+from tests.browser_support import (
+    PROJECT_DIR,
+    explained_timeout,
+    screenshot_whole_page,
+    wait_for_app_idle,
+    wait_for_painted,
+    wait_for_plots,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -71,8 +78,7 @@ def open_page(page, path: str = "", query: str = "") -> None:
 
 
 def screenshot(page, name: str) -> None:
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+    screenshot_whole_page(page, SCREENSHOT_DIR / f"{name}.png")
 
 
 def assert_no_exception(page) -> None:
@@ -92,7 +98,8 @@ def key_figures(page) -> dict[str, str]:
 
 def chart_state(page, key: str) -> dict:
     """The drawn state of the chart with this key; waits for it to be drawn (times out if it never is)."""
-    return page.wait_for_function(CHART_STATE_JS, arg=key).json_value()
+    with explained_timeout(page, f"the chart {key!r} to be drawn"):
+        return page.wait_for_function(CHART_STATE_JS, arg=key).json_value()
 
 
 def download_buttons(page):
@@ -159,11 +166,12 @@ def test_choosing_a_stance_changes_the_chart_the_figures_and_the_url(app_page):
     app_page.get_by_role("option", name="condemn", exact=True).click()
     app_page.keyboard.press("Escape")
 
-    app_page.wait_for_url(re.compile(r"[?&]stance=condemn(&|$)"))
-    app_page.wait_for_function(
-        f"(before) => JSON.stringify(({CHART_STATE_JS})('chart_stance_by_actor')) !== JSON.stringify(before)",
-        arg=before_chart,
-    )
+    with explained_timeout(app_page, "the URL and the chart to follow the stance filter"):
+        app_page.wait_for_url(re.compile(r"[?&]stance=condemn(&|$)"))
+        app_page.wait_for_function(
+            f"(before) => JSON.stringify(({CHART_STATE_JS})('chart_stance_by_actor')) !== JSON.stringify(before)",
+            arg=before_chart,
+        )
     wait_for_app_idle(app_page)
     wait_for_plots(app_page)
     after_chart = chart_state(app_page, "chart_stance_by_actor")
