@@ -149,13 +149,14 @@ def command_extract(args: argparse.Namespace) -> int:
     from dashboard.records import normalise_records
     from dashboard.scoring import load_resources, score_records
 
+    check_output_path(args.output, TABLE_SUFFIXES)
     path = Path(args.article)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableFileError(args.article, str(getattr(exc, "strerror", None) or exc)) from exc
     resources = load_resources()
-    records = extract_records(text, resources, args.event or path.stem, args.date, args.source or path.name)
+    records = extract_records(text, resources, args.event or path.stem, args.date or "", args.source or path.name)
     scored = score_records(normalise_records(records, resources.registry), resources)
     provenance = _provenance("reaction records extracted by rules, for review", args.article)
     _write_table(scored_output(records, scored), args.output, provenance, TABLE_SUFFIXES)
@@ -188,9 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract = commands.add_parser("extract", help="propose reaction records for an article (plain text)")
     extract.add_argument("article", help="the article as a UTF-8 text file")
     extract.add_argument("--event", help="event slug for the records (default: the file name without extension)")
-    extract.add_argument(
-        "--date", default="", type=_iso_date, help="the article's date, YYYY-MM-DD (picks speakers' roles)"
-    )
+    extract.add_argument("--date", type=_iso_date, help="the article's date, YYYY-MM-DD (picks speakers' roles)")
     extract.add_argument("--source", help="where the article came from (default: the file name)")
     extract.add_argument("-o", "--output", help="output file (.csv, .json, .jsonl, .xlsx); CSV to stdout if omitted")
     extract.set_defaults(run=command_extract)

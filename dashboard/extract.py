@@ -1,0 +1,744 @@
+"""From article text to proposed reaction records: sentences, who speaks in each, and what they say.
+
+How an article is read:
+1. Lines: page debris (video ids, a lone "video") and headings (a short line with no final punctuation
+   and no finite verb, after a blank line) are dropped. A line that ends without final punctuation and is
+   followed directly by another text line is the same sentence broken in two, and is joined to it.
+2. Sentences: pysbd splits each block; offsets always point into the original text, newline included.
+3. Parties: actors by name, alias, capital or institution (the registry), people through their dated
+   role (speakers), "the ministry" / "the regime" back to the last actor named with that noun, and a
+   sentence opening with "He" / "It" to the last speaker / institution. News agencies are carriers (`via`).
+4. Who reacts: the subject of a main, relative ("Turkey, which called for") or coordinate clause, or the
+   party a carrier quotes. A subject inside a reported "that" clause is what is talked about, not who
+   reacts, unless an explicit performative follows it directly ("said that Turkey rejected").
+5. Each cue (the stance lexicon's, plus procedural acts such as convening a meeting, kept `neutral`) goes
+   to the nearest reacting party before it (with any party coordinated with it: "The US and NATO
+   condemned"); the classifier's `find_reactions` gives stance, cue and targets for that party.
+6. A reaction with no target in its sentence takes one from context where the stance implies it: a
+   denial answers the last other party that spoke, a condemnation aims at the incident's perpetrator,
+   a warning at the party the actor last opposed. One record per (actor, stance, target) and sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import pysbd
+
+from dashboard import DATA_DIR
+from dashboard.datafiles import read_commented_csv
+from dashboard.errors import InvalidDataError, Problem
+from dashboard.records import RECORD_COLUMNS
+from dashboard.registry import ActorMention, Registry, Speaker
+from dashboard.stance import (
+    PERFORMATIVE_WEIGHT,
+    CueLexicon,
+    CueRule,
+    compile_phrase,
+    find_cues,
+    find_reactions,
+    load_cue_lexicon,
+    normalise_quotes,
+)
+
+RULES_PATH = DATA_DIR / "extraction_rules.csv"
+AGENCIES_PATH = DATA_DIR / "news_agencies.csv"
+EXTRA_CUES_PATH = DATA_DIR / "extraction_cues.csv"
+RULE_KINDS = (
+    "junk_line",
+    "finite_verb",
+    "person_pronoun",
+    "thing_pronoun",
+    "anaphor_noun",
+    "quoting",
+    "clause_opener",
+    "subject_word",
+    "background",
+    "background_clause",
+    "procedural",
+    "institution",
+)
+CLAUSE_KINDS = ("content", "relative", "coordinate")
+
+# A heading is at most this many words: "Condemnation of the attacks", "Continue coordination".
+HEADING_MAX_WORDS = 6
+# A line ending in one of these (after closing quotes and brackets) is a complete sentence.
+TERMINAL_PUNCTUATION = ".!?:;…"
+CLOSING = "\"'”’»)]"
+# A background word ("despite the warning") reaches a cue this many words later.
+BACKGROUND_REACH = 2
+# Hostile stances whose target may come from context when the sentence names none.
+CONTEXT_TARGET_STANCES = frozenset({"condemn", "warn", "deny"})
+NEUTRAL = "neutral"
+ID_WIDTH = 3
+# "an air strike carried out by X": an event noun this many words before "by X" makes X the perpetrator.
+PERPETRATOR_REACH = 6
+
+_WORD = re.compile(r"\w[\w'’-]*")
+_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
+# Between a party's name and the verb it governs: a name or title, ", which", auxiliaries, adverbs.
+_GOVERNING_GAP = re.compile(
+    r"^(?:'s)?(?:\s+[A-Z][\w'-]*){0,4}\s*,?\s*(?:(?:which|who)\s+)?"
+    r"(?:(?:also|has|have|had|is|was|earlier|previously|then|later|already|itself|\w+ly)\s+){0,3}$"
+)
+_COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
+# Brackets are not here: "Organization (NATO) began" and "the (Syrian) regime's" run on through them.
+_PUNCTUATION_BREAK = re.compile(r"[,;:\"“”]")
+
+
+class Sentence(NamedTuple):
+    """A sentence of an article and its character offsets: article[start:end] == text."""
+
+    text: str
+    start: int
+    end: int
+
+
+class _Rule(NamedTuple):
+    phrase: str
+    value: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class ExtractionRules:
+    """The knowledge extraction reads from data/extraction_rules.csv and data/news_agencies.csv."""
+
+    junk_lines: tuple[re.Pattern[str], ...]
+    finite_verbs: frozenset[str]
+    person_pronouns: frozenset[str]
+    thing_pronouns: frozenset[str]
+    anaphor_nouns: frozenset[str]
+    quoting: tuple[re.Pattern[str], ...]
+    clause_openers: dict[str, str]
+    subject_words: frozenset[str]
+    background: tuple[re.Pattern[str], ...]
+    background_clauses: frozenset[str]
+    procedural: tuple[_Rule, ...]
+    institutions: tuple[_Rule, ...]
+    agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
+    extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
+
+    def lexicon(self, base: CueLexicon) -> CueLexicon:
+        """The stance lexicon with the extraction cues added."""
+        return replace(base, cues=base.cues + self.extra_cues) if self.extra_cues else base
+
+
+def _alternatives(phrase: str) -> set[str]:
+    return {word.strip().lower() for word in phrase.split("|") if word.strip()}
+
+
+@lru_cache(maxsize=8)
+def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted(aliases, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(alias) for alias in ordered) + r")(?![\w])")
+
+
+def load_extraction_rules(
+    rules_path: Path | str = RULES_PATH,
+    agencies_path: Path | str = AGENCIES_PATH,
+    extra_cues_path: Path | str | None = EXTRA_CUES_PATH,
+) -> ExtractionRules:
+    """Read and check the extraction rules, news agencies and extra cues; every problem is reported at once."""
+    table = read_commented_csv(rules_path, required=("kind", "phrase", "value"))
+    problems: list[Problem] = []
+    by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in RULE_KINDS}
+    for row, record in enumerate(table.to_dict("records"), start=1):
+        kind, phrase, value = record["kind"].strip(), record["phrase"].strip(), record["value"].strip()
+        if kind not in RULE_KINDS:
+            problems.append(Problem(row, "kind", f"{kind!r} is not one of {', '.join(RULE_KINDS)}"))
+            continue
+        if not phrase:
+            problems.append(Problem(row, "phrase", "is empty"))
+            continue
+        if kind == "junk_line":
+            try:
+                re.compile(phrase)
+            except re.error as exc:
+                problems.append(Problem(row, "phrase", f"not a regular expression: {exc}"))
+                continue
+        if kind == "clause_opener" and value not in CLAUSE_KINDS:
+            problems.append(Problem(row, "value", f"{value!r} is not one of {', '.join(CLAUSE_KINDS)}"))
+        if kind in ("procedural", "institution") and not value:
+            problems.append(Problem(row, "value", f"a {kind} row needs a value"))
+        by_kind[kind].append((phrase, value))
+    if problems:
+        raise InvalidDataError(str(rules_path), problems)
+    agencies_table = read_commented_csv(agencies_path, required=("name", "aliases"))
+    agencies: dict[str, str] = {}
+    for record in agencies_table.to_dict("records"):
+        name = record["name"].strip()
+        for alias in (name, *(a.strip() for a in record["aliases"].split("|"))):
+            if alias:
+                agencies.setdefault(alias, name)
+
+    def words(kind: str) -> frozenset[str]:
+        return frozenset(word for phrase, _ in by_kind[kind] for word in _alternatives(phrase))
+
+    def compiled(kind: str) -> tuple[_Rule, ...]:
+        return tuple(_Rule(phrase, value, compile_phrase(phrase.lower())) for phrase, value in by_kind[kind])
+
+    return ExtractionRules(
+        junk_lines=tuple(re.compile(phrase, re.IGNORECASE) for phrase, _ in by_kind["junk_line"]),
+        finite_verbs=words("finite_verb"),
+        person_pronouns=words("person_pronoun"),
+        thing_pronouns=words("thing_pronoun"),
+        anaphor_nouns=words("anaphor_noun"),
+        quoting=tuple(rule.pattern for rule in compiled("quoting")),
+        clause_openers={word: value for phrase, value in by_kind["clause_opener"] for word in _alternatives(phrase)},
+        subject_words=words("subject_word"),
+        background=tuple(rule.pattern for rule in compiled("background")),
+        background_clauses=words("background_clause"),
+        procedural=compiled("procedural"),
+        institutions=compiled("institution"),
+        agencies=agencies,
+        extra_cues=load_cue_lexicon(extra_cues_path, DATA_DIR / "cameo_crosswalk.csv").cues if extra_cues_path else (),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> ExtractionRules:
+    """The shipped extraction rules, read once."""
+    return load_extraction_rules()
+
+
+# --- Sentences ---------------------------------------------------------------------------------------
+
+
+class _Line(NamedTuple):
+    start: int
+    end: int  # end of the line's content, newline excluded
+    kind: str  # blank | junk | heading | text
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip().rstrip(CLOSING)
+    return bool(stripped) and stripped[-1] in TERMINAL_PUNCTUATION
+
+
+def _is_heading(content: str, previous: str, rules: ExtractionRules) -> bool:
+    """A short line without final punctuation or a finite verb, standing after a break: a heading."""
+    words = _WORD.findall(content)
+    if not words or len(words) > HEADING_MAX_WORDS or _ends_sentence(content) or previous not in ("", "blank", "junk"):
+        return False
+    if not content[0].isupper() or content.rstrip()[-1] in ",-–":
+        return False
+    return not any(word.lower() in rules.finite_verbs or word.lower().endswith("ed") for word in words)
+
+
+def _classify_lines(text: str, rules: ExtractionRules) -> list[_Line]:
+    lines: list[_Line] = []
+    position = 0
+    for raw in text.splitlines(keepends=True):
+        content = raw.rstrip("\r\n")
+        stripped = content.strip()
+        start = position + (len(content) - len(content.lstrip()))
+        end = start + len(stripped)
+        previous = lines[-1].kind if lines else ""
+        if not stripped:
+            kind = "blank"
+        elif any(pattern.fullmatch(stripped) for pattern in rules.junk_lines):
+            kind = "junk"
+        elif _is_heading(stripped, previous, rules):
+            kind = "heading"
+        else:
+            kind = "text"
+        lines.append(_Line(start, end, kind))
+        position += len(raw)
+    return lines
+
+
+def _blocks(text: str, rules: ExtractionRules) -> list[tuple[int, int]]:
+    """Spans of running text: a line that ends mid-sentence is joined to the text line right after it."""
+    blocks: list[tuple[int, int]] = []
+    lines = _classify_lines(text, rules)
+    open_block = False
+    for index, line in enumerate(lines):
+        if line.kind != "text":
+            open_block = False
+            continue
+        if open_block:
+            blocks[-1] = (blocks[-1][0], line.end)
+        else:
+            blocks.append((line.start, line.end))
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        open_block = (
+            following is not None and following.kind == "text" and not _ends_sentence(text[line.start : line.end])
+        )
+    return blocks
+
+
+def segment_sentences(text: str, rules: ExtractionRules | None = None) -> list[Sentence]:
+    """The article's sentences with offsets into text; debris and headings dropped, broken lines joined."""
+    rules = rules or default_rules()
+    sentences = []
+    for block_start, block_end in _blocks(text, rules):
+        block = text[block_start:block_end]
+        # pysbd would cut at the newline of a joined line; a space of the same length keeps offsets true.
+        flat = block.replace("\r", " ").replace("\n", " ")
+        cursor = 0
+        for span in _SEGMENTER.segment(flat):
+            piece = span.sent.strip()
+            if not piece:
+                continue
+            found = flat.find(piece, cursor)
+            if found < 0:
+                continue
+            cursor = found + len(piece)
+            start = block_start + found
+            sentences.append(Sentence(text[start : start + len(piece)], start, start + len(piece)))
+    return sentences
+
+
+# --- Parties -----------------------------------------------------------------------------------------
+
+
+class _Party(NamedTuple):
+    """A party named in a sentence (offsets within the sentence)."""
+
+    actor: str
+    start: int
+    end: int
+    speaker: Speaker | None
+    role: str  # institution role ("Ministry of Defence") when an institution is named
+    person: bool  # a person (speaker or "he"), not an institution
+
+
+@dataclass
+class _Context:
+    """What earlier sentences tell the next one: who spoke last, what "the ministry" refers to."""
+
+    speaker: Speaker | None = None
+    institution: tuple[str, str] | None = None  # (actor, role)
+    anaphors: dict[str, tuple[str, str]] = field(default_factory=dict)  # noun -> (actor, role)
+    last_reactors: list[str] = field(default_factory=list)
+    hostile_target: dict[str, str] = field(default_factory=dict)
+    perpetrator: str = ""
+
+
+class _SentenceRegistry:
+    """The registry, plus this sentence's anaphors ("the regime" -> Syria) as actor mentions; for the classifier."""
+
+    def __init__(self, registry: Registry, anaphors: list[ActorMention], on_date: str):
+        self._registry = registry
+        self._anaphors = anaphors
+        self._date = on_date
+        self.speakers = registry.speakers
+
+    def resolve_actor(self, name: str) -> str | None:
+        return self._registry.resolve_actor(name)
+
+    def find_actor_mentions(self, text: str) -> list[ActorMention]:
+        found = self._registry.find_actor_mentions(text)
+        extra = [m for m in self._anaphors if text[m.start : m.end] == m.alias]
+        return _non_overlapping(found + [m for m in extra if not any(_overlaps(m, f) for f in found)])
+
+    def find_speaker_mentions(self, text: str, on_date: str | None = None):
+        return self._registry.find_speaker_mentions(text, on_date or self._date)
+
+
+def _overlaps(a, b) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _non_overlapping(mentions: list) -> list:
+    kept: list = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
+def _institution_role(alias: str, rules: ExtractionRules) -> str:
+    return next((rule.value for rule in rules.institutions if rule.pattern.search(alias)), "")
+
+
+def _noun_phrase(text: str, start: int, end: int, rules: ExtractionRules) -> str:
+    """A mention with the office words that follow it: "Chinese" + " Foreign Ministry", "Russia's defence ministry"."""
+    tail = re.match(r"(?:'s)?(?:\s+(?:[A-Z][\w'-]*|of|[a-z]+))*", text[end:])
+    words = []
+    for word in _WORD.findall(tail.group(0) if tail else ""):
+        if not (word[0].isupper() or word.lower() in rules.subject_words or word == "of" or word == "'s"):
+            break
+        words.append(word)
+    return " ".join([text[start:end], *words]).replace(" 's", "'s")
+
+
+def _anaphor_mentions(text: str, context: _Context, rules: ExtractionRules) -> list[tuple[ActorMention, str]]:
+    found = []
+    for noun, (actor, role) in context.anaphors.items():
+        for match in re.finditer(rf"\b[Tt]he\s+{re.escape(noun)}\b", text, re.IGNORECASE):
+            found.append((ActorMention(actor, match.group(0), match.start(), match.end()), role))
+    return found
+
+
+def _find_parties(
+    text: str, registry: Registry, date: str, context: _Context, rules: ExtractionRules, agencies: list
+) -> tuple[list[_Party], list[ActorMention]]:
+    anaphors = _anaphor_mentions(text, context, rules)
+    actors = registry.find_actor_mentions(text)
+    parties = [
+        _Party(
+            m.actor, m.start, m.end, None, _institution_role(_noun_phrase(text, m.start, m.end, rules), rules), False
+        )
+        for m in actors
+    ]
+    parties += [
+        _Party(m.actor, m.start, m.end, None, role, False)
+        for m, role in anaphors
+        if not any(_overlaps(m, other) for other in actors)
+    ]
+    # Speakers stand for their actor in the role they held on the article's date.
+    speakers = [
+        _Party(m.speaker.actor, m.start, m.end, m.speaker, "", True) for m in registry.find_speaker_mentions(text, date)
+    ]
+    opening = _WORD.match(text)
+    if opening:
+        word = opening.group(0).lower()
+        if word in rules.person_pronouns and context.speaker is not None:
+            speakers.append(_Party(context.speaker.actor, opening.start(), opening.end(), context.speaker, "", True))
+        elif word in rules.thing_pronouns and context.institution is not None:
+            actor, role = context.institution
+            parties.append(_Party(actor, opening.start(), opening.end(), None, role, False))
+    # A speaker's name wins over an actor alias inside it; agencies are never parties.
+    merged = _non_overlapping(speakers + parties)
+    merged = [p for p in merged if not any(_overlaps(p, a) for a in agencies)]
+    anaphor_mentions = [m for m, _ in anaphors if not any(_overlaps(m, other) for other in actors)]
+    return merged, anaphor_mentions
+
+
+class _AgencyMention(NamedTuple):
+    name: str
+    start: int
+    end: int
+
+
+def _agency_mentions(text: str, rules: ExtractionRules) -> list[_AgencyMention]:
+    pattern = _alias_pattern(tuple(rules.agencies))
+    return [_AgencyMention(rules.agencies[m.group(0)], m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+# --- Who reacts --------------------------------------------------------------------------------------
+
+# How a party stands in its sentence.
+REACTING, CONTENT, OBJECT = "reacting", "content", "object"
+
+
+def _clause_status(text: str, party: _Party, rules: ExtractionRules) -> str:
+    """REACTING for the subject of a main, relative or coordinate clause or a quoted source; CONTENT for the
+    subject of a reported "that" clause; OBJECT otherwise (after a verb or a preposition)."""
+    before = text[: party.start]
+    punctuation = list(_PUNCTUATION_BREAK.finditer(before))
+    boundary = punctuation[-1].end() if punctuation else 0
+    opener = ""
+    for match in _WORD.finditer(before):
+        word = match.group(0).lower()
+        if match.start() < boundary or word not in rules.clause_openers:
+            continue
+        kind = rules.clause_openers[word]
+        # "X and Y" joins two names; only ", and ..." opens a new clause.
+        if kind == "coordinate" and not before[: match.start()].rstrip().endswith(","):
+            continue
+        boundary, opener = match.end(), kind
+    for pattern in rules.quoting:
+        for match in pattern.finditer(before):
+            if match.end() >= boundary:
+                boundary, opener = match.end(), "quoted"
+    between = _WORD.findall(before[boundary:])
+    if not all(word.lower() in rules.subject_words or word[0].isupper() or word.endswith("ly") for word in between):
+        return OBJECT
+    return CONTENT if opener == "content" else REACTING
+
+
+def _statuses(text: str, parties: list[_Party], rules: ExtractionRules) -> list[str]:
+    statuses = []
+    for index, party in enumerate(parties):
+        status = _clause_status(text, party, rules)
+        # "the Syrian regime and Russia": a party coordinated with the one before shares its standing.
+        if index and _coordinated(text, parties[index - 1], party):
+            status = statuses[-1]
+        # "Turkey, which also called for": the head of a relative clause is that clause's subject.
+        if re.match(r"\s*,\s*(?:which|who)\b", text[party.end :]):
+            status = REACTING
+        statuses.append(status)
+    return statuses
+
+
+def _coordinated(text: str, first: _Party, second: _Party) -> bool:
+    """ "The United States and NATO", "Britain, France": one list. A person after an institution and a comma
+    ("the Russian Parliament, Vladimir Zbarov") is an apposition naming who speaks, not a second party."""
+    gap = text[first.end : second.start]
+    if not _COORDINATION.match(gap):
+        return False
+    return "and" in gap.lower() or first.person == second.person
+
+
+def _coordinated_group(text: str, parties: list[_Party], index: int) -> list[_Party]:
+    group = [parties[index]]
+    while index > 0 and _coordinated(text, parties[index - 1], parties[index]):
+        index -= 1
+        group.append(parties[index])
+    return group[::-1]
+
+
+def _owners(text: str, cue_start: int, cue_weight: float, parties: list[_Party], statuses: list[str]) -> list[_Party]:
+    """The parties a cue belongs to: the party directly governing an explicit performative, else the nearest
+    reacting party before it (with those coordinated with it), else the first reacting party after it."""
+    before = [i for i, p in enumerate(parties) if p.end <= cue_start]
+    if before and cue_weight >= PERFORMATIVE_WEIGHT:
+        last = before[-1]
+        if statuses[last] != OBJECT and _GOVERNING_GAP.match(text[parties[last].end : cue_start]):
+            return _coordinated_group(text, parties, last)
+    reacting_before = [i for i in before if statuses[i] == REACTING]
+    if reacting_before:
+        return _coordinated_group(text, parties, reacting_before[-1])
+    after = [i for i, p in enumerate(parties) if p.start >= cue_start and statuses[i] == REACTING]
+    return [parties[after[0]]] if after else []
+
+
+# --- Records -----------------------------------------------------------------------------------------
+
+
+class _Cue(NamedTuple):
+    start: int
+    end: int
+    weight: float
+    stance: str  # the lexicon's stance; NEUTRAL for procedural acts
+    cue_type: str
+    procedural: bool
+    negated: bool
+
+
+def _is_background(text: str, start: int, rules: ExtractionRules) -> bool:
+    """A cue just after "despite" ("despite the warning") recalls an earlier act; it is not a reaction."""
+    window = " ".join(_WORD.findall(text[:start])[-(BACKGROUND_REACH + 3) :])
+    return any(
+        len(_WORD.findall(window[match.end() :])) <= BACKGROUND_REACH
+        for pattern in rules.background
+        for match in pattern.finditer(window)
+    )
+
+
+def _sentence_cues(text: str, lexicon: CueLexicon, rules: ExtractionRules) -> list[_Cue]:
+    normalised = normalise_quotes(text)
+    cues = [
+        _Cue(c.start, c.end, c.weight, c.stance, c.cue_type, False, c.negated) for c in find_cues(normalised, lexicon)
+    ]
+    for rule in rules.procedural:
+        for match in rule.pattern.finditer(normalised):
+            cues.append(_Cue(match.start(), match.end(), PERFORMATIVE_WEIGHT, NEUTRAL, rule.value, True, False))
+    return sorted(
+        (cue for cue in cues if not _is_background(normalised, cue.start, rules)),
+        key=lambda cue: (cue.start, -(cue.end - cue.start)),
+    )
+
+
+def _reaction_text(text: str, last_cue_end: int, rules: ExtractionRules) -> str:
+    """The sentence without a trailing background clause (", after 33 soldiers were killed ..."), where no
+    cue follows: the incident told there is not what the reaction aims at."""
+    for match in re.finditer(r",\s*(\w+)\b", text):
+        if match.start() >= last_cue_end and match.group(1).lower() in rules.background_clauses:
+            return text[: match.start()]
+    return text
+
+
+def _is_place(text: str, mention: ActorMention, lexicon) -> bool:
+    """ "in Syria", "in northwestern Syria": a country after a location word is a place, not a party."""
+    before = _WORD.findall(text[: mention.start].lower())
+    if before and before[-1] in lexicon.direction_words:
+        before = before[:-1]
+    return bool(before) and before[-1] in lexicon.location_words
+
+
+def _nearest_before(text: str, targets: tuple, cue_start: int, mentions: list[ActorMention], lexicon) -> tuple:
+    """Targets named only before the cue: keep the closest one, with any named in its clause ("the Syrian
+    army has the right to" aims at Syria, not at Turkey named two clauses earlier)."""
+    if not targets or any(
+        m.actor in targets and m.start >= cue_start and not _is_place(text, m, lexicon) for m in mentions
+    ):
+        return targets
+    last_before = {
+        t: max((m.start for m in mentions if m.actor == t and m.start < cue_start), default=-1) for t in targets
+    }
+    nearest = max(last_before.values())
+    breaks = [b.end() for b in _PUNCTUATION_BREAK.finditer(text[:nearest])]
+    clause_start = breaks[-1] if breaks else 0
+    return tuple(t for t in targets if last_before[t] >= clause_start)
+
+
+def _context_target(stance: str, actor: str, context: _Context) -> str:
+    if stance == "deny":
+        return next((other for other in reversed(context.last_reactors) if other != actor), "")
+    if stance == "condemn":
+        return context.perpetrator if context.perpetrator != actor else ""
+    if stance == "warn":
+        return context.hostile_target.get(actor, "")
+    return ""
+
+
+def _perpetrators(text: str, mentions: list[ActorMention], lexicon) -> list[str]:
+    """Parties named as the doers of the incident: "carried out by the Syrian regime forces"."""
+    found = []
+    for mention in mentions:
+        before = _WORD.findall(text[max(0, mention.start - 80) : mention.start].lower())
+        if before[-1:] == ["by"] and any(word in lexicon.event_words for word in before[-PERPETRATOR_REACH:]):
+            found.append(mention.actor)
+    return found
+
+
+class _Proposal(NamedTuple):
+    actor: str
+    speaker: str
+    speaker_role: str
+    via: str
+    stance: str
+    target: str
+    mode: str
+    cue: str
+    cue_start: int
+
+
+def _speaker_for(owner: _Party, parties: list[_Party], statuses: list[str]) -> Speaker | None:
+    if owner.speaker is not None:
+        return owner.speaker
+    return next(
+        (
+            p.speaker
+            for p, s in zip(parties, statuses, strict=True)
+            if p.speaker and p.actor == owner.actor and s != OBJECT
+        ),
+        None,
+    )
+
+
+def _read_sentence(
+    sentence: Sentence, resources, lexicon: CueLexicon, date: str, context: _Context, rules: ExtractionRules
+) -> list[_Proposal]:
+    text = sentence.text
+    registry = resources.registry
+    agencies = _agency_mentions(text, rules)
+    parties, anaphor_mentions = _find_parties(text, registry, date, context, rules, agencies)
+    statuses = _statuses(text, parties, rules)
+    view = _SentenceRegistry(registry, anaphor_mentions, date)
+    mentions = view.find_actor_mentions(normalise_quotes(text))
+    via = agencies[0].name if agencies else ""
+    cues = _sentence_cues(text, lexicon, rules)
+
+    owned: dict[str, list[tuple[_Cue, _Party]]] = {}
+    for cue in cues:
+        for owner in _owners(text, cue.start, cue.weight, parties, statuses):
+            owned.setdefault(owner.actor, []).append((cue, owner))
+
+    proposals: list[_Proposal] = []
+    for actor, actor_cues in owned.items():
+        last_end = max(cue.end for cue, _ in actor_cues)
+        clause = _reaction_text(text, last_end, rules)
+        reactions = find_reactions(clause, actor, view, lexicon)
+        by_cue = {reaction.cue: reaction for reaction in reactions}
+        live = [(cue, owner) for cue, owner in actor_cues if not cue.negated]
+        for cue, owner in actor_cues:
+            cue_text = text[cue.start : cue.end]
+            speaker = _speaker_for(owner, parties, statuses)
+            person = dict(
+                actor=actor,
+                speaker=speaker.name if speaker else "",
+                speaker_role=speaker.role if speaker else owner.role,
+                via=via,
+                cue=cue_text,
+                cue_start=cue.start,
+            )
+            if cue.procedural or (cue.negated and not live):
+                # A negated cue alone ("did not condemn") says the actor did not take that stance: neutral.
+                proposals.append(_Proposal(**person, stance=NEUTRAL, target="", mode="verbal"))
+                continue
+            reaction = by_cue.get(cue_text)
+            if reaction is None or cue.negated:
+                continue
+            targets = _nearest_before(clause, reaction.targets, cue.start, mentions, lexicon)
+            if not targets and reaction.stance in CONTEXT_TARGET_STANCES:
+                filled = _context_target(reaction.stance, actor, context)
+                targets = (filled,) if filled else ()
+            code = resources.crosswalk.codes.get((reaction.stance, reaction.cue_type))
+            mode = code.mode if code else "verbal"
+            for target in targets or ("",):
+                proposals.append(_Proposal(**person, stance=reaction.stance, target=target, mode=mode))
+    _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
+    return _deduplicated(proposals)
+
+
+def _deduplicated(proposals: list[_Proposal]) -> list[_Proposal]:
+    """One record per (actor, stance, target) in a sentence: the first cue stands, a named speaker is kept."""
+    kept: dict[tuple[str, str, str], _Proposal] = {}
+    for proposal in sorted(proposals, key=lambda p: p.cue_start):
+        key = (proposal.actor, proposal.stance, proposal.target)
+        if key not in kept:
+            kept[key] = proposal
+        elif not kept[key].speaker and proposal.speaker:
+            kept[key] = kept[key]._replace(speaker=proposal.speaker, speaker_role=proposal.speaker_role)
+    # A neutral record adds nothing beside a stance the same actor takes through the same cue.
+    return list(kept.values())
+
+
+def _remember(text, parties, statuses, mentions, proposals, context: _Context, registry, lexicon, rules) -> None:
+    reacting = [p for p, s in zip(parties, statuses, strict=True) if s == REACTING]
+    for party in reacting:
+        if party.person and party.speaker is not None:
+            context.speaker = party.speaker
+        elif not party.person:
+            context.institution = (party.actor, party.role)
+    for party in reacting:
+        if not context.last_reactors or context.last_reactors[-1] != party.actor:
+            context.last_reactors.append(party.actor)
+    for mention in registry.find_actor_mentions(text):
+        phrase = _noun_phrase(text, mention.start, mention.end, rules)
+        role = _institution_role(phrase, rules)
+        # "the Syrian regime" -> "the regime"; "the Turkish Foreign Ministry" -> "the ministry".
+        for word in _WORD.findall(phrase.lower())[1:]:
+            if word in rules.anaphor_nouns:
+                context.anaphors[word] = (mention.actor, role)
+    for proposal in proposals:
+        if proposal.target and proposal.stance in CONTEXT_TARGET_STANCES | {"call_for"}:
+            context.hostile_target[proposal.actor] = proposal.target
+    perpetrators = _perpetrators(normalise_quotes(text), mentions, lexicon)
+    if perpetrators:
+        context.perpetrator = perpetrators[-1]
+
+
+def extract_records(
+    text: str, resources, event: str, date: str, source: str, rules: ExtractionRules | None = None
+) -> pd.DataFrame:
+    """Proposed reaction records for an article, in RECORD_COLUMNS order, with offsets into text."""
+    rules = rules or default_rules()
+    lexicon = rules.lexicon(resources.lexicon)
+    context = _Context()
+    rows = []
+    for sentence in segment_sentences(text, rules):
+        for proposal in _read_sentence(sentence, resources, lexicon, date, context, rules):
+            rows.append(
+                {
+                    "id": f"{event}-x{len(rows) + 1:0{ID_WIDTH}d}",
+                    "event": event,
+                    "date": date,
+                    "actor": proposal.actor,
+                    "speaker": proposal.speaker,
+                    "speaker_role": proposal.speaker_role,
+                    "via": proposal.via,
+                    "stance": proposal.stance,
+                    "target": proposal.target,
+                    "mode": proposal.mode,
+                    "text": sentence.text,
+                    "cue": proposal.cue,
+                    "source": source,
+                    "start": sentence.start,
+                    "end": sentence.end,
+                }
+            )
+    table = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
+    return table.astype({"start": "int64", "end": "int64"}) if len(table) else table
