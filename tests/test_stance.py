@@ -367,3 +367,27 @@ def test_passive_agent_of_a_conduct_word_is_the_accused(registry, lexicon):
     prediction = classify_stance(text, lexicon, "Ruritania", registry)
     assert prediction.stance == "condemn"
     assert detect_targets(text, "Ruritania", registry, prediction.stance, prediction.cue, lexicon) == ["Sylvania"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("The minister called the vote a cynical manoeuvre.", "condemn"),
+        ("The government will never recognise the new border.", "condemn"),
+        ("The ministry promised countermeasures against the new tariffs.", "warn"),
+        ("The capital said it would not stand idly by while its citizens were harmed.", "warn"),
+        ("The general said his forces had never targeted the hospital.", "deny"),
+        ("The ministry said it played no part in the kidnapping.", "deny"),
+        ("Our thoughts were with the rescue teams throughout the night.", "condolence"),
+        ("The nation grieves with the families of the miners.", "condolence"),
+        ("The government stands ready to help the flood victims.", "support"),
+        ("The envoy sought clarification from the embassy about the arrests.", "call_for"),
+        ("The ministry voiced disquiet over the arrests.", "concern"),
+    ],
+)
+def test_more_general_formulas(lexicon, sentence, stance):
+    assert classify_stance(sentence, lexicon).stance == stance
+
+
+def test_own_air_defences_are_not_military_aid(lexicon):
+    assert classify_stance("Its air defences intercepted two drones overnight.", lexicon).stance == "neutral"
