@@ -150,3 +150,21 @@ def test_a_stance_the_sentence_does_not_carry_is_not_found(resources):
         resources,
     )
     assert not scored.loc[0, "stance_found"]
+
+
+def test_records_without_stance_are_filled_and_marked_predicted(resources):
+    # As read from a CSV or an upload: an empty cell is NaN, a stray space is not a label either.
+    records = _frame(
+        actor=["Turkey", "Russia", "NATO"],
+        text=[
+            "Ankara condemned the shelling of its convoy by Damascus.",
+            "Moscow offered condolences to Ankara.",
+            "The alliance stands in solidarity with Turkey.",
+        ],
+        stance=[float("nan"), " ", "support"],
+    )
+    scored = score_records(records, resources)
+    assert list(scored["stance_source"]) == ["predicted", "predicted", "curated"]
+    assert list(scored["stance"]) == ["condemn", "condolence", "support"]
+    assert list(scored["target"]) == ["Syria", "Turkey", ""]
+    assert list(scored["cue"]) == ["condemned", "condolences", ""]
