@@ -62,6 +62,7 @@ RULE_KINDS = (
     "background_clause",
     "procedural",
     "institution",
+    "person_title",
 )
 CLAUSE_KINDS = ("content", "relative", "coordinate")
 
@@ -87,8 +88,8 @@ _GOVERNING_GAP = re.compile(
     r"(?:(?:also|has|have|had|is|was|earlier|previously|then|later|already|itself|\w+ly)\s+){0,3}$"
 )
 _COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
-# Brackets are not here: "Organization (NATO) began" and "the (Syrian) regime's" run on through them.
-_PUNCTUATION_BREAK = re.compile(r"[,;:\"“”]")
+# Brackets and quotes are not here: "Organization (NATO) began", "the (Syrian) regime's", 'the "brotherly" army'.
+_PUNCTUATION_BREAK = re.compile(r"[,;:]")
 
 
 class Sentence(NamedTuple):
@@ -121,6 +122,7 @@ class ExtractionRules:
     background_clauses: frozenset[str]
     procedural: tuple[_Rule, ...]
     institutions: tuple[_Rule, ...]
+    person_titles: frozenset[str]
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
 
@@ -198,6 +200,7 @@ def load_extraction_rules(
         background_clauses=words("background_clause"),
         procedural=compiled("procedural"),
         institutions=compiled("institution"),
+        person_titles=words("person_title"),
         agencies=agencies,
         extra_cues=load_cue_lexicon(extra_cues_path, DATA_DIR / "cameo_crosswalk.csv").cues if extra_cues_path else (),
     )
@@ -315,7 +318,7 @@ class _Party(NamedTuple):
 class _Context:
     """What earlier sentences tell the next one: who spoke last, what "the ministry" refers to."""
 
-    speaker: Speaker | None = None
+    person: tuple[str, Speaker | None] | None = None  # (actor, speaker if known) of the last person speaking
     institution: tuple[str, str] | None = None  # (actor, role)
     anaphors: dict[str, tuple[str, str]] = field(default_factory=dict)  # noun -> (actor, role)
     last_reactors: list[str] = field(default_factory=list)
@@ -384,12 +387,12 @@ def _find_parties(
 ) -> tuple[list[_Party], list[ActorMention]]:
     anaphors = _anaphor_mentions(text, context, rules)
     actors = registry.find_actor_mentions(text)
-    parties = [
-        _Party(
-            m.actor, m.start, m.end, None, _institution_role(_noun_phrase(text, m.start, m.end, rules), rules), False
-        )
-        for m in actors
-    ]
+    parties = []
+    for m in actors:
+        phrase = _noun_phrase(text, m.start, m.end, rules)
+        # "German Chancellor Olaf Scholz", "a UN spokesman": a person speaking for the actor, name unknown.
+        person = any(word in rules.person_titles for word in _WORD.findall(phrase.lower()))
+        parties.append(_Party(m.actor, m.start, m.end, None, _institution_role(phrase, rules), person))
     parties += [
         _Party(m.actor, m.start, m.end, None, role, False)
         for m, role in anaphors
@@ -402,11 +405,18 @@ def _find_parties(
     opening = _WORD.match(text)
     if opening:
         word = opening.group(0).lower()
-        if word in rules.person_pronouns and context.speaker is not None:
-            speakers.append(_Party(context.speaker.actor, opening.start(), opening.end(), context.speaker, "", True))
+        if word in rules.person_pronouns and context.person is not None:
+            actor, speaker = context.person
+            speakers.append(_Party(actor, opening.start(), opening.end(), speaker, "", True))
         elif word in rules.thing_pronouns and context.institution is not None:
             actor, role = context.institution
             parties.append(_Party(actor, opening.start(), opening.end(), None, role, False))
+    # '"...," he said': a pronoun after a quote or comma continues the last person, like one opening a sentence.
+    if context.person is not None:
+        actor, speaker = context.person
+        for match in re.finditer(r"[,\"”]\s*(\w+)\b", text):
+            if match.group(1).lower() in rules.person_pronouns:
+                speakers.append(_Party(actor, match.start(1), match.end(1), speaker, "", True))
     # A speaker's name wins over an actor alias inside it; agencies are never parties.
     merged = _non_overlapping(speakers + parties)
     merged = [p for p in merged if not any(_overlaps(p, a) for a in agencies)]
@@ -488,19 +498,55 @@ def _coordinated_group(text: str, parties: list[_Party], index: int) -> list[_Pa
     return group[::-1]
 
 
-def _owners(text: str, cue_start: int, cue_weight: float, parties: list[_Party], statuses: list[str]) -> list[_Party]:
-    """The parties a cue belongs to: the party directly governing an explicit performative, else the nearest
-    reacting party before it (with those coordinated with it), else the first reacting party after it."""
+def _title_start(text: str, position: int, rules: ExtractionRules) -> int:
+    """Where the titles and names before a party begin: "Kremlin spokesman Dmitry Peskov" from "Dmitry"."""
+    title_words = rules.subject_words | rules.person_titles
+    cut = position
+    for word in reversed(list(_WORD.finditer(text[:position]))):
+        if text[word.end() : cut].strip() or not (word.group(0)[0].isupper() or word.group(0).lower() in title_words):
+            break
+        cut = word.start()
+    return cut
+
+
+def _is_attribution(text: str, party: _Party, rules: ExtractionRules, lexicon: CueLexicon) -> bool:
+    """A trailing ", X said", '," Kremlin spokesman Dmitry Peskov said' or ", says X": X voiced what comes
+    before it."""
+    before = text[: _title_start(text, party.start, rules)].rstrip()
+    inverted = re.search(r",\s*(\w+)$", before)
+    if inverted and any(rule.pattern.fullmatch(inverted.group(1).lower()) for rule in lexicon.reporting):
+        return True
+    if not before.endswith((",", '"', "”", "'", "’")):
+        return False
+    verbs = [match for rule in lexicon.reporting if (match := rule.pattern.search(text, party.end))]
+    if not verbs:
+        return False
+    between = text[party.end : min(verbs, key=lambda match: match.start()).start()]
+    title_words = rules.subject_words | rules.person_titles
+    return not re.search(r"[^\w\s,'’.-]", between) and all(
+        word[0].isupper() or word.lower() in title_words or word.endswith("ly") or word in ("s", "'s")
+        for word in _WORD.findall(between)
+    )
+
+
+def _owners(
+    text: str, cue_start: int, cue_weight: float, parties: list[_Party], statuses: list[str], attributions: list[int]
+) -> list[_Party]:
+    """The parties a cue belongs to: the party directly governing an explicit performative; else the party of
+    a trailing attribution (", Obama said"); else the nearest reacting party before it, with those
+    coordinated with it. A cue with no such party belongs to no one."""
     before = [i for i, p in enumerate(parties) if p.end <= cue_start]
     if before and cue_weight >= PERFORMATIVE_WEIGHT:
         last = before[-1]
         if statuses[last] != OBJECT and _GOVERNING_GAP.match(text[parties[last].end : cue_start]):
             return _coordinated_group(text, parties, last)
+    after = [i for i in attributions if parties[i].start > cue_start]
+    if after:
+        return _coordinated_group(text, parties, after[0])
     reacting_before = [i for i in before if statuses[i] == REACTING]
     if reacting_before:
         return _coordinated_group(text, parties, reacting_before[-1])
-    after = [i for i, p in enumerate(parties) if p.start >= cue_start and statuses[i] == REACTING]
-    return [parties[after[0]]] if after else []
+    return []
 
 
 # --- Records -----------------------------------------------------------------------------------------
@@ -603,6 +649,7 @@ class _Proposal(NamedTuple):
     mode: str
     cue: str
     cue_start: int
+    inferred: bool = False  # the target came from context, not from the sentence
 
 
 def _speaker_for(owner: _Party, parties: list[_Party], statuses: list[str]) -> Speaker | None:
@@ -632,8 +679,10 @@ def _read_sentence(
     cues = _sentence_cues(text, lexicon, rules)
 
     owned: dict[str, list[tuple[_Cue, _Party]]] = {}
+    attributions = [i for i, party in enumerate(parties) if _is_attribution(text, party, rules, lexicon)]
+    statuses = [REACTING if i in attributions else status for i, status in enumerate(statuses)]
     for cue in cues:
-        for owner in _owners(text, cue.start, cue.weight, parties, statuses):
+        for owner in _owners(text, cue.start, cue.weight, parties, statuses, attributions):
             owned.setdefault(owner.actor, []).append((cue, owner))
 
     proposals: list[_Proposal] = []
@@ -662,13 +711,16 @@ def _read_sentence(
             if reaction is None or cue.negated:
                 continue
             targets = _nearest_before(clause, reaction.targets, cue.start, mentions, lexicon)
-            if not targets and reaction.stance in CONTEXT_TARGET_STANCES:
+            inferred = not targets and reaction.stance in CONTEXT_TARGET_STANCES
+            if inferred:
                 filled = _context_target(reaction.stance, actor, context)
                 targets = (filled,) if filled else ()
             code = resources.crosswalk.codes.get((reaction.stance, reaction.cue_type))
             mode = code.mode if code else "verbal"
             for target in targets or ("",):
-                proposals.append(_Proposal(**person, stance=reaction.stance, target=target, mode=mode))
+                proposals.append(
+                    _Proposal(**person, stance=reaction.stance, target=target, mode=mode, inferred=inferred)
+                )
     _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
     return _deduplicated(proposals)
 
@@ -688,10 +740,14 @@ def _deduplicated(proposals: list[_Proposal]) -> list[_Proposal]:
 
 def _remember(text, parties, statuses, mentions, proposals, context: _Context, registry, lexicon, rules) -> None:
     reacting = [p for p, s in zip(parties, statuses, strict=True) if s == REACTING]
+    persons = [party for party in reacting if party.person]
+    if persons:
+        # "Sergey Lavrov, the Russian foreign minister": the named speaker, wherever the title stands.
+        actor = persons[-1].actor
+        named = [p.speaker for p in parties if p.speaker is not None and p.actor == actor]
+        context.person = (actor, persons[-1].speaker or (named[-1] if named else None))
     for party in reacting:
-        if party.person and party.speaker is not None:
-            context.speaker = party.speaker
-        elif not party.person:
+        if not party.person:
             context.institution = (party.actor, party.role)
     for party in reacting:
         if not context.last_reactors or context.last_reactors[-1] != party.actor:
@@ -704,7 +760,8 @@ def _remember(text, parties, statuses, mentions, proposals, context: _Context, r
             if word in rules.anaphor_nouns:
                 context.anaphors[word] = (mention.actor, role)
     for proposal in proposals:
-        if proposal.target and proposal.stance in CONTEXT_TARGET_STANCES | {"call_for"}:
+        # Only targets the text names: a guess from context must not feed the next guess.
+        if proposal.target and not proposal.inferred and proposal.stance in CONTEXT_TARGET_STANCES | {"call_for"}:
             context.hostile_target[proposal.actor] = proposal.target
     perpetrators = _perpetrators(normalise_quotes(text), mentions, lexicon)
     if perpetrators:

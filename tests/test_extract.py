@@ -156,6 +156,28 @@ def test_he_continues_the_last_named_speaker(resources):
     assert records["start"].tolist() == [text.index("He warned")]
 
 
+def test_a_trailing_attribution_owns_the_quote_before_it(resources):
+    records = extract('"We stand with Britain and we will not be intimidated," the French president said.', resources)
+    assert triples(records) == [("France", "support", "United Kingdom")]
+
+
+def test_an_inverted_attribution_owns_the_words_before_and_after_it(resources):
+    text = "The shelling must stop now, says the Dutch foreign minister, warning that the war could escalate further."
+    records = extract(text, resources)
+    assert set(records["actor"]) == {"Netherlands"}
+    assert set(records["stance"]) == {"call_for", "warn"}
+
+
+def test_he_after_a_quote_continues_the_last_person(resources):
+    text = (
+        "German Chancellor Olaf Scholz arrived in Kyiv on Monday.\n\n"
+        '"This assault by Russia is unacceptable," he said, adding that Germany stood with Ukraine.'
+    )
+    records = extract(text, resources)
+    assert ("Germany", "condemn", "Russia") in triples(records)
+    assert set(records["actor"]) == {"Germany"}
+
+
 def test_the_ministry_and_it_continue_the_last_institution(resources):
     text = (
         "The Turkish Foreign Ministry summoned the Iranian ambassador on Friday.\n\n"
