@@ -652,7 +652,19 @@ class _Proposal(NamedTuple):
     inferred: bool = False  # the target came from context, not from the sentence
 
 
+def _voice(owner: _Party, parties: list[_Party], statuses: list[str]) -> _Party:
+    """Who voices a reaction: the owner, or, for an owner inside a reported clause ("the State Department
+    announced that Washington stood by ..."), the party of the same actor reporting it."""
+    index = parties.index(owner)
+    if statuses[index] == CONTENT:
+        reporters = [p for p, s in zip(parties[:index], statuses[:index], strict=True) if s == REACTING]
+        if reporters and reporters[-1].actor == owner.actor:
+            return reporters[-1]
+    return owner
+
+
 def _speaker_for(owner: _Party, parties: list[_Party], statuses: list[str]) -> Speaker | None:
+    """The named person voicing the reaction: the owner, else a speaker of the same actor in the sentence."""
     if owner.speaker is not None:
         return owner.speaker
     return next(
@@ -694,11 +706,12 @@ def _read_sentence(
         live = [(cue, owner) for cue, owner in actor_cues if not cue.negated]
         for cue, owner in actor_cues:
             cue_text = text[cue.start : cue.end]
-            speaker = _speaker_for(owner, parties, statuses)
+            voice = _voice(owner, parties, statuses)
+            speaker = _speaker_for(voice, parties, statuses)
             person = dict(
                 actor=actor,
                 speaker=speaker.name if speaker else "",
-                speaker_role=speaker.role if speaker else owner.role,
+                speaker_role=speaker.role if speaker else voice.role,
                 via=via,
                 cue=cue_text,
                 cue_start=cue.start,

@@ -11,7 +11,8 @@ import pytest
 
 from dashboard import DATA_DIR
 from dashboard.cli import main
-from dashboard.extract import extract_records, segment_sentences
+from dashboard.errors import InvalidDataError
+from dashboard.extract import AGENCIES_PATH, extract_records, load_extraction_rules, segment_sentences
 from dashboard.records import RECORD_COLUMNS, read_table
 from dashboard.scoring import load_resources
 
@@ -82,6 +83,46 @@ def test_video_ids_a_lone_video_line_and_headings_are_dropped():
 def test_a_short_line_with_an_auxiliary_is_a_sentence_and_a_headline_is_a_heading():
     text = "Intro.\n\nMoscow warns Kyiv\n\nTalks will continue\n\nMore text."
     assert [s.text for s in segment_sentences(text)] == ["Intro.", "Talks will continue", "More text."]
+
+
+def test_windows_line_endings_keep_offsets_true():
+    text = "Paris condemned the strike.\r\n\r\nvideo\r\nThe minister said that the government\r\nwould respond."
+    sentences = segment_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Paris condemned the strike.",
+        "The minister said that the government\r\nwould respond.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_empty_or_debris_only_text_has_no_sentences():
+    assert segment_sentences("") == []
+    assert segment_sentences("video\n\n1234567890123\n   \n") == []
+
+
+# --- Rules -------------------------------------------------------------------------------------------
+
+
+def test_the_rules_file_reports_every_problem_at_once(tmp_path):
+    rules = tmp_path / "rules.csv"
+    rules.write_text(
+        "# test\nkind,phrase,value\njunk_line,([unclosed,\nmystery,x,\nclause_opener,that,sideways\nprocedural,held ~ talks,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidDataError) as error:
+        load_extraction_rules(rules, AGENCIES_PATH, None)
+    assert [(p.row, p.field) for p in error.value.problems] == [(1, "phrase"), (2, "kind"), (3, "value"), (4, "value")]
+
+
+def test_a_junk_line_pattern_added_to_the_rules_drops_that_line(tmp_path):
+    rules_path = tmp_path / "rules.csv"
+    rules_path.write_text(
+        (DATA_DIR / "extraction_rules.csv").read_text(encoding="utf-8") + "junk_line,subscribe to our newsletter,\n",
+        encoding="utf-8",
+    )
+    rules = load_extraction_rules(rules_path, AGENCIES_PATH)
+    text = "Paris condemned the strike.\nSubscribe to our newsletter\nBerlin urged calm."
+    assert [s.text for s in segment_sentences(text, rules)] == ["Paris condemned the strike.", "Berlin urged calm."]
 
 
 # --- Records -----------------------------------------------------------------------------------------
@@ -191,6 +232,14 @@ def test_the_ministry_and_it_continue_the_last_institution(resources):
         ("Turkey", "deny", "Iran"),
     ]
     assert set(records["speaker_role"]) == {"Ministry of Foreign Affairs"}
+
+
+def test_the_regime_refers_back_to_the_actor_named_with_it(resources):
+    text = (
+        "Fighting between the Syrian regime and rebel groups intensified on Sunday.\n\n"
+        "Turkey warned the regime against any further advance toward the border."
+    )
+    assert triples(extract(text, resources)) == [("Turkey", "warn", "Syria")]
 
 
 def test_the_date_picks_the_speakers_role(resources):
