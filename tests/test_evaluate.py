@@ -176,8 +176,9 @@ OWN_SETS = {
     "stance_holdout.jsonl": 0.95,
     # written after the first round of rules, then used for the second: also a regression guard
     "stance_fresh.jsonl": 0.85,
-    # written before the second round and scored once after it (0.688): the nearest to unseen text we have
-    "stance_sealed.jsonl": 0.65,
+    # written before the second round and scored after it (0.688, the nearest to unseen text we have); the
+    # CAMEO verb import that followed raised it to 0.755, a figure no longer clean
+    "stance_sealed.jsonl": 0.70,
 }
 
 

@@ -391,3 +391,18 @@ def test_more_general_formulas(lexicon, sentence, stance):
 
 def test_own_air_defences_are_not_military_aid(lexicon):
     assert classify_stance("Its air defences intercepted two drones overnight.", lexicon).stance == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("The foreign minister rebuked the envoy for his remarks.", "condemn"),
+        ("The cabinet expressed its indignation at the verdict.", "condemn"),
+        ("The council implored the militias to lay down their arms.", "call_for"),
+        ("The minister proposed a summit of the three capitals.", "call_for"),
+        ("The president congratulated the negotiators on the deal.", "support"),
+        ("The ambassador paid his respects at the memorial.", "condolence"),
+    ],
+)
+def test_cameo_verb_synonyms(lexicon, sentence, stance):
+    assert classify_stance(sentence, lexicon).stance == stance
