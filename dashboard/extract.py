@@ -2,18 +2,21 @@
 
 How an article is read:
 1. Lines: page debris (video ids, a lone "video") and headings (a short line with no final punctuation
-   and no finite verb, after a blank line) are dropped. A line that ends without final punctuation and is
+   and no finite verb, after a blank line, debris or another heading) are dropped. A line that ends without final punctuation and is
    followed directly by another text line is the same sentence broken in two, and is joined to it.
 2. Sentences: pysbd splits each block; offsets always point into the original text, newline included.
 3. Parties: actors by name, alias, capital or institution (the registry), people through their dated
    role (speakers), "the ministry" / "the regime" back to the last actor named with that noun, and a
    sentence opening with "He" / "It" to the last speaker / institution. News agencies are carriers (`via`).
-4. Who reacts: the subject of a main, relative ("Turkey, which called for") or coordinate clause, or the
-   party a carrier quotes. A subject inside a reported "that" clause is what is talked about, not who
-   reacts, unless an explicit performative follows it directly ("said that Turkey rejected").
-5. Each cue (the stance lexicon's, plus procedural acts such as convening a meeting, kept `neutral`) goes
-   to the nearest reacting party before it (with any party coordinated with it: "The US and NATO
-   condemned"); the classifier's `find_reactions` gives stance, cue and targets for that party.
+4. Who reacts: the subject of a main, relative ("Turkey, which called for") or coordinate clause, the
+   party a carrier quotes, or the party of a trailing attribution ('"...," Peskov said', ", says X").
+   A subject inside a reported "that" clause is what is talked about, not who reacts, unless an explicit
+   performative follows it directly ("said that Turkey rejected").
+5. Each cue (the stance lexicon's, data/extraction_cues.csv's implicit accusations, and procedural acts
+   such as convening a meeting, kept `neutral`) goes to the party directly governing it, else to a
+   trailing attribution after it, else to the nearest reacting party before it (with any party
+   coordinated with it: "The US and NATO condemned"). The classifier's `find_reactions` then gives
+   stance, cue and targets for that party; a negated cue alone ("did not condemn") gives `neutral`.
 6. A reaction with no target in its sentence takes one from context where the stance implies it: a
    denial answers the last other party that spoke, a condemnation aims at the incident's perpetrator,
    a warning at the party the actor last opposed. One record per (actor, stance, target) and sentence.
@@ -81,7 +84,6 @@ ID_WIDTH = 3
 PERPETRATOR_REACH = 6
 
 _WORD = re.compile(r"\w[\w'’-]*")
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
 # Between a party's name and the verb it governs: a name or title, ", which", auxiliaries, adverbs.
 _GOVERNING_GAP = re.compile(
     r"^(?:'s)?(?:\s+[A-Z][\w'-]*){0,4}\s*,?\s*(?:(?:which|who)\s+)?"
@@ -124,6 +126,7 @@ class ExtractionRules:
     institutions: tuple[_Rule, ...]
     person_titles: frozenset[str]
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
+    agency_pattern: re.Pattern[str] = re.compile(r"(?!)")
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
 
     def lexicon(self, base: CueLexicon) -> CueLexicon:
@@ -135,8 +138,8 @@ def _alternatives(phrase: str) -> set[str]:
     return {word.strip().lower() for word in phrase.split("|") if word.strip()}
 
 
-@lru_cache(maxsize=8)
-def _alias_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
+def _alias_pattern(aliases: list[str]) -> re.Pattern[str]:
+    """Whole-word, case-sensitive alternation, longest first ("Reuters news agency" before "Reuters")."""
     ordered = sorted(aliases, key=len, reverse=True)
     if not ordered:
         return re.compile(r"(?!)")
@@ -202,6 +205,7 @@ def load_extraction_rules(
         institutions=compiled("institution"),
         person_titles=words("person_title"),
         agencies=agencies,
+        agency_pattern=_alias_pattern(list(agencies)),
         extra_cues=load_cue_lexicon(extra_cues_path, DATA_DIR / "cameo_crosswalk.csv").cues if extra_cues_path else (),
     )
 
@@ -229,7 +233,12 @@ def _ends_sentence(line: str) -> bool:
 def _is_heading(content: str, previous: str, rules: ExtractionRules) -> bool:
     """A short line without final punctuation or a finite verb, standing after a break: a heading."""
     words = _WORD.findall(content)
-    if not words or len(words) > HEADING_MAX_WORDS or _ends_sentence(content) or previous not in ("", "blank", "junk"):
+    if (
+        not words
+        or len(words) > HEADING_MAX_WORDS
+        or _ends_sentence(content)
+        or previous not in ("", "blank", "junk", "heading")
+    ):
         return False
     if not content[0].isupper() or content.rstrip()[-1] in ",-–":
         return False
@@ -287,7 +296,8 @@ def segment_sentences(text: str, rules: ExtractionRules | None = None) -> list[S
         # pysbd would cut at the newline of a joined line; a space of the same length keeps offsets true.
         flat = block.replace("\r", " ").replace("\n", " ")
         cursor = 0
-        for span in _SEGMENTER.segment(flat):
+        # A segmenter per call: pysbd keeps the text it is working on in the instance (app threads share modules).
+        for span in pysbd.Segmenter(language="en", clean=False, char_span=True).segment(flat):
             piece = span.sent.strip()
             if not piece:
                 continue
@@ -431,8 +441,7 @@ class _AgencyMention(NamedTuple):
 
 
 def _agency_mentions(text: str, rules: ExtractionRules) -> list[_AgencyMention]:
-    pattern = _alias_pattern(tuple(rules.agencies))
-    return [_AgencyMention(rules.agencies[m.group(0)], m.start(), m.end()) for m in pattern.finditer(text)]
+    return [_AgencyMention(rules.agencies[m.group(0)], m.start(), m.end()) for m in rules.agency_pattern.finditer(text)]
 
 
 # --- Who reacts --------------------------------------------------------------------------------------

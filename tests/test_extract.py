@@ -13,7 +13,7 @@ from dashboard import DATA_DIR
 from dashboard.cli import main
 from dashboard.errors import InvalidDataError
 from dashboard.extract import AGENCIES_PATH, extract_records, load_extraction_rules, segment_sentences
-from dashboard.records import RECORD_COLUMNS, read_table
+from dashboard.records import RECORD_COLUMNS, load_articles, read_table, validate_records
 from dashboard.scoring import load_resources
 
 SEED_ARTICLE = DATA_DIR / "articles" / "idlib-2020.txt"
@@ -301,6 +301,11 @@ def test_seed_offsets_cut_out_the_sentence(seed):
     text, records, _ = seed
     assert all(text[row.start : row.end] == row.text for row in records.itertuples())
     assert all(row.cue in row.text for row in records.itertuples())
+
+
+def test_seed_records_pass_the_record_validation(seed, resources):
+    _, records, _ = seed
+    assert validate_records(records.astype(str), resources.registry, load_articles()) == []
 
 
 def test_seed_recovers_every_curated_actor_stance_target(seed):
