@@ -595,13 +595,30 @@ def _sentence_cues(text: str, lexicon: CueLexicon, rules: ExtractionRules) -> li
     )
 
 
-def _reaction_text(text: str, last_cue_end: int, rules: ExtractionRules) -> str:
-    """The sentence without a trailing background clause (", after 33 soldiers were killed ..."), where no
-    cue follows: the incident told there is not what the reaction aims at."""
-    for match in re.finditer(r",\s*(\w+)\b", text):
-        if match.start() >= last_cue_end and match.group(1).lower() in rules.background_clauses:
-            return text[: match.start()]
-    return text
+def _reaction_text(
+    text: str, actor: str, owned: dict[str, list], parties: list[_Party], statuses: list[str], rules: ExtractionRules
+) -> str:
+    """The part of the sentence that is this actor's reaction, for the classifier: it ends where another
+    reacting party's clause or a trailing background clause (", after 33 soldiers were killed") begins,
+    and other parties' cues before that are blanked (same length, so offsets hold): "China declined to
+    comment, while Iran expressed its support for Moscow" is, for China, only its own words."""
+    last_end = max(cue.end for cue, _ in owned[actor])
+    end = len(text)
+    for party, status in zip(parties, statuses, strict=True):
+        if status == REACTING and party.actor != actor and party.start >= last_end:
+            end = min(end, party.start)
+            break
+    for match in re.finditer(r",\s*(\w+)\b", text[:end]):
+        if match.start() >= last_end and match.group(1).lower() in rules.background_clauses:
+            end = match.start()
+            break
+    own = {(cue.start, cue.end) for cue, _ in owned[actor]}
+    clause = text[:end]
+    for other, cues in owned.items():
+        for cue, _ in cues:
+            if other != actor and (cue.start, cue.end) not in own and cue.end <= end:
+                clause = clause[: cue.start] + " " * (cue.end - cue.start) + clause[cue.end :]
+    return clause
 
 
 def _is_place(text: str, mention: ActorMention, lexicon) -> bool:
@@ -708,8 +725,7 @@ def _read_sentence(
 
     proposals: list[_Proposal] = []
     for actor, actor_cues in owned.items():
-        last_end = max(cue.end for cue, _ in actor_cues)
-        clause = _reaction_text(text, last_end, rules)
+        clause = _reaction_text(text, actor, owned, parties, statuses, rules)
         reactions = find_reactions(clause, actor, view, lexicon)
         by_cue = {reaction.cue: reaction for reaction in reactions}
         live = [(cue, owner) for cue, owner in actor_cues if not cue.negated]

@@ -248,6 +248,11 @@ def test_the_date_picks_the_speakers_role(resources):
     assert extract(text, resources, date="2016-07-18")["speaker_role"].tolist() == ["President"]
 
 
+def test_two_actors_reacting_in_one_sentence_each_keep_their_own_words(resources):
+    records = extract("China declined to comment on the raid, while Iran expressed its support for Moscow.", resources)
+    assert triples(records) == [("China", "neutral", ""), ("Iran", "support", "Russia")]
+
+
 def test_a_negated_cue_alone_gives_neutral(resources):
     records = extract("Beijing did not condemn the incursion by Russia.", resources)
     assert triples(records) == [("China", "neutral", "")]
