@@ -406,3 +406,8 @@ def test_own_air_defences_are_not_military_aid(lexicon):
 )
 def test_cameo_verb_synonyms(lexicon, sentence, stance):
     assert classify_stance(sentence, lexicon).stance == stance
+
+
+def test_a_text_named_after_an_actor_is_not_a_target(registry, lexicon):
+    text = "Strelsau condemned the raid as a violation of the Freedonian charter."
+    assert detect_targets(text, "Ruritania", registry, "condemn", "condemned", lexicon) == []
