@@ -7,6 +7,8 @@ How a sentence is read:
    NEGATION_WINDOW words before it in the same clause, unless a deontic modal precedes the negator
    ("should not threaten" is a prohibition, so it still warns) or it reads "not only".
    A negated cue is no evidence for its stance: "did not condemn" alone is `neutral` with negated=True.
+   A cue within NEGATED_OBJECT_REACH words after a negated cue, in its clause, is its object and is
+   negated with it: "has not called for sanctions" threatens nothing.
 3. An intensifier near the cue ("strongly", "deep", "grave", "in the strongest terms") multiplies its
    weight; a softener ("some", "slightly") divides it. The cue's score is weight x multiplier.
 4. The dominant cue: the earliest cue whose score reaches DOMINANT_MIN_SCORE (the headline stance of a
@@ -14,7 +16,9 @@ How a sentence is read:
 5. Hedges ("could", "appears", "if") and competing cues of other stances lower the confidence, never
    the label. Reporting verbs ("said", "told") are never cues; their subjects are sources, not targets.
 6. Given the reacting actor, an explicit speech act whose grammatical subject is another named party
-   ("NATO met at the request of Turkey, which called for ...") is that party's, not the actor's.
+   ("NATO met at the request of Turkey, which called for ...") is that party's, not the actor's; so is
+   a cue whose passive agent is another party ("rebels supported by X"), except conduct words, whose
+   agent is the accused ("a plot orchestrated by X" still accuses X).
 """
 
 from __future__ import annotations
