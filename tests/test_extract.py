@@ -80,6 +80,18 @@ def test_video_ids_a_lone_video_line_and_headings_are_dropped():
     ]
 
 
+def test_page_furniture_lines_are_dropped_but_sentences_starting_alike_are_kept():
+    text = (
+        "Published: 3 March 2022 10:31 GMT\n"
+        "Read more: Border clashes continue\n"
+        "Share on Twitter\n"
+        "© 2022 Example News\n"
+        "Advertisement\n"
+        "Related strikes hit the region last week, the ministry said."
+    )
+    assert [s.text for s in segment_sentences(text)] == ["Related strikes hit the region last week, the ministry said."]
+
+
 def test_a_short_line_with_an_auxiliary_is_a_sentence_and_a_headline_is_a_heading():
     text = "Intro.\n\nMoscow warns Kyiv\n\nTalks will continue\n\nMore text."
     assert [s.text for s in segment_sentences(text)] == ["Intro.", "Talks will continue", "More text."]
