@@ -338,6 +338,22 @@ def test_seed_extracted_records_match_curated_triples(seed):
     assert matching / len(found) >= SEED_MIN_PRECISION, [t for t in found if t not in set(triples(curated))]
 
 
+def test_seed_figures(seed):
+    """Prints the seed figures (pytest -s): triple recall and precision, and per-field agreement on the
+    records that match a curated one in the same sentence."""
+    _, records, curated = seed
+    curated = curated.astype({"start": int})
+    gold = set(triples(curated))
+    matched = records.merge(curated, on=["start", "actor", "stance", "target"], suffixes=("", "_curated"))
+    print(f"\nseed: {len(records)} records; curated triples recovered {len(gold & set(triples(records)))}/{len(gold)}")
+    print(f"seed: records matching a curated triple {sum(t in gold for t in triples(records)) / len(records):.3f}")
+    print(f"seed: curated records found in their own sentence {len(matched)}/{len(curated)}")
+    for field in ("speaker", "speaker_role", "via", "mode"):
+        agreement = (matched[field] == matched[f"{field}_curated"]).mean()
+        print(f"seed: {field} agrees on {agreement:.3f} of {len(matched)} matched records")
+    assert len(matched) > 0
+
+
 def test_seed_sentences_with_junk_lines_and_a_broken_line(seed):
     text, _, curated = seed
     sentences = segment_sentences(text)
