@@ -179,6 +179,8 @@ OWN_SETS = {
     # written before the second round and scored after it (0.688, the nearest to unseen text we have); the
     # CAMEO verb import that followed raised it to 0.755, a figure no longer clean
     "stance_sealed.jsonl": 0.70,
+    # written after all rule work and scored once (0.643): not to be tuned to
+    "stance_final.jsonl": 0.60,
 }
 
 
