@@ -450,9 +450,9 @@ def _agency_mentions(text: str, rules: ExtractionRules) -> list[_AgencyMention]:
 REACTING, CONTENT, OBJECT = "reacting", "content", "object"
 
 
-def _clause_status(text: str, party: _Party, rules: ExtractionRules) -> str:
+def _clause_status(text: str, party: _Party, rules: ExtractionRules, lexicon: CueLexicon) -> str:
     """REACTING for the subject of a main, relative or coordinate clause or a quoted source; CONTENT for the
-    subject of a reported "that" clause; OBJECT otherwise (after a verb or a preposition)."""
+    subject of reported speech ("said that X", "said X"); OBJECT otherwise (after a verb or a preposition)."""
     before = text[: party.start]
     punctuation = list(_PUNCTUATION_BREAK.finditer(before))
     boundary = punctuation[-1].end() if punctuation else 0
@@ -466,20 +466,31 @@ def _clause_status(text: str, party: _Party, rules: ExtractionRules) -> str:
         if kind == "coordinate" and not before[: match.start()].rstrip().endswith(","):
             continue
         boundary, opener = match.end(), kind
+    # "said Ankara rejects ...": a reporting verb opens reported speech even without "that".
+    for rule in lexicon.reporting:
+        for match in rule.pattern.finditer(before):
+            if match.end() >= boundary:
+                boundary, opener = match.end(), "content"
     for pattern in rules.quoting:
         for match in pattern.finditer(before):
             if match.end() >= boundary:
                 boundary, opener = match.end(), "quoted"
     between = _WORD.findall(before[boundary:])
-    if not all(word.lower() in rules.subject_words or word[0].isupper() or word.endswith("ly") for word in between):
+    for index, word in enumerate(between):
+        lowered = word.lower()
+        if lowered in rules.subject_words or word[0].isupper() or word.endswith("ly"):
+            continue
+        # "the spokesman for the Turkish Foreign Ministry", "the Secretary General of the Alliance".
+        if lowered in ("of", "for") and index and between[index - 1].lower() in rules.person_titles:
+            continue
         return OBJECT
     return CONTENT if opener == "content" else REACTING
 
 
-def _statuses(text: str, parties: list[_Party], rules: ExtractionRules) -> list[str]:
+def _statuses(text: str, parties: list[_Party], rules: ExtractionRules, lexicon: CueLexicon) -> list[str]:
     statuses = []
     for index, party in enumerate(parties):
-        status = _clause_status(text, party, rules)
+        status = _clause_status(text, party, rules, lexicon)
         # "the Syrian regime and Russia": a party coordinated with the one before shares its standing.
         if index and _coordinated(text, parties[index - 1], party):
             status = statuses[-1]
@@ -710,7 +721,7 @@ def _read_sentence(
     registry = resources.registry
     agencies = _agency_mentions(text, rules)
     parties, anaphor_mentions = _find_parties(text, registry, date, context, rules, agencies)
-    statuses = _statuses(text, parties, rules)
+    statuses = _statuses(text, parties, rules, lexicon)
     view = _SentenceRegistry(registry, anaphor_mentions, date)
     mentions = view.find_actor_mentions(normalise_quotes(text))
     via = agencies[0].name if agencies else ""

@@ -181,6 +181,13 @@ def test_several_reactions_in_one_sentence_give_several_records(resources):
     ]
 
 
+def test_a_spokesman_for_a_ministry_speaks_for_its_state_and_said_without_that_reports(resources):
+    text = "The spokesman for the Turkish Foreign Ministry said Ankara strongly rejects the allegations made by Tehran."
+    records = extract(text, resources)
+    assert triples(records) == [("Turkey", "deny", "Iran")]
+    assert records["speaker_role"].tolist() == ["Ministry of Foreign Affairs"]
+
+
 def test_a_news_agency_is_the_carrier_never_the_actor(resources):
     text = "AFP quoted the Chinese Foreign Ministry, denying that its vessels had entered the disputed waters."
     records = extract(text, resources)
