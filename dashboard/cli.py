@@ -12,7 +12,19 @@ from dashboard.errors import InvalidDataError, ReactionsError, UnreadableFileErr
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
 # What `score` adds to (or fills in) every input row, in this order.
-SCORE_COLUMNS = ("stance", "target", "cue", "confidence", "polarity", "subjectivity", "intensity", "cameo", "goldstein")
+SCORE_COLUMNS = (
+    "stance",
+    "target",
+    "cue",
+    "confidence",
+    "polarity",
+    "subjectivity",
+    "intensity",
+    "cameo",
+    "goldstein",
+    # "curated" where the input gave the stance, "predicted" where the rules filled it in.
+    "stance_source",
+)
 # Where the input already has a value, scoring keeps it (curated labels win).
 FILLABLE_COLUMNS = ("stance", "target", "cue")
 TABLE_SUFFIXES = (".csv", ".json", ".jsonl", ".xlsx")

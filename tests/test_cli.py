@@ -41,6 +41,7 @@ def test_score_keeps_every_input_column_and_adds_the_scores(rows_csv, tmp_path, 
     assert scored.loc[1, "stance"] == "support"  # empty: filled by the classifier
     assert scored.loc[2, "stance"] == "neutral"  # given: kept, even where the classifier would differ
     assert scored.loc[1, "note"] == "kept"
+    assert scored["stance_source"].tolist() == ["predicted", "predicted", "curated"]
 
 
 @pytest.mark.parametrize("suffix", [".json", ".jsonl", ".xlsx"])
