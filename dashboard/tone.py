@@ -86,6 +86,8 @@ def intensity_score(
 
 def tone_conflicts_with_stance(polarity: float, stance: str) -> bool:
     """True when TextBlob's sign contradicts the stance: hostile but positive, or cordial but negative."""
+    # Rounded first: TextBlob's float sums give 0.05000000000000002 for what every display shows as +0.05.
+    polarity = round(float(polarity), 3)
     if stance in HOSTILE_STANCES:
         return polarity > POSITIVE_CONFLICT_THRESHOLD
     if stance in CORDIAL_STANCES:

@@ -77,3 +77,8 @@ def test_conflict_flag_needs_a_clear_sign():
     assert not tone_conflicts_with_stance(0.5, "support")
     assert not tone_conflicts_with_stance(0.9, "call_for")
     assert not tone_conflicts_with_stance(-0.9, "neutral")
+
+
+def test_a_polarity_that_displays_as_the_threshold_is_no_conflict():
+    assert not tone_conflicts_with_stance(0.05000000000000002, "condemn")
+    assert tone_conflicts_with_stance(0.051, "condemn")
