@@ -492,7 +492,7 @@ def _statuses(text: str, parties: list[_Party], rules: ExtractionRules, lexicon:
     for index, party in enumerate(parties):
         status = _clause_status(text, party, rules, lexicon)
         # "the Syrian regime and Russia": a party coordinated with the one before shares its standing.
-        if index and _coordinated(text, parties[index - 1], party):
+        if _coordinated(text, parties, index):
             status = statuses[-1]
         # "Turkey, which also called for": the head of a relative clause is that clause's subject.
         if re.match(r"\s*,\s*(?:which|who)\b", text[party.end :]):
@@ -501,18 +501,35 @@ def _statuses(text: str, parties: list[_Party], rules: ExtractionRules, lexicon:
     return statuses
 
 
-def _coordinated(text: str, first: _Party, second: _Party) -> bool:
-    """ "The United States and NATO", "Britain, France": one list. A person after an institution and a comma
-    ("the Russian Parliament, Vladimir Zbarov") is an apposition naming who speaks, not a second party."""
+def _joined_by_and(text: str, first: _Party, second: _Party) -> bool:
     gap = text[first.end : second.start]
+    return bool(_COORDINATION.match(gap)) and "and" in gap.lower()
+
+
+def _coordinated(text: str, parties: list[_Party], index: int) -> bool:
+    """Whether parties[index] is in one list with the party before it: "The United States and NATO",
+    "Britain, France and Germany". A comma alone joins only inside a list that ends in "and": in
+    "... Turkey, the State Department said" and "the Russian Parliament, Vladimir Zbarov" it is an apposition."""
+    if index == 0:
+        return False
+    gap = text[parties[index - 1].end : parties[index].start]
     if not _COORDINATION.match(gap):
         return False
-    return "and" in gap.lower() or first.person == second.person
+    if "and" in gap.lower():
+        return True
+    following = index
+    while following + 1 < len(parties) and _COORDINATION.match(
+        text[parties[following].end : parties[following + 1].start]
+    ):
+        if _joined_by_and(text, parties[following], parties[following + 1]):
+            return parties[index - 1].person == parties[index].person
+        following += 1
+    return False
 
 
 def _coordinated_group(text: str, parties: list[_Party], index: int) -> list[_Party]:
     group = [parties[index]]
-    while index > 0 and _coordinated(text, parties[index - 1], parties[index]):
+    while _coordinated(text, parties, index):
         index -= 1
         group.append(parties[index])
     return group[::-1]

@@ -168,6 +168,20 @@ def test_coordinated_subjects_each_get_a_record(resources):
     assert triples(records) == [("France", "condemn", "Iran"), ("Germany", "condemn", "Iran")]
 
 
+def test_a_list_of_three_subjects_shares_the_verb(resources):
+    text = "France, Germany and Britain said in a joint statement that they condemned the seizure by Iran."
+    assert triples(extract(text, resources)) == [
+        ("France", "condemn", "Iran"),
+        ("Germany", "condemn", "Iran"),
+        ("United Kingdom", "condemn", "Iran"),
+    ]
+
+
+def test_a_party_before_a_trailing_attribution_is_not_in_a_list_with_it(resources):
+    text = "Washington is deeply worried by the fighting and stands by its ally Turkey, the State Department said."
+    assert set(extract(text, resources)["actor"]) == {"United States"}
+
+
 def test_a_reaction_with_two_targets_gives_one_record_per_target(resources):
     records = extract("Germany urged Russia and Ukraine to return to the negotiating table.", resources)
     assert triples(records) == [("Germany", "call_for", "Russia"), ("Germany", "call_for", "Ukraine")]
