@@ -325,6 +325,29 @@ def test_a_denial_with_no_target_answers_the_last_other_party_that_spoke(resourc
     assert denial[["actor", "target"]].values.tolist() == [["Ukraine", "Russia"]]
 
 
+def test_a_condemnation_with_no_target_aims_at_the_incidents_perpetrator(resources):
+    text = (
+        "An air strike carried out by Syrian government forces killed twelve aid workers on Sunday.\n\n"
+        "Turkey said the raid had also hit ambulances near the border."
+    )
+    assert triples(extract(text, resources)) == [("Turkey", "condemn", "Syria")]
+
+
+def test_a_show_of_force_with_no_target_aims_at_the_party_the_actor_last_opposed(resources):
+    text = (
+        "Russia accused Ukraine of shelling the border town.\n\nMoscow later said it had sent two frigates to the area."
+    )
+    records = extract(text, resources)
+    assert records[["actor", "stance", "target", "mode"]].values.tolist() == [
+        ["Russia", "condemn", "Ukraine", "verbal"],
+        ["Russia", "warn", "Ukraine", "material"],
+    ]
+
+
+def test_refusing_to_condemn_is_neutral(resources):
+    assert triples(extract("Beijing refused to condemn the incursion.", resources)) == [("China", "neutral", "")]
+
+
 # --- The seed article --------------------------------------------------------------------------------
 
 
