@@ -39,6 +39,7 @@ from dashboard.errors import InvalidDataError, Problem
 from dashboard.records import RECORD_COLUMNS
 from dashboard.registry import ActorMention, Registry, Speaker
 from dashboard.stance import (
+    DOMINANT_MIN_SCORE,
     PERFORMATIVE_WEIGHT,
     CueLexicon,
     CueRule,
@@ -645,7 +646,7 @@ def _reaction_text(
     for other, cues in owned.items():
         for cue, _ in cues:
             if other != actor and (cue.start, cue.end) not in own and cue.end <= end:
-                clause = clause[: cue.start] + " " * (cue.end - cue.start) + clause[cue.end :]
+                clause = _blank(clause, cue.start, cue.end)
     return clause
 
 
@@ -671,6 +672,26 @@ def _nearest_before(text: str, targets: tuple, cue_start: int, mentions: list[Ac
     breaks = [b.end() for b in _PUNCTUATION_BREAK.finditer(text[:nearest])]
     clause_start = breaks[-1] if breaks else 0
     return tuple(t for t in targets if last_before[t] >= clause_start)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _own_reading(clause: str, cue: _Cue, actor_cues: list, actor: str, view, lexicon: CueLexicon):
+    """An explicit cue of the actor's that the classifier passed over. A second cue of a stance it reads once
+    ("condemned X ... and denounced Y") is read with the earlier cues of that stance blanked; one it gave to
+    a party just before it ("the raid by Iran, voiced concern") is read from the cue on."""
+    cue_text = clause[cue.start : cue.end]
+    earlier_blanked = clause
+    for other, _ in actor_cues:
+        if other.stance == cue.stance and other.end <= cue.start:
+            earlier_blanked = _blank(earlier_blanked, other.start, other.end)
+    for reading in (earlier_blanked, " " * cue.start + clause[cue.start :]):
+        found = next((r for r in find_reactions(reading, actor, view, lexicon) if r.cue == cue_text), None)
+        if found is not None:
+            return found
+    return None
 
 
 def _context_target(stance: str, actor: str, context: _Context) -> str:
@@ -774,6 +795,8 @@ def _read_sentence(
                 proposals.append(_Proposal(**person, stance=NEUTRAL, target="", mode="verbal"))
                 continue
             reaction = by_cue.get(cue_text)
+            if reaction is None and not cue.negated and cue.weight >= DOMINANT_MIN_SCORE:
+                reaction = _own_reading(clause, cue, actor_cues, actor, view, lexicon)
             if reaction is None or cue.negated:
                 continue
             targets = _nearest_before(clause, reaction.targets, cue.start, mentions, lexicon)

@@ -211,6 +211,17 @@ def test_a_news_agency_is_the_carrier_never_the_actor(resources):
     assert records["speaker_role"].tolist() == ["Ministry of Foreign Affairs"]
 
 
+def test_every_explicit_cue_of_the_actor_is_read_even_a_second_of_the_same_stance(resources):
+    text = (
+        "France condemned the raid by Iran, voiced concern for the crew, and denounced Russia for shielding its ally."
+    )
+    assert triples(extract(text, resources)) == [
+        ("France", "condemn", "Iran"),
+        ("France", "concern", ""),
+        ("France", "condemn", "Russia"),
+    ]
+
+
 def test_a_spokesman_reporting_for_a_named_official_gives_that_official(resources):
     text = "A UN spokesman said that the Secretary-General, Antonio Guterres, was deeply concerned by the fighting."
     records = extract(text, resources)
