@@ -7,7 +7,8 @@ How an article is read:
 2. Sentences: pysbd splits each block; offsets always point into the original text, newline included.
 3. Parties: actors by name, alias, capital or institution (the registry), people through their dated
    role (speakers), "the ministry" / "the regime" back to the last actor named with that noun, and a
-   sentence opening with "He" / "It" to the last speaker / institution. News agencies are carriers (`via`).
+   sentence opening with "He" / "The minister" / "It" to the last person / institution that reacted
+   ('"...," he said' too). News agencies are carriers (`via`), never actors.
 4. Who reacts: the subject of a main, relative ("Turkey, which called for") or coordinate clause, the
    party a carrier quotes, or the party of a trailing attribution ('"...," Peskov said', ", says X").
    A subject inside a reported "that" clause is what is talked about, not who reacts, unless an explicit
@@ -414,7 +415,12 @@ def _find_parties(
         _Party(m.speaker.actor, m.start, m.end, m.speaker, "", True) for m in registry.find_speaker_mentions(text, date)
     ]
     opening = _WORD.match(text)
-    if opening:
+    # "The minister added ...": a title alone opening a sentence continues the last person, as "He" does.
+    titled = re.match(r"[Tt]he\s+([\w-]+)\b", text)
+    if titled and titled.group(1).lower() in rules.person_titles and context.person is not None:
+        actor, speaker = context.person
+        speakers.append(_Party(actor, titled.start(), titled.end(), speaker, "", True))
+    elif opening:
         word = opening.group(0).lower()
         if word in rules.person_pronouns and context.person is not None:
             actor, speaker = context.person

@@ -263,6 +263,16 @@ def test_he_after_a_quote_continues_the_last_person(resources):
     assert set(records["actor"]) == {"Germany"}
 
 
+def test_the_minister_continues_the_last_named_speaker(resources):
+    text = (
+        "Sergey Lavrov met his counterpart in Ankara on Monday.\n\n"
+        "The minister later warned Kyiv against any provocation near the border."
+    )
+    records = extract(text, resources)
+    assert triples(records) == [("Russia", "warn", "Ukraine")]
+    assert records["speaker"].tolist() == ["Sergey Lavrov"]
+
+
 def test_the_ministry_and_it_continue_the_last_institution(resources):
     text = (
         "The Turkish Foreign Ministry summoned the Iranian ambassador on Friday.\n\n"
