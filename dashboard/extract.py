@@ -731,6 +731,7 @@ class _Proposal(NamedTuple):
     cue: str
     cue_start: int
     inferred: bool = False  # the target came from context, not from the sentence
+    reach: int = 0  # characters from the cue to the target's next mention: the nearest cue is the evidence
 
 
 def _voice(owner: _Party, parties: list[_Party], statuses: list[str]) -> _Party:
@@ -813,24 +814,34 @@ def _read_sentence(
             code = resources.crosswalk.codes.get((reaction.stance, reaction.cue_type))
             mode = code.mode if code else "verbal"
             for target in targets or ("",):
+                reach = min(
+                    (m.start - cue.end for m in mentions if m.actor == target and m.start >= cue.end), default=len(text)
+                )
                 proposals.append(
-                    _Proposal(**person, stance=reaction.stance, target=target, mode=mode, inferred=inferred)
+                    _Proposal(
+                        **person, stance=reaction.stance, target=target, mode=mode, inferred=inferred, reach=reach
+                    )
                 )
     _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
     return _deduplicated(proposals)
 
 
 def _deduplicated(proposals: list[_Proposal]) -> list[_Proposal]:
-    """One record per (actor, stance, target) in a sentence: the first cue stands, a named speaker is kept."""
+    """One record per (actor, stance, target) in a sentence. Its cue is the one nearest before the target
+    ("condemned the raid, and also criticized China": "criticized" for China), else the first; a named
+    speaker found with any of them is kept."""
     kept: dict[tuple[str, str, str], _Proposal] = {}
     for proposal in sorted(proposals, key=lambda p: p.cue_start):
         key = (proposal.actor, proposal.stance, proposal.target)
         if key not in kept:
             kept[key] = proposal
-        elif not kept[key].speaker and proposal.speaker:
-            kept[key] = kept[key]._replace(speaker=proposal.speaker, speaker_role=proposal.speaker_role)
-    # A neutral record adds nothing beside a stance the same actor takes through the same cue.
-    return list(kept.values())
+            continue
+        best = proposal if proposal.reach < kept[key].reach else kept[key]
+        if not best.speaker:
+            named = kept[key] if kept[key].speaker else proposal
+            best = best._replace(speaker=named.speaker, speaker_role=named.speaker_role)
+        kept[key] = best
+    return sorted(kept.values(), key=lambda p: p.cue_start)
 
 
 def _remember(text, parties, statuses, mentions, proposals, context: _Context, registry, lexicon, rules) -> None:

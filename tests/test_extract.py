@@ -222,6 +222,12 @@ def test_every_explicit_cue_of_the_actor_is_read_even_a_second_of_the_same_stanc
     ]
 
 
+def test_the_evidence_for_a_target_is_the_cue_nearest_before_it(resources):
+    text = "Germany condemned the attack by Russia, and Berlin also criticized China for blocking the resolution."
+    records = extract(text, resources)
+    assert records[["target", "cue"]].values.tolist() == [["Russia", "condemned"], ["China", "criticized"]]
+
+
 def test_a_spokesman_reporting_for_a_named_official_gives_that_official(resources):
     text = "A UN spokesman said that the Secretary-General, Antonio Guterres, was deeply concerned by the fighting."
     records = extract(text, resources)
