@@ -170,6 +170,8 @@ def command_extract(args: argparse.Namespace) -> int:
     resources = load_resources()
     records = extract_records(text, resources, args.event or path.stem, args.date or "", args.source or path.name)
     scored = score_records(normalise_records(records, resources.registry), resources)
+    # The stances came from the extraction rules, not from a person: say so until someone reviews them.
+    scored["stance_source"] = "extracted"
     provenance = _provenance("reaction records extracted by rules, for review", args.article)
     _write_table(scored_output(records, scored), args.output, provenance, TABLE_SUFFIXES)
     return EXIT_OK

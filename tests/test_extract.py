@@ -450,6 +450,7 @@ def test_cli_extract_writes_scored_records_in_the_output_format(tmp_path):
     assert records["actor"].tolist() == ["United Kingdom", "France"]
     assert records["stance"].tolist() == ["condemn", "call_for"]
     assert set(records["source"]) == {"wire"}
+    assert set(records["stance_source"]) == {"extracted"}
     for column in ("confidence", "polarity", "intensity", "cameo", "goldstein"):
         assert column in records.columns
     text = article.read_text(encoding="utf-8")
