@@ -9,10 +9,10 @@ How an article is read:
    role (speakers), "the ministry" / "the regime" back to the last actor named with that noun, and a
    sentence opening with "He" / "The minister" / "It" to the last person / institution that reacted
    ('"...," he said' too). News agencies are carriers (`via`), never actors.
-4. Who reacts: the subject of a main, relative ("Turkey, which called for") or coordinate clause, the
-   party a carrier quotes, or the party of a trailing attribution ('"...," Peskov said', ", says X").
+4. Who reacts: the subject of a main, relative ("France, which called for") or coordinate clause, the
+   party a carrier quotes, or the party of a trailing attribution ('"...," the minister said', ", says X").
    A subject inside a reported "that" clause is what is talked about, not who reacts, unless an explicit
-   performative follows it directly ("said that Turkey rejected").
+   performative follows it directly ("said that Iran rejected").
 5. Each cue (the stance lexicon's, data/extraction_cues.csv's implicit accusations, and procedural acts
    such as convening a meeting, kept `neutral`) goes to the party directly governing it, else to a
    trailing attribution after it, else to the nearest reacting party before it (with any party
@@ -71,12 +71,12 @@ RULE_KINDS = (
 )
 CLAUSE_KINDS = ("content", "relative", "coordinate")
 
-# A heading is at most this many words: "Condemnation of the attacks", "Continue coordination".
+# A heading is at most this many words: "Reactions abroad", "Calls for calm".
 HEADING_MAX_WORDS = 6
 # A line ending in one of these (after closing quotes and brackets) is a complete sentence.
 TERMINAL_PUNCTUATION = ".!?:;…"
 CLOSING = "\"'”’»)]"
-# A background word ("despite the warning") reaches a cue this many words later.
+# A background word ("despite earlier warnings") reaches a cue this many words later.
 BACKGROUND_REACH = 2
 # Hostile stances whose target may come from context when the sentence names none.
 CONTEXT_TARGET_STANCES = frozenset({"condemn", "warn", "deny"})
@@ -92,7 +92,7 @@ _GOVERNING_GAP = re.compile(
     r"(?:(?:also|has|have|had|is|was|earlier|previously|then|later|already|itself|\w+ly)\s+){0,3}$"
 )
 _COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
-# Brackets and quotes are not here: "Organization (NATO) began", "the (Syrian) regime's", 'the "brotherly" army'.
+# Brackets and quotes are not here: "Organisation (NATO) met", "the (Iranian) government's", 'the "fraternal" people'.
 _PUNCTUATION_BREAK = re.compile(r"[,;:]")
 
 
@@ -339,7 +339,7 @@ class _Context:
 
 
 class _SentenceRegistry:
-    """The registry, plus this sentence's anaphors ("the regime" -> Syria) as actor mentions; for the classifier."""
+    """The registry, plus this sentence's anaphors ("the government" -> the actor named with it) as actor mentions; for the classifier."""
 
     def __init__(self, registry: Registry, anaphors: list[ActorMention], on_date: str):
         self._registry = registry
@@ -498,10 +498,10 @@ def _statuses(text: str, parties: list[_Party], rules: ExtractionRules, lexicon:
     statuses = []
     for index, party in enumerate(parties):
         status = _clause_status(text, party, rules, lexicon)
-        # "the Syrian regime and Russia": a party coordinated with the one before shares its standing.
+        # "Iran and Russia": a party coordinated with the one before shares its standing.
         if _coordinated(text, parties, index):
             status = statuses[-1]
-        # "Turkey, which also called for": the head of a relative clause is that clause's subject.
+        # "France, which also called for": the head of a relative clause is that clause's subject.
         if re.match(r"\s*,\s*(?:which|who)\b", text[party.end :]):
             status = REACTING
         statuses.append(status)
@@ -516,7 +516,7 @@ def _joined_by_and(text: str, first: _Party, second: _Party) -> bool:
 def _coordinated(text: str, parties: list[_Party], index: int) -> bool:
     """Whether parties[index] is in one list with the party before it: "The United States and NATO",
     "Britain, France and Germany". A comma alone joins only inside a list that ends in "and": in
-    "... Turkey, the State Department said" and "the Russian Parliament, Vladimir Zbarov" it is an apposition."""
+    "... Kyiv, the State Department said" and "the German parliament, Anna Schmidt" it is an apposition."""
     if index == 0:
         return False
     gap = text[parties[index - 1].end : parties[index].start]
@@ -543,7 +543,7 @@ def _coordinated_group(text: str, parties: list[_Party], index: int) -> list[_Pa
 
 
 def _title_start(text: str, position: int, rules: ExtractionRules) -> int:
-    """Where the titles and names before a party begin: "Kremlin spokesman Dmitry Peskov" from "Dmitry"."""
+    """Where the titles and names before a party begin: "Elysee spokesman Paul Martin" from "Paul"."""
     title_words = rules.subject_words | rules.person_titles
     cut = position
     for word in reversed(list(_WORD.finditer(text[:position]))):
@@ -554,7 +554,7 @@ def _title_start(text: str, position: int, rules: ExtractionRules) -> int:
 
 
 def _is_attribution(text: str, party: _Party, rules: ExtractionRules, lexicon: CueLexicon) -> bool:
-    """A trailing ", X said", '," Kremlin spokesman Dmitry Peskov said' or ", says X": X voiced what comes
+    """A trailing ", X said", '," Elysee spokesman Paul Martin said' or ", says X": X voiced what comes
     before it."""
     before = text[: _title_start(text, party.start, rules)].rstrip()
     inverted = re.search(r",\s*(\w+)$", before)
@@ -607,7 +607,7 @@ class _Cue(NamedTuple):
 
 
 def _is_background(text: str, start: int, rules: ExtractionRules) -> bool:
-    """A cue just after "despite" ("despite the warning") recalls an earlier act; it is not a reaction."""
+    """A cue just after "despite" ("despite earlier warnings") recalls an earlier act; it is not a reaction."""
     window = " ".join(_WORD.findall(text[:start])[-(BACKGROUND_REACH + 3) :])
     return any(
         len(_WORD.findall(window[match.end() :])) <= BACKGROUND_REACH
@@ -634,7 +634,7 @@ def _reaction_text(
     text: str, actor: str, owned: dict[str, list], parties: list[_Party], statuses: list[str], rules: ExtractionRules
 ) -> str:
     """The part of the sentence that is this actor's reaction, for the classifier: it ends where another
-    reacting party's clause or a trailing background clause (", after 33 soldiers were killed") begins,
+    reacting party's clause or a trailing background clause (", after a convoy was shelled") begins,
     and other parties' cues before that are blanked (same length, so offsets hold): "China declined to
     comment, while Iran expressed its support for Moscow" is, for China, only its own words."""
     last_end = max(cue.end for cue, _ in owned[actor])
@@ -665,8 +665,8 @@ def _is_place(text: str, mention: ActorMention, lexicon) -> bool:
 
 
 def _nearest_before(text: str, targets: tuple, cue_start: int, mentions: list[ActorMention], lexicon) -> tuple:
-    """Targets named only before the cue: keep the closest one, with any named in its clause ("the Syrian
-    army has the right to" aims at Syria, not at Turkey named two clauses earlier)."""
+    """Targets named only before the cue: keep the closest one, with any named in its clause ("the Iraqi
+    army has the right to" aims at Iraq, not at a party named two clauses earlier)."""
     if not targets or any(
         m.actor in targets and m.start >= cue_start and not _is_place(text, m, lexicon) for m in mentions
     ):
@@ -711,7 +711,7 @@ def _context_target(stance: str, actor: str, context: _Context) -> str:
 
 
 def _perpetrators(text: str, mentions: list[ActorMention], lexicon) -> list[str]:
-    """Parties named as the doers of the incident: "carried out by the Syrian regime forces"."""
+    """Parties named as the doers of the incident: "a strike carried out by Iranian forces"."""
     found = []
     for mention in mentions:
         before = _WORD.findall(text[max(0, mention.start - 80) : mention.start].lower())
@@ -736,7 +736,7 @@ class _Proposal(NamedTuple):
 
 def _voice(owner: _Party, parties: list[_Party], statuses: list[str]) -> _Party:
     """Who voices a reaction: the owner, or, for an owner inside a reported clause ("the State Department
-    announced that Washington stood by ..."), the party of the same actor reporting it."""
+    announced that Paris stood by ..."), the party of the same actor reporting it."""
     index = parties.index(owner)
     if statuses[index] == CONTENT:
         reporters = [p for p, s in zip(parties[:index], statuses[:index], strict=True) if s == REACTING]
@@ -861,7 +861,7 @@ def _remember(text, parties, statuses, mentions, proposals, context: _Context, r
     for mention in registry.find_actor_mentions(text):
         phrase = _noun_phrase(text, mention.start, mention.end, rules)
         role = _institution_role(phrase, rules)
-        # "the Syrian regime" -> "the regime"; "the Turkish Foreign Ministry" -> "the ministry".
+        # "the Iranian government" -> "the government"; "the French Foreign Ministry" -> "the ministry".
         for word in _WORD.findall(phrase.lower())[1:]:
             if word in rules.anaphor_nouns:
                 context.anaphors[word] = (mention.actor, role)

@@ -338,7 +338,7 @@ def test_a_procedural_act_is_a_neutral_record(resources):
 
 
 def test_a_recalled_warning_is_not_a_new_reaction(resources):
-    records = extract("Kyiv said that despite the warning, the shelling by Russia went on.", resources)
+    records = extract("Kyiv said that despite earlier warnings, the shelling by Russia went on.", resources)
     assert "warn" not in records["stance"].tolist()
 
 
