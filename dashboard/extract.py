@@ -76,6 +76,7 @@ HEADING_MAX_WORDS = 6
 # A line ending in one of these (after closing quotes and brackets) is a complete sentence.
 TERMINAL_PUNCTUATION = ".!?:;…"
 CLOSING = "\"'”’»)]"
+OPENING_QUOTES = '"“«'
 # A background word ("despite earlier warnings") reaches a cue this many words later.
 BACKGROUND_REACH = 2
 # Hostile stances whose target may come from context when the sentence names none.
@@ -775,6 +776,12 @@ def _read_sentence(
     owned: dict[str, list[tuple[_Cue, _Party]]] = {}
     attributions = [i for i, party in enumerate(parties) if _is_attribution(text, party, rules, lexicon)]
     statuses = [REACTING if i in attributions else status for i, status in enumerate(statuses)]
+    # A quotation standing alone, with no one named saying it, goes on quoting the last person quoted.
+    if not attributions and text[:1] in OPENING_QUOTES and context.person is not None:
+        actor, speaker = context.person
+        parties = [_Party(actor, 0, 1, speaker, "", True), *parties]
+        statuses = [REACTING, *statuses]
+        attributions = []
     for cue in cues:
         for owner in _owners(text, cue.start, cue.weight, parties, statuses, attributions):
             owned.setdefault(owner.actor, []).append((cue, owner))

@@ -269,6 +269,16 @@ def test_he_after_a_quote_continues_the_last_person(resources):
     assert set(records["actor"]) == {"Germany"}
 
 
+def test_a_quotation_standing_alone_goes_on_quoting_the_last_person(resources):
+    text = (
+        '"Moscow has taken note of the statement," Lavrov said on Monday. "We warn Kyiv against any new provocation."'
+    )
+    records = extract(text, resources)
+    assert triples(records) == [("Russia", "warn", "Ukraine")]
+    assert records["speaker"].tolist() == ["Sergey Lavrov"]
+    assert records["start"].tolist() == [text.index('"We warn')]
+
+
 def test_the_minister_continues_the_last_named_speaker(resources):
     text = (
         "Sergey Lavrov met his counterpart in Ankara on Monday.\n\n"
