@@ -94,7 +94,8 @@ _GOVERNING_GAP = re.compile(
 )
 _COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
 # Brackets and quotes are not here: "Organisation (NATO) met", "the (Iranian) government's", 'the "fraternal" people'.
-_PUNCTUATION_BREAK = re.compile(r"[,;:]")
+# A spaced dash breaks too: the dateline "PARIS, May 2 (AFP) - France said", "- on its forces -".
+_PUNCTUATION_BREAK = re.compile(r"[,;:]|\s[-–—]\s")
 
 
 class Sentence(NamedTuple):
@@ -236,12 +237,9 @@ def _ends_sentence(line: str) -> bool:
 def _is_heading(content: str, previous: str, rules: ExtractionRules) -> bool:
     """A short line without final punctuation or a finite verb, standing after a break: a heading."""
     words = _WORD.findall(content)
-    if (
-        not words
-        or len(words) > HEADING_MAX_WORDS
-        or _ends_sentence(content)
-        or previous not in ("", "blank", "junk", "heading")
-    ):
+    # "World reaction:" introduces what follows; a colon does not make a heading a sentence.
+    finished = _ends_sentence(content) and not content.rstrip().endswith(":")
+    if not words or len(words) > HEADING_MAX_WORDS or finished or previous not in ("", "blank", "junk", "heading"):
         return False
     if not content[0].isupper() or content.rstrip()[-1] in ",-–":
         return False

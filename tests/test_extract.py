@@ -92,6 +92,11 @@ def test_page_furniture_lines_are_dropped_but_sentences_starting_alike_are_kept(
     assert [s.text for s in segment_sentences(text)] == ["Related strikes hit the region last week, the ministry said."]
 
 
+def test_a_short_line_ending_in_a_colon_introduces_a_list_and_is_dropped():
+    text = "Reactions abroad:\n- Paris condemned the raid.\n- Berlin urged calm."
+    assert [s.text for s in segment_sentences(text)] == ["- Paris condemned the raid.", "- Berlin urged calm."]
+
+
 def test_a_short_line_with_an_auxiliary_is_a_sentence_and_a_headline_is_a_heading():
     text = "Intro.\n\nMoscow warns Kyiv\n\nTalks will continue\n\nMore text."
     assert [s.text for s in segment_sentences(text)] == ["Intro.", "Talks will continue", "More text."]
@@ -200,6 +205,12 @@ def test_a_spokesman_for_a_ministry_speaks_for_its_state_and_said_without_that_r
     records = extract(text, resources)
     assert triples(records) == [("Turkey", "deny", "Iran")]
     assert records["speaker_role"].tolist() == ["Ministry of Foreign Affairs"]
+
+
+def test_a_dateline_with_an_agency_gives_the_carrier_and_the_actor_after_it(resources):
+    text = "PARIS, May 2 (AFP) - France condemned the seizure of the ship by Iran on Sunday."
+    records = extract(text, resources)
+    assert records[["actor", "via", "stance", "target"]].values.tolist() == [["France", "AFP", "condemn", "Iran"]]
 
 
 def test_a_news_agency_is_the_carrier_never_the_actor(resources):
