@@ -51,9 +51,10 @@ from dashboard.stance import (
     normalise_quotes,
 )
 
-RULES_PATH = DATA_DIR / "extraction_rules.csv"
-AGENCIES_PATH = DATA_DIR / "news_agencies.csv"
-EXTRA_CUES_PATH = DATA_DIR / "extraction_cues.csv"
+# The knowledge files extraction reads, in a data folder (data/ unless told otherwise).
+RULES_FILE = "extraction_rules.csv"
+AGENCIES_FILE = "news_agencies.csv"
+EXTRA_CUES_FILE = "extraction_cues.csv"
 RULE_KINDS = (
     "junk_line",
     "finite_verb",
@@ -150,12 +151,11 @@ def _alias_pattern(aliases: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(alias) for alias in ordered) + r")(?![\w])")
 
 
-def load_extraction_rules(
-    rules_path: Path | str = RULES_PATH,
-    agencies_path: Path | str = AGENCIES_PATH,
-    extra_cues_path: Path | str | None = EXTRA_CUES_PATH,
-) -> ExtractionRules:
-    """Read and check the extraction rules, news agencies and extra cues; every problem is reported at once."""
+def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
+    """Read and check data_dir's extraction rules, news agencies and extra cues; every problem in the rules
+    file is reported at once (InvalidDataError)."""
+    data_dir = Path(data_dir)
+    rules_path = data_dir / RULES_FILE
     table = read_commented_csv(rules_path, required=("kind", "phrase", "value"))
     problems: list[Problem] = []
     by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in RULE_KINDS}
@@ -180,7 +180,7 @@ def load_extraction_rules(
         by_kind[kind].append((phrase, value))
     if problems:
         raise InvalidDataError(str(rules_path), problems)
-    agencies_table = read_commented_csv(agencies_path, required=("name", "aliases"))
+    agencies_table = read_commented_csv(data_dir / AGENCIES_FILE, required=("name", "aliases"))
     agencies: dict[str, str] = {}
     for record in agencies_table.to_dict("records"):
         name = record["name"].strip()
@@ -210,7 +210,7 @@ def load_extraction_rules(
         person_titles=words("person_title"),
         agencies=agencies,
         agency_pattern=_alias_pattern(list(agencies)),
-        extra_cues=load_cue_lexicon(extra_cues_path, DATA_DIR / "cameo_crosswalk.csv").cues if extra_cues_path else (),
+        extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,
     )
 
 

@@ -4,6 +4,7 @@ Every sentence here except the seed article's was written for these tests, about
 making; none is quoted from any source.
 """
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 from dashboard import DATA_DIR
 from dashboard.cli import main
 from dashboard.errors import InvalidDataError
-from dashboard.extract import AGENCIES_PATH, extract_records, load_extraction_rules, segment_sentences
+from dashboard.extract import RULES_FILE, extract_records, load_extraction_rules, segment_sentences
 from dashboard.records import RECORD_COLUMNS, load_articles, read_table, validate_records
 from dashboard.scoring import load_resources
 
@@ -120,24 +121,29 @@ def test_empty_or_debris_only_text_has_no_sentences():
 # --- Rules -------------------------------------------------------------------------------------------
 
 
-def test_the_rules_file_reports_every_problem_at_once(tmp_path):
-    rules = tmp_path / "rules.csv"
-    rules.write_text(
+@pytest.fixture
+def data_copy(tmp_path):
+    """A copy of the shipped data folder that a test may change."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy, ignore=shutil.ignore_patterns("articles", "records"))
+    return copy
+
+
+def test_the_rules_file_reports_every_problem_at_once(data_copy):
+    (data_copy / RULES_FILE).write_text(
         "# test\nkind,phrase,value\njunk_line,([unclosed,\nmystery,x,\nclause_opener,that,sideways\nprocedural,held ~ talks,\n",
         encoding="utf-8",
     )
     with pytest.raises(InvalidDataError) as error:
-        load_extraction_rules(rules, AGENCIES_PATH, None)
+        load_extraction_rules(data_copy)
     assert [(p.row, p.field) for p in error.value.problems] == [(1, "phrase"), (2, "kind"), (3, "value"), (4, "value")]
+    assert error.value.path.endswith(RULES_FILE)
 
 
-def test_a_junk_line_pattern_added_to_the_rules_drops_that_line(tmp_path):
-    rules_path = tmp_path / "rules.csv"
-    rules_path.write_text(
-        (DATA_DIR / "extraction_rules.csv").read_text(encoding="utf-8") + "junk_line,subscribe to our newsletter,\n",
-        encoding="utf-8",
-    )
-    rules = load_extraction_rules(rules_path, AGENCIES_PATH)
+def test_a_junk_line_pattern_added_to_the_rules_drops_that_line(data_copy):
+    with (data_copy / RULES_FILE).open("a", encoding="utf-8") as rules_file:
+        rules_file.write("junk_line,subscribe to our newsletter,\n")
+    rules = load_extraction_rules(data_copy)
     text = "Paris condemned the strike.\nSubscribe to our newsletter\nBerlin urged calm."
     assert [s.text for s in segment_sentences(text, rules)] == ["Paris condemned the strike.", "Berlin urged calm."]
 
