@@ -39,6 +39,7 @@ from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem
 from dashboard.records import RECORD_COLUMNS
 from dashboard.registry import ActorMention, Registry, Speaker
+from dashboard.scoring import Resources
 from dashboard.stance import (
     DOMINANT_MIN_SCORE,
     PERFORMATIVE_WEIGHT,
@@ -759,8 +760,9 @@ def _speaker_for(owner: _Party, parties: list[_Party], statuses: list[str]) -> S
 
 
 def _read_sentence(
-    sentence: Sentence, resources, lexicon: CueLexicon, date: str, context: _Context, rules: ExtractionRules
+    sentence: Sentence, resources: Resources, lexicon: CueLexicon, date: str, context: _Context, rules: ExtractionRules
 ) -> list[_Proposal]:
+    """The reactions in one sentence, given what earlier sentences said (context, updated here)."""
     text = sentence.text
     registry = resources.registry
     agencies = _agency_mentions(text, rules)
@@ -779,7 +781,6 @@ def _read_sentence(
         actor, speaker = context.person
         parties = [_Party(actor, 0, 1, speaker, "", True), *parties]
         statuses = [REACTING, *statuses]
-        attributions = []
     for cue in cues:
         for owner in _owners(text, cue.start, cue.weight, parties, statuses, attributions):
             owned.setdefault(owner.actor, []).append((cue, owner))
@@ -849,7 +850,19 @@ def _deduplicated(proposals: list[_Proposal]) -> list[_Proposal]:
     return sorted(kept.values(), key=lambda p: p.cue_start)
 
 
-def _remember(text, parties, statuses, mentions, proposals, context: _Context, registry, lexicon, rules) -> None:
+def _remember(
+    text: str,
+    parties: list[_Party],
+    statuses: list[str],
+    mentions: list[ActorMention],
+    proposals: list[_Proposal],
+    context: _Context,
+    registry: Registry,
+    lexicon: CueLexicon,
+    rules: ExtractionRules,
+) -> None:
+    """What this sentence tells the next: the last person and institution, who reacted, which noun names
+    whom, whom each actor last opposed, and who carried out the incident."""
     reacting = [p for p, s in zip(parties, statuses, strict=True) if s == REACTING]
     persons = [party for party in reacting if party.person]
     if persons:
@@ -880,9 +893,11 @@ def _remember(text, parties, statuses, mentions, proposals, context: _Context, r
 
 
 def extract_records(
-    text: str, resources, event: str, date: str, source: str, rules: ExtractionRules | None = None
+    text: str, resources: Resources, event: str, date: str, source: str, rules: ExtractionRules | None = None
 ) -> pd.DataFrame:
-    """Proposed reaction records for an article, in RECORD_COLUMNS order, with offsets into text."""
+    """Proposed reaction records for an article, in RECORD_COLUMNS order: ids `{event}-x001`..., offsets
+    into text (text[start:end] is the record's sentence), stance, target and cue filled. Pure: text and
+    resources are only read. `date` (ISO) picks each speaker's role; `source` is copied to every record."""
     rules = rules or default_rules()
     lexicon = rules.lexicon(resources.lexicon)
     context = _Context()
