@@ -83,10 +83,14 @@ def browser_context(chromium, network_log):
 
 
 @pytest.fixture
-def app_page(browser_context, streamlit_app):
-    """A fresh tab per test; `page.app_url` is the server's base URL."""
+def app_page(browser_context, streamlit_app, network_log):
+    """A fresh tab per test; `page.app_url` is the server's base URL, `page.js_errors` its uncaught errors."""
     page = browser_context.new_page()
     page.set_default_timeout(browser_support.PAGE_WAIT_TIMEOUT_MS)
     page.app_url = streamlit_app.url
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    # Streamlit talks over a websocket, which the context's request event does not report.
+    page.on("websocket", lambda socket: network_log.requests.append(socket.url))
     yield page
     page.close()

@@ -37,6 +37,8 @@ PAGES = [
     ("method", "Method", None),
 ]
 KEY_FIGURE_LABELS = ("Records", "Actors", "Targets", "Hostile share")
+# A selection reruns the script once (about a second); far longer means it was dropped.
+SELECTION_TIMEOUT_MS = 20_000
 TOPOJSON_PATH = "/app/static/world_110m.json"
 # The 110m world has about 177 countries; more than 100 drawn outlines means the shapes file was used.
 MIN_COUNTRY_OUTLINES = 100
@@ -128,6 +130,23 @@ def test_page_loads_with_its_title_and_no_exception(app_page, path, title, chart
     screenshot(app_page, path or "overview")
     assert any(title.lower() in heading.lower() for heading in headings), f"no title {title!r}, got {headings}"
     assert_no_exception(app_page)
+    assert app_page.js_errors == [], f"uncaught JavaScript errors: {app_page.js_errors}"
+
+
+def test_every_page_in_the_sidebar_renders(app_page):
+    """Pages beyond the contract's list (added later) are looked at too, and screenshot."""
+    open_page(app_page)
+    links = app_page.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]')
+    paths = [urlsplit(href).path.strip("/") for href in (link.get_attribute("href") for link in links.all())]
+    listed = {path for path, _, _ in PAGES}
+    assert listed - {""} <= set(paths), f"the sidebar lacks contract pages: {sorted(listed - set(paths))}"
+    for path in paths:
+        if path in listed or path == "overview":  # the default page is also served at /
+            continue
+        open_page(app_page, path)
+        screenshot(app_page, path)
+        assert_no_exception(app_page)
+    assert app_page.js_errors == [], f"uncaught JavaScript errors: {app_page.js_errors}"
 
 
 def test_overview_shows_key_figures_and_the_stance_chart(app_page):
@@ -182,6 +201,29 @@ def test_choosing_a_stance_changes_the_chart_the_figures_and_the_url(app_page):
     assert drawn_trace_names(after_chart) == {"condemn"}, after_chart["traces"]
     assert drawn_trace_names(before_chart) > {"condemn"}
     assert int(after_records) < int(before_records)
+    assert_no_exception(app_page)
+
+
+def test_clicking_a_bar_shows_the_sentences_behind_it(app_page):
+    # A view no other test opens, so its chart is built fresh on this first run, as after any new filter: the
+    # click's rerun then takes the figure from the cache, and the selection must survive that.
+    open_page(app_page, "", "mode=verbal")
+    wait_for_plots(app_page)
+    chart_state(app_page, "chart_stance_by_actor")
+    bar = app_page.locator(".st-key-chart_stance_by_actor .barlayer .point").first
+    count, stance = bar.evaluate("(point) => [point.__data__.s, point.closest('.trace').__data__[0].trace.name]")
+    # Plotly's drag layer lies over the bars: a person's click lands there, so click where the bar is drawn.
+    box = bar.locator("path").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    app_page.mouse.move(x, y)
+    app_page.mouse.click(x, y)
+
+    selected = app_page.get_by_text(re.compile(r"\b\d+ selected record"))
+    with explained_timeout(app_page, f"the evidence for the clicked {stance} bar ({count} record(s))"):
+        selected.first.wait_for(timeout=SELECTION_TIMEOUT_MS)
+    wait_for_app_idle(app_page)
+    screenshot(app_page, "overview-bar-selected")
+    assert re.search(rf"\b{count} selected record", selected.first.inner_text()), selected.first.inner_text()
     assert_no_exception(app_page)
 
 
