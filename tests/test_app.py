@@ -1,5 +1,6 @@
 """App logic through Streamlit's AppTest: runs clean, filters change the figures, the URL sets filters."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,29 @@ def test_the_app_never_modifies_the_shipped_data(app):
         app.switch_page(f"screens/{page}.py")
         app.run()
     assert fingerprint() == before
+
+
+ARTICLE = (
+    "Oslo condemned the shelling of the border post by Moscow on Tuesday.\n\n"
+    "The Kremlin denied that its forces had fired on the post.\n"
+)
+
+
+def test_an_added_article_joins_the_session_data_under_its_own_event(app):
+    app.run()
+    app.switch_page("screens/add_article.py").run()
+    app.text_area(key="article_text").set_value(ARTICLE)
+    app.text_input(key="article_event").set_value("border-2026")
+    app.date_input(key="article_date").set_value(datetime.date(2026, 11, 24))
+    app.text_input(key="article_source").set_value("written for this test")
+    app.button(key="extract").click().run()
+    assert not app.exception
+    assert any("Proposed records for border-2026" in header.value for header in app.subheader)
+    app.button(key="accept").click().run()
+    assert not app.exception
+    assert any("joined this session as event 'border-2026'" in s.value for s in app.success)
+    assert "border-2026" in app.selectbox(key="event").options
+    app.selectbox(key="event").set_value("border-2026").run()
+    app.switch_page("screens/overview.py").run()
+    assert not app.exception
+    assert int(metric_value(app, "Records")) >= 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -29,21 +30,24 @@ MAX_ARTICLE_CHARACTERS = 200_000
 
 @st.cache_data(show_spinner="Reading the article…", max_entries=16)
 def cached_extract(folder: str, text: str, event: str, date: str, source: str) -> pd.DataFrame:
-    from dashboard.extract import extract_records
+    from dashboard.extract import extract_records, load_extraction_rules
 
-    return extract_records(text, cached_resources(folder), event=event, date=date, source=source)
+    rules = load_extraction_rules(Path(folder))
+    return extract_records(text, cached_resources(folder), event=event, date=date, source=source, rules=rules)
 
 
 def article_form(view: View) -> Article | None:
     """The article and its metadata as the reader gives them, or None until the form is sent."""
     with st.form("article_form"):
-        text = st.text_area("Article text", height=220, placeholder="Paste a news report here…")
+        text = st.text_area("Article text", height=220, placeholder="Paste a news report here…", key="article_text")
         upload = st.file_uploader("…or upload a .txt file", type=["txt"])
         left, middle, right = st.columns(3)
-        event = left.text_input("Event slug", placeholder="e.g. kerch-2018", help="lower case, digits and -")
-        date = middle.date_input("Date of the article", value=None, format="YYYY-MM-DD")
-        source = right.text_input("Source", placeholder="e.g. Reuters, 26 Nov 2018")
-        sent = st.form_submit_button("Extract reactions", type="primary")
+        event = left.text_input(
+            "Event slug", placeholder="e.g. kerch-2018", help="lower case, digits and -", key="article_event"
+        )
+        date = middle.date_input("Date of the article", value=None, format="YYYY-MM-DD", key="article_date")
+        source = right.text_input("Source", placeholder="e.g. Reuters, 26 Nov 2018", key="article_source")
+        sent = st.form_submit_button("Extract reactions", type="primary", key="extract")
     if not sent:
         return None
     if upload is not None:
@@ -141,7 +145,7 @@ def render(view: View) -> None:
     if proposed.empty:
         st.info("No reaction was found in this text. You can add rows by hand below.")
     edited = review_table(proposed, view)
-    if st.button("Accept these records", type="primary"):
+    if st.button("Accept these records", type="primary", key="accept"):
         problems = validate_records(edited, view.data.registry, {article.event: article})
         if problems:
             st.error("Fix these before accepting (row numbers count the table's rows from 1):")
