@@ -120,6 +120,29 @@ def time_start_to_charts(browser, app_path: Path, landing: Landing) -> tuple[flo
     return ready - started, healthy - started
 
 
+def time_warm_loads(browser, app_path: Path, landing: Landing, repeat: int) -> list[float]:
+    """Seconds from opening the landing page to it being ready, on a server that has already served it once:
+    what a later visitor waits (the first run's loading and scoring are cached by then)."""
+    seconds = []
+    with running_streamlit(app_path) as server:
+        for run in range(repeat + 1):  # run 0 warms the server
+            context = browser.new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            opened = time.perf_counter()
+            page.goto(server.url + "/")
+            with explained_timeout(page, f"{landing.plots} chart(s) and {landing.metrics} key figure(s)"):
+                page.wait_for_function(
+                    LANDING_READY_JS,
+                    arg={"plots": landing.plots, "metrics": landing.metrics},
+                    polling="raf",
+                    timeout=PAGE_WAIT_TIMEOUT_MS,
+                )
+            if run:
+                seconds.append(time.perf_counter() - opened)
+            context.close()
+    return seconds
+
+
 def time_filter_clicks(browser, repeat: int) -> tuple[list[float], list[str]]:
     """Seconds from choosing a stance in the sidebar to the stance chart redrawn with it, `repeat` times.
 
@@ -162,9 +185,9 @@ def time_filter_clicks(browser, repeat: int) -> tuple[list[float], list[str]]:
 
 
 def print_table(rows: list[tuple[str, dict[str, float]]], repeat: int) -> None:
-    print(f"\n{'measure':<38} {'median':>8} {'min':>8} {'max':>8} {'stdev':>8}   (n={repeat}, seconds)")
+    print(f"\n{'measure':<42} {'median':>8} {'min':>8} {'max':>8} {'stdev':>8}   (n={repeat}, seconds)")
     for name, stats in rows:
-        print(f"{name:<38} " + " ".join(f"{stats[k]:>8.2f}" for k in ("median", "min", "max", "stdev")))
+        print(f"{name:<42} " + " ".join(f"{stats[k]:>8.2f}" for k in ("median", "min", "max", "stdev")))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
                 ready[name].seconds.append(total)
                 healthy[name].seconds.append(health)
                 print(f"run {run + 1}/{args.repeat} {name}: {total:.2f} s (healthy after {health:.2f} s)", flush=True)
+        warm = {
+            name: Samples(
+                f"{name}: open page -> charts (warm)", time_warm_loads(browser, path, landing[name], args.repeat)
+            )
+            for name, path in apps.items()
+        }
         click_seconds, clicked = time_filter_clicks(browser, args.repeat)
         clicks = Samples(f"dashboard: {FILTER_KEY} click -> chart redrawn", click_seconds)
         print(
@@ -205,11 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         browser.close()
 
-    rows = [(s.name, s.summary()) for name in apps for s in (healthy[name], ready[name])]
+    rows = [(s.name, s.summary()) for name in apps for s in (healthy[name], ready[name], warm[name])]
     rows.append((clicks.name, clicks.summary()))
     print_table(rows, args.repeat)
     ratio = ready["dashboard"].summary()["median"] / ready["minimal"].summary()["median"]
-    print(f"\nratio dashboard / minimal (median start -> charts drawn): {ratio:.2f}")
+    warm_ratio = warm["dashboard"].summary()["median"] / warm["minimal"].summary()["median"]
+    print(f"\nratio dashboard / minimal, median start -> charts drawn: {ratio:.2f}")
+    print(f"ratio dashboard / minimal, median open page -> charts (warm server): {warm_ratio:.2f}")
 
     if args.json:
         results = {
@@ -219,9 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             "machine": platform.platform(),
             "landing": {name: vars(counted) for name, counted in landing.items()},
             "filter_clicks": clicked,
-            "samples": {s.name: s.seconds for s in [*ready.values(), *healthy.values(), clicks]},
+            "samples": {s.name: s.seconds for s in [*ready.values(), *healthy.values(), *warm.values(), clicks]},
             "summary": dict(rows),
             "ratio_dashboard_to_minimal": ratio,
+            "ratio_dashboard_to_minimal_warm": warm_ratio,
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
