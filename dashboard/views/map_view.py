@@ -13,7 +13,9 @@ from dashboard.views.evidence import show_selected_evidence
 OVERALL = "Overall (any target)"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
+# order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def cached_map_figure(records: pd.DataFrame, toward: str | None, shade_members: bool, _registry, event_date: str):
     return stance_map_figure(records, _registry, toward=toward, shade_members=shade_members)
 

@@ -11,7 +11,9 @@ from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice, stanc
 from dashboard.views.evidence import show_selected_evidence
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
+# order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def cached_stance_by_actor_figure(records: pd.DataFrame):
     return stance_by_actor_figure(records)
 

@@ -10,7 +10,9 @@ from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
+# order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun.
+@st.cache_resource(show_spinner=False, max_entries=64)
 def cached_tone_figure(records: pd.DataFrame):
     return tone_figure(records)
 
