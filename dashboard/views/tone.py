@@ -42,6 +42,10 @@ def render(view: View) -> None:
         hide_index=True,
         width="stretch",
         column_config={
+            "actor": "Actor",
+            "stance": "Stance",
+            "target": "Toward",
+            "cue": "Cue",
             "polarity": st.column_config.NumberColumn("TextBlob polarity", format="%+.2f"),
             "intensity": st.column_config.NumberColumn("Intensity", format="%+.2f"),
             "text": st.column_config.TextColumn("Quote", width="large"),
