@@ -18,6 +18,7 @@ from dashboard.views.common import (
     add_session_records,
     cached_resources,
     data_dir,
+    score_with_progress,
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
@@ -155,7 +156,7 @@ def render(view: View) -> None:
             )
             return
         accepted = normalise_records(edited.assign(event=article.event, date=article.date), view.data.registry)
-        add_session_records(accepted, article)
+        add_session_records(score_with_progress(accepted, str(data_dir())), article)
         st.session_state.pop(PROPOSED_KEY, None)
         st.session_state["just_accepted"] = (article.event, len(accepted))
         st.rerun()

@@ -71,15 +71,33 @@ def cached_view_data(folder: str) -> ViewData:
     )
 
 
-# This session's accepted records (from "Add an article"): unscored records, a token naming their content, and
+# This session's accepted records (from "Add an article" and "Upload records"): scored records, a token naming their content, and
 # the articles they were cut from. They live in the session only; nothing is written under data/.
 ADDED_RECORDS_KEY = "added_records"
 ADDED_TOKEN_KEY = "added_token"
 ADDED_ARTICLES_KEY = "added_articles"
 
 
+SCORING_CHUNK = 1000  # rows scored between two progress-bar updates
+
+
+def score_with_progress(records: pd.DataFrame, folder: str) -> pd.DataFrame:
+    """Score records on the way in, in chunks, with a progress bar for long files."""
+    resources = cached_resources(folder)
+    if len(records) <= SCORING_CHUNK:
+        return score_records(records, resources)
+    bar = st.progress(0.0, text=f"Scoring {len(records):,} records…")
+    parts = []
+    for start in range(0, len(records), SCORING_CHUNK):
+        parts.append(score_records(records.iloc[start : start + SCORING_CHUNK], resources))
+        done = min(start + SCORING_CHUNK, len(records))
+        bar.progress(done / len(records), text=f"Scored {done:,} of {len(records):,} records")
+    bar.empty()
+    return pd.concat(parts, ignore_index=True)
+
+
 def add_session_records(records: pd.DataFrame, article) -> None:
-    """Join accepted records to this session's data (replacing earlier ones of the same event)."""
+    """Join accepted, scored records to this session's data (replacing earlier ones of the same event)."""
     kept = st.session_state.get(ADDED_RECORDS_KEY)
     if kept is not None:
         kept = kept[kept["event"] != article.event]
@@ -95,12 +113,12 @@ def session_records() -> tuple[pd.DataFrame | None, str]:
 
 # Keyed by the content token, not the frame, so a rerun does not hash the records again; cache_resource
 # hands back the same frame without a copy (every step after it is pure and never mutates it).
-@st.cache_resource(show_spinner="Scoring the added records…", max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def cached_scored(folder: str, added_token: str, _added: pd.DataFrame | None) -> pd.DataFrame:
     shipped = cached_view_data(folder).scored
     if not added_token or _added is None or _added.empty:
         return shipped
-    return pd.concat([shipped, score_records(_added, cached_resources(folder))], ignore_index=True)
+    return pd.concat([shipped, _added], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
