@@ -50,6 +50,8 @@ navigation = st.navigation(
         st.Page("screens/evidence.py", title="Evidence", icon=":material/format_quote:", url_path="evidence"),
         st.Page("screens/downloads.py", title="Downloads", icon=":material/download:", url_path="downloads"),
         st.Page("screens/add_article.py", title="Add an article", icon=":material/post_add:", url_path="add"),
+        st.Page("screens/upload.py", title="Upload records", icon=":material/upload_file:", url_path="upload"),
+        st.Page("screens/compare.py", title="Compare events", icon=":material/compare:", url_path="compare"),
         st.Page("screens/method.py", title="Method", icon=":material/menu_book:", url_path="method"),
     ]
 )

@@ -139,3 +139,64 @@ def test_an_added_article_joins_the_session_data_under_its_own_event(app):
     app.switch_page("screens/overview.py").run()
     assert not app.exception
     assert int(metric_value(app, "Records")) >= 1
+
+
+UPLOADED = (
+    b"actor,text,stance,date\n"
+    b"Ankara,Ankara condemned the raid on its observation post.,,2026-11-20\n"
+    b"Moscow,Moscow denied that its jets had flown over the area.,deny,2026-11-20\n"
+    b"Atlantis,Atlantis was furious.,,2026-11-20\n"
+    b'NATO,=HYPERLINK("http://x"),,2026-11-20\n'
+)
+
+
+def open_upload_page(app: AppTest, name: str, content: bytes) -> AppTest:
+    app.run()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload(name, content, "text/csv").run()
+    return app
+
+
+def test_an_upload_keeps_the_valid_rows_and_says_which_were_left_out(app):
+    open_upload_page(app, "my_records.csv", UPLOADED)
+    assert not app.exception
+    assert any("4 row(s) read, 3 valid, 1 left out" in text.value for text in app.markdown)
+    left_out = app.dataframe[0].value
+    assert left_out["row"].tolist() == [3] and left_out["field"].tolist() == ["actor"]
+    app.button(key="upload_add").click().run()
+    assert not app.exception
+    assert any("3 record(s) joined this session as event 'my-records'" in s.value for s in app.success)
+    app.run()  # AppTest keeps the sidebar of the run that handled the click; the browser reruns at once
+    assert "my-records" in app.selectbox(key="event").options
+
+
+def test_an_uploaded_event_can_be_compared_with_the_shipped_one(app):
+    open_upload_page(app, "my_records.csv", UPLOADED)
+    app.button(key="upload_add").click().run()
+    app.switch_page("screens/compare.py").run()
+    assert not app.exception
+    assert [header.value for header in app.subheader][:2] == ["idlib-2020", "my-records"]
+    differences = app.dataframe[0].value
+    assert "Turkey" in differences["actor"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.csv", b"", "the file is empty"),
+        ("garbage.csv", bytes(range(256)) * 8, "garbage.csv"),
+        ("broken.json", b'[{"actor": "NATO", "text": "x"', "broken.json"),
+        ("no_text.csv", b"actor,stance\nNATO,support\n", "text: column is missing"),
+    ],
+)
+def test_a_bad_upload_gets_a_clear_message_not_a_traceback(app, name, content, message):
+    open_upload_page(app, name, content)
+    assert not app.exception
+    assert message in app.error[0].value
+
+
+def test_compare_needs_two_events(app):
+    app.run()
+    app.switch_page("screens/compare.py").run()
+    assert not app.exception
+    assert any("Only one event is loaded" in info.value for info in app.info)
