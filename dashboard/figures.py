@@ -75,8 +75,8 @@ TITLE_SIZE = 18
 HOVER_WRAP_WIDTH = 70
 # A quote longer than this is cut in hovers (the evidence table holds it whole).
 HOVER_QUOTE_LIMIT = 420
-# Transparency of Sankey links and member-state shading: light enough to read overlaps.
-LINK_ALPHA = 0.6
+# Opacity of Sankey links: 0.8 keeps condemn and warn (vermillion, orange) apart; crossings still show.
+LINK_ALPHA = 0.8
 MEMBER_SHADE_OPACITY = 0.35
 # Pixel heights: a bar or strip row per actor, plus room for title, legend and axis.
 ROW_HEIGHT = 34
