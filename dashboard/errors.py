@@ -29,11 +29,19 @@ class UnwritableFileError(ReactionsError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One validation problem: a 1-based data row (0 for the file as a whole), a field, a message."""
+    """One validation problem: a 1-based data row (0 for the file as a whole), a field, a message.
+
+    `value` is the cell as written (for a table of problems); `kind` a stable name for the sort of problem
+    (e.g. "unknown_actor", "ambiguous_date") so a caller can treat some differently; `suggestion` a
+    replacement to offer (the closest known actor), or "". None of them changes str(problem).
+    """
 
     row: int
     field: str
     message: str
+    value: str = ""
+    kind: str = ""
+    suggestion: str = ""
 
     def __str__(self) -> str:
         return f"row {self.row}: {self.field}: {self.message}"

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import difflib
+import functools
+import io
 import json
 import re
-from dataclasses import dataclass
-from datetime import date
+import warnings
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard import DATA_DIR
-from dashboard.datafiles import read_commented_csv
+from dashboard.columns import load_column_synonyms, match_columns
+from dashboard.datafiles import decode_text, read_commented_csv
+from dashboard.dates import DAY_FIRST, MIXED, MONTH_FIRST, date_convention, read_dates
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.registry import Registry
 
@@ -37,8 +43,20 @@ RECORD_COLUMNS = (
 # The least a user's file needs for scoring: who reacted, and the words.
 MINIMAL_COLUMNS = ("actor", "text")
 OFFSET_COLUMNS = ("start", "end")
-READABLE_SUFFIXES = (".csv", ".json", ".jsonl", ".xlsx")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+READABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".xlsx")
+# An .xlsx workbook is a zip archive; an old .xls one an OLE2 compound file. Content wins over extension.
+XLSX_SIGNATURE = b"PK\x03\x04"
+OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
+SEP_LINE = re.compile(r"^sep=[,;\t|]$")
+EXCEL_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")
+# A reason longer than this is cut: messages are one line, under an upload box or on stderr.
+MAX_REASON_LENGTH = 200
+# difflib's similarity (0..1) a known name needs to be offered for an unknown one: "Frnace" → France is 0.83.
+SUGGESTION_CUTOFF = 0.75
+# Offsets as written by hand or by a spreadsheet: "12" or "12.0".
+WHOLE_NUMBER = re.compile(r"^\d{1,15}(?:\.0*)?$")
+# split_valid_rows: the columns added to the rows left out.
+REJECTED_ROW_COLUMN, REJECTED_REASON_COLUMN = "row", "problems"
 TARGET_SEPARATOR = "; "
 
 
@@ -51,153 +69,483 @@ class Article:
     text: str
 
 
+@dataclass(frozen=True)
+class LoadReport:
+    """What reading a file did: its format and encoding as found, the columns renamed, anything to know."""
+
+    source: str
+    format: str  # csv, tsv, json, jsonl or xlsx: what the content is, whatever the extension says
+    encoding: str  # utf-8, utf-8-sig, utf-16, utf-32, cp1252, latin-1; "" for Excel
+    rows: int
+    renamed: dict[str, str] = field(default_factory=dict)  # header as written → record column
+    notes: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # validation, when a registry was given
+
+    def lines(self) -> list[str]:
+        """One line per fact, for a caption in the app or stderr in the CLI."""
+        lines = [f"{self.source}: {self.rows:,} row(s) read as {self.format.upper()}{self._in_encoding()}"]
+        lines += [f"column {old!r} read as {new!r}" for old, new in self.renamed.items()]
+        return lines + list(self.notes)
+
+    def _in_encoding(self) -> str:
+        return f" in {self.encoding}" if self.encoding else ""
+
+
+@dataclass(frozen=True)
+class _RawTable:
+    table: pd.DataFrame
+    format: str
+    encoding: str
+    notes: tuple[str, ...]
+
+
 def read_table(path: Path | str) -> pd.DataFrame:
-    """Read CSV, JSON (a list of objects), JSONL or XLSX into a frame of strings; never guesses types."""
-    path = Path(path)
-    suffix = path.suffix.lower()
+    """Read CSV, TSV, JSON (a list of objects), JSONL or XLSX into a frame of strings, headers matched to the
+    record columns (case, synonyms); never guesses types. Raises UnreadableFileError with a one-line reason."""
+    return _read(path, None)[0]
+
+
+def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
+    """read_table for a file's bytes (an upload); `name` gives the extension and names the file in messages."""
+    return _read(data, name)[0]
+
+
+def load_table_report(
+    source: Path | str | bytes,
+    registry: Registry | None = None,
+    articles: dict[str, Article] | None = None,
+    *,
+    name: str | None = None,
+) -> tuple[pd.DataFrame, LoadReport]:
+    """Read a table (a path, bytes with `name`, or an upload with .name and .getvalue()) and say what was
+    done; with a registry, the report carries every validation problem too. Nothing is dropped here."""
+    if hasattr(source, "getvalue") and hasattr(source, "name"):  # Streamlit's UploadedFile, io.BytesIO with a name
+        source, name = bytes(source.getvalue()), name or str(source.name)
+    table, report = _read(source, name)
+    if registry is not None:
+        problems = tuple(validate_records(table, registry, articles))
+        report = replace(report, problems=problems, notes=report.notes + _date_notes(table))
+    return table, report
+
+
+def _read(source: Path | str | bytes, name: str | None) -> tuple[pd.DataFrame, LoadReport]:
+    label = str(name if name is not None else source) if not isinstance(source, bytes) else str(name or "upload")
+    suffix = Path(label).suffix.lower()
     if suffix not in READABLE_SUFFIXES:
         readable = ", ".join(READABLE_SUFFIXES)
-        raise UnreadableFileError(str(path), f"unsupported extension {suffix or '(none)'!r}; use one of {readable}")
-    if not path.is_file():
-        raise UnreadableFileError(str(path), "no such file")
-    if path.stat().st_size == 0:
-        raise UnreadableFileError(str(path), "the file is empty")
-    try:
-        if suffix == ".csv":
-            # Leading `#` lines are provenance written by our own exports; only that leading block is skipped.
-            table = read_commented_csv(path)
-        elif suffix == ".xlsx":
-            table = pd.read_excel(path, dtype=str, keep_default_na=False)
-        else:
-            table = pd.DataFrame(_read_json_objects(path, suffix))
-    except UnreadableFileError:
-        raise
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise UnreadableFileError(str(path), f"not valid {suffix[1:].upper()}: {exc}") from exc
-    except Exception as exc:  # openpyxl raises its own zoo (BadZipFile, InvalidFileException, KeyError)
-        raise UnreadableFileError(str(path), f"not valid {suffix[1:].upper()}: {exc}") from exc
-    return table.fillna("").astype(str) if len(table.columns) else table
-
-
-def _read_json_objects(path: Path, suffix: str) -> list[dict]:
-    text = path.read_text(encoding="utf-8")
-    if suffix == ".jsonl":
-        objects = []
-        for line_number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                objects.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise UnreadableFileError(str(path), f"line {line_number} is not JSON: {exc.msg}") from exc
+        raise UnreadableFileError(label, f"unsupported extension {suffix or '(none)'!r}; use one of {readable}")
+    if isinstance(source, bytes | bytearray):
+        data = bytes(source)
     else:
+        path = Path(source)
+        if not path.is_file():
+            raise UnreadableFileError(label, "no such file")
         try:
-            objects = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UnreadableFileError(str(path), f"not JSON: {exc.msg} at line {exc.lineno}") from exc
-        if isinstance(objects, dict) and isinstance(objects.get("records"), list):
-            objects = objects["records"]  # our own JSON export wraps records beside an "about" block
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFileError(label, exc.strerror or str(exc)) from exc
+    raw = _parse(data, label, suffix)
+    table = raw.table
+    table.columns = [str(column).strip() for column in table.columns]
+    match = match_columns(list(table.columns), _column_synonyms())
+    table = table.rename(columns=match.renamed)
+    report = LoadReport(label, raw.format, raw.encoding, len(table), match.renamed, raw.notes + match.notes)
+    return table, report
+
+
+def _parse(data: bytes, label: str, suffix: str) -> _RawTable:
+    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+        raise UnreadableFileError(label, "the file is empty")
+    named = suffix.lstrip(".")
+    if data.startswith(XLSX_SIGNATURE):
+        notes = () if suffix == ".xlsx" else (f"the file is an Excel workbook though named {suffix}; read as Excel",)
+        return _RawTable(_read_excel(data, label), "xlsx", "", notes)
+    if data.startswith(OLD_EXCEL_SIGNATURE):
+        raise UnreadableFileError(label, "is an old Excel .xls workbook; save it as .xlsx or CSV")
+    text, encoding = decode_text(data, label)
+    looks_like_json = text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
+    if suffix in (".json", ".jsonl") or looks_like_json:
+        objects, found = _read_json_objects(text, label, suffix)
+        notes = (
+            ()
+            if found == named
+            else (f"the file holds {found.upper()} though named {suffix}; read as {found.upper()}",)
+        )
+        return _RawTable(_json_table(objects), found, encoding, notes)
+    table, separator = _read_delimited(text, label, suffix)
+    if suffix == ".xlsx" and len(table.columns) < 2:
+        # Text with no separator named .xlsx is a broken workbook far more often than a one-column table.
+        raise UnreadableFileError(label, "not a valid Excel workbook, nor a CSV or TSV table")
+    found = "tsv" if separator == "\t" else "csv"
+    notes = []
+    if suffix == ".xlsx":
+        notes.append(f"the file is text, not an Excel workbook, though named .xlsx; read as {found.upper()}")
+    elif found != named:
+        notes.append(f"the file is separated by tabs though named {suffix}; read as TSV")
+    if separator == ";":
+        notes.append("the file is separated by semicolons; read as CSV")
+    return _RawTable(table, found, encoding, tuple(notes))
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= MAX_REASON_LENGTH else text[: MAX_REASON_LENGTH - 1] + "…"
+
+
+def _read_excel(data: bytes, label: str) -> pd.DataFrame:
+    try:
+        table = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises its own zoo (BadZipFile, InvalidFileException, KeyError, ...)
+        raise UnreadableFileError(label, f"not a valid Excel workbook: {_one_line(exc)}") from exc
+    if not len(table.columns):
+        raise UnreadableFileError(label, "the file is empty")
+    # Excel stores dates as date-times; a midnight one is a plain date.
+    return table.fillna("").astype(str).replace(EXCEL_MIDNIGHT, r"\1", regex=True)
+
+
+def _read_delimited(text: str, label: str, suffix: str) -> tuple[pd.DataFrame, str]:
+    lines = text.splitlines(keepends=True)
+    # Leading `#` lines are provenance written by our own exports; only that leading block is skipped.
+    first = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    lines, skipped = lines[first:], first
+    separator = None
+    if lines and SEP_LINE.match(lines[0].strip()):  # Excel's "sep=;" first line
+        separator, lines, skipped = lines[0].strip()[4:], lines[1:], skipped + 1
+    if not "".join(lines).strip():
+        raise UnreadableFileError(label, "the file is empty" if first == 0 else "no header after the # lines")
+    header = next(line for line in lines if line.strip())
+    if separator is None:
+        counts = {sep: header.count(sep) for sep in ("\t", ",", ";")}
+        separator = (
+            "\t" if suffix == ".tsv" and counts["\t"] else max(counts, key=lambda sep: (counts[sep], sep == ","))
+        )
+        if not counts[separator]:
+            separator = "\t" if suffix == ".tsv" else ","
+    body = "".join(lines)
+    kind = "TSV" if separator == "\t" else "CSV"
+    try:
+        with warnings.catch_warnings():
+            # A row longer than the header would otherwise lose cells (or become an index): refuse it instead.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(io.StringIO(body), sep=separator, dtype=str, keep_default_na=False, index_col=False)
+    except pd.errors.ParserWarning as exc:
+        line = _first_long_row(body, separator) + skipped
+        raise UnreadableFileError(
+            label, f"not valid {kind}: line {line} has more cells than the header; quote cells holding {separator!r}"
+        ) from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        raise UnreadableFileError(label, f"not valid {kind}: {_one_line(exc)}") from exc
+    return table.fillna("").astype(str), separator
+
+
+def _first_long_row(body: str, separator: str) -> int:
+    """The line number (in body) where the first row with more cells than the header ends."""
+    reader = csv.reader(io.StringIO(body), delimiter=separator)
+    width = len(next(reader, []))
+    return next((reader.line_num for row in reader if len(row) > width), 0)
+
+
+def _read_json_objects(text: str, label: str, suffix: str) -> tuple[list[dict], str]:
+    body = text.lstrip("\ufeff")
+    if suffix == ".jsonl" and not body.lstrip().startswith("["):
+        return _read_json_lines(body, label, None), "jsonl"
+    try:
+        objects, found = json.loads(body), "json"
+    except json.JSONDecodeError as exc:
+        if suffix == ".jsonl" or exc.msg == "Extra data":
+            objects, found = _read_json_lines(body, label, exc if suffix != ".jsonl" else None), "jsonl"
+        else:
+            raise UnreadableFileError(label, f"not JSON: {exc.msg} at line {exc.lineno}") from exc
+    except RecursionError as exc:
+        raise UnreadableFileError(label, "not JSON we can read: nested too deeply") from exc
+    if isinstance(objects, dict) and isinstance(objects.get("records"), list):
+        objects = objects["records"]  # our own JSON export wraps records beside an "about" block
     if not isinstance(objects, list) or not all(isinstance(item, dict) for item in objects):
-        raise UnreadableFileError(str(path), "expected a list of objects (one per record)")
-    return [{key: "" if value is None else value for key, value in item.items()} for item in objects]
+        raise UnreadableFileError(label, "expected a list of objects (one per record)")
+    return objects, found
+
+
+def _read_json_lines(text: str, label: str, whole_file_error: json.JSONDecodeError | None) -> list[dict]:
+    objects = []
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            if whole_file_error is not None:  # a .json file that is not JSON Lines either: report it as JSON
+                raise UnreadableFileError(
+                    label, f"not JSON: {whole_file_error.msg} at line {whole_file_error.lineno}"
+                ) from exc
+            raise UnreadableFileError(
+                label, f"line {line_number} is not JSON: {getattr(exc, 'msg', 'too deep')}"
+            ) from exc
+        if not isinstance(item, dict):
+            raise UnreadableFileError(label, f"line {line_number} is not a JSON object (one record per line)")
+        objects.append(item)
+    return objects
+
+
+def _json_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _json_table(objects: list[dict]) -> pd.DataFrame:
+    if not objects:
+        # An empty list is a complete answer, "no records": zero rows with the least columns a record needs.
+        return pd.DataFrame(columns=list(MINIMAL_COLUMNS), dtype=str)
+    columns = list(dict.fromkeys(key for item in objects for key in item))
+    rows = [[_json_cell(item.get(column)) for column in columns] for item in objects]
+    return pd.DataFrame(rows, columns=columns, dtype=str)
+
+
+@functools.cache
+def _column_synonyms() -> dict[str, str]:
+    return load_column_synonyms(DATA_DIR / "column_synonyms.csv", RECORD_COLUMNS)
+
+
+def _date_notes(table: pd.DataFrame) -> tuple[str, ...]:
+    if "date" not in table.columns or _has_duplicate_columns(table):
+        return ()
+    convention = date_convention(table["date"])
+    if convention in (DAY_FIRST, MONTH_FIRST):
+        return (f"dates like 03/04/2020 read {convention}, as other dates in the column show",)
+    if convention == MIXED:
+        return ("the date column mixes day-first and month-first dates; ambiguous ones are reported",)
+    return ()
 
 
 def validate_records(
     table: pd.DataFrame, registry: Registry, articles: dict[str, Article] | None = None
 ) -> list[Problem]:
     """Every problem in a records table, in one pass; rows are numbered from 1 (the first record)."""
-    problems = [Problem(0, column, "column is missing") for column in MINIMAL_COLUMNS if column not in table.columns]
+    if _has_duplicate_columns(table):
+        repeated = sorted({str(c) for c in table.columns[table.columns.duplicated()]})
+        return [
+            Problem(0, name, "column appears more than once; keep one", name, "duplicate_column") for name in repeated
+        ]
+    problems = [
+        Problem(0, column, "column is missing", "", "missing_column")
+        for column in MINIMAL_COLUMNS
+        if column not in table.columns
+    ]
     if problems:
         return problems
     columns = set(table.columns)
+    dates = read_dates(_cells(table["date"])) if "date" in columns else None
     seen_ids: dict[str, int] = {}
+    suggestions: dict[str, str | None] = {}
     for row, record in enumerate(table.to_dict("records"), start=1):
-        problems.extend(_validate_record(row, record, columns, registry, articles or {}, seen_ids))
+        date_reading = dates[row - 1] if dates is not None else None
+        problems.extend(
+            _validate_record(row, record, columns, registry, articles or {}, seen_ids, date_reading, suggestions)
+        )
     return problems
 
 
+def _has_duplicate_columns(table: pd.DataFrame) -> bool:
+    return bool(table.columns.duplicated().any())
+
+
+def _cell(value: object) -> str:
+    """A cell as text: None and NaN (pandas' missing) are empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _cells(series: pd.Series) -> list[str]:
+    return [_cell(value) for value in series]
+
+
+def suggest_actor(name: str, registry: Registry) -> str | None:
+    """The known actor closest in spelling to an unknown name (by its name or any alias), or None."""
+    spellings = _actor_spellings(registry)
+    folded = " ".join(str(name).split()).casefold()
+    close = difflib.get_close_matches(folded, list(spellings), n=1, cutoff=SUGGESTION_CUTOFF)
+    return spellings[close[0]] if close else None
+
+
+_SPELLINGS_BY_REGISTRY: dict[int, tuple[Registry, dict[str, str]]] = {}
+
+
+def _actor_spellings(registry: Registry) -> dict[str, str]:
+    # Kept beside the registry object itself (id reuse is guarded by holding the registry).
+    cached = _SPELLINGS_BY_REGISTRY.get(id(registry))
+    if cached is None or cached[0] is not registry:
+        spellings = {}
+        for actor in registry.actors.values():
+            for spelling in (actor.name, *actor.aliases):
+                spellings.setdefault(spelling.casefold(), actor.name)
+        cached = _SPELLINGS_BY_REGISTRY[id(registry)] = (registry, spellings)
+    return cached[1]
+
+
+def _unknown_actor(row: int, field_name: str, name: str, registry: Registry, suggestions: dict) -> Problem:
+    if name not in suggestions:
+        suggestions[name] = suggest_actor(name, registry)
+    suggestion = suggestions[name]
+    if field_name == "actor":
+        fix = "add it to data/actors.csv"
+        message = f"{name!r} is not a known actor or alias; " + (
+            f"did you mean {suggestion!r}? If not, {fix}" if suggestion else fix
+        )
+    else:
+        message = f"{name!r} is not a known actor or alias" + (f"; did you mean {suggestion!r}?" if suggestion else "")
+    return Problem(row, field_name, message, name, "unknown_actor", suggestion or "")
+
+
 def _validate_record(
-    row: int, record: dict, columns: set[str], registry: Registry, articles: dict[str, Article], seen_ids: dict
+    row: int,
+    record: dict,
+    columns: set[str],
+    registry: Registry,
+    articles: dict[str, Article],
+    seen_ids: dict,
+    date_reading,
+    suggestions: dict,
 ) -> list[Problem]:
     problems = []
 
-    def value(field: str) -> str:
-        return str(record.get(field, "")).strip() if field in columns else ""
+    def value(field_name: str) -> str:
+        return _cell(record.get(field_name)).strip() if field_name in columns else ""
 
-    if not value("actor"):
-        problems.append(Problem(row, "actor", "is empty; name the state or organisation that reacted"))
-    elif registry.resolve_actor(value("actor")) is None:
-        problems.append(
-            Problem(row, "actor", f"{value('actor')!r} is not a known actor or alias; add it to data/actors.csv")
-        )
-    if not value("text"):
-        problems.append(Problem(row, "text", "is empty; give the sentence the reaction comes from"))
-    if value("stance") and value("stance") not in STANCES:
-        problems.append(Problem(row, "stance", f"{value('stance')!r} is not one of {', '.join(STANCES)}"))
-    for target in filter(None, (t.strip() for t in value("target").split(";"))):
-        if registry.resolve_actor(target) is None:
-            problems.append(Problem(row, "target", f"{target!r} is not a known actor or alias"))
-    if value("mode") and value("mode") not in MODES:
-        problems.append(Problem(row, "mode", f"{value('mode')!r} is not one of {', '.join(MODES)}"))
-    if value("date") and not _is_real_date(value("date")):
-        problems.append(Problem(row, "date", f"{value('date')!r} is not a real date written YYYY-MM-DD"))
+    def problem(field_name: str, message: str, kind: str, cell: str | None = None) -> None:
+        problems.append(Problem(row, field_name, message, value(field_name) if cell is None else cell, kind))
+
     actor = registry.resolve_actor(value("actor")) if value("actor") else None
-    if actor and actor in {registry.resolve_actor(t.strip()) for t in value("target").split(";") if t.strip()}:
-        problems.append(Problem(row, "target", f"names the reacting actor {actor!r} itself"))
-    speaker = registry.resolve_speaker(value("speaker"), value("date") or None) if value("speaker") else None
+    if not value("actor"):
+        problem("actor", "is empty; name the state or organisation that reacted", "empty")
+    elif actor is None:
+        problems.append(_unknown_actor(row, "actor", value("actor"), registry, suggestions))
+    if not value("text"):
+        problem("text", "is empty; give the sentence the reaction comes from", "empty")
+    if value("stance") and value("stance") not in STANCES:
+        problem("stance", f"{value('stance')!r} is not one of {', '.join(STANCES)}", "unknown_stance")
+    targets = [t.strip() for t in value("target").split(";") if t.strip()]
+    for target in targets:
+        if registry.resolve_actor(target) is None:
+            problems.append(_unknown_actor(row, "target", target, registry, suggestions))
+    if value("mode") and value("mode") not in MODES:
+        problem("mode", f"{value('mode')!r} is not one of {', '.join(MODES)}", "unknown_mode")
+    if date_reading is not None and date_reading.problem:
+        problem("date", date_reading.problem, date_reading.kind)
+    if actor and actor in {registry.resolve_actor(t) for t in targets}:
+        problem("target", f"names the reacting actor {actor!r} itself", "self_target")
+    iso_date = date_reading.iso if date_reading is not None and date_reading.iso else None
+    speaker = registry.resolve_speaker(value("speaker"), iso_date) if value("speaker") else None
     if actor and speaker is not None and speaker.actor != actor:
-        problems.append(Problem(row, "speaker", f"{value('speaker')!r} speaks for {speaker.actor}, not for {actor}"))
-    if value("cue") and value("text") and str(record.get("cue")) not in str(record.get("text")):
-        problems.append(Problem(row, "cue", f"{value('cue')!r} is not an exact part of text"))
+        problem("speaker", f"{value('speaker')!r} speaks for {speaker.actor}, not for {actor}", "wrong_speaker")
+    if value("cue") and value("text") and _cell(record.get("cue")) not in _cell(record.get("text")):
+        problem("cue", f"{value('cue')!r} is not an exact part of text", "cue_not_in_text")
     if value("id"):
         if ";" in value("id"):  # charts carry record ids joined by ";" to map a selection back to records
-            problems.append(Problem(row, "id", f"{value('id')!r} contains ';'; use letters, digits, - or _"))
+            problem("id", f"{value('id')!r} contains ';'; use letters, digits, - or _", "bad_id")
         if value("id") in seen_ids:
-            problems.append(Problem(row, "id", f"{value('id')!r} repeats row {seen_ids[value('id')]}"))
+            problem("id", f"{value('id')!r} repeats row {seen_ids[value('id')]}", "duplicate_id")
         seen_ids.setdefault(value("id"), row)
     problems.extend(_validate_offsets(row, record, value, articles))
     return problems
 
 
-def _is_real_date(text: str) -> bool:
-    if not ISO_DATE.match(text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:  # 2020-02-30 has the right shape and is no day
-        return False
-    return True
-
-
 def _validate_offsets(row: int, record: dict, value, articles: dict[str, Article]) -> list[Problem]:
     if not value("start") and not value("end"):
         return []
-    try:
-        start, end = int(value("start")), int(value("end"))
-    except ValueError:
-        return [Problem(row, "start", f"offsets must be whole numbers, got {value('start')!r}..{value('end')!r}")]
+    start, end = _whole_number(value("start")), _whole_number(value("end"))
+    if start is None or end is None:
+        shown = f"{value('start')}..{value('end')}"
+        return [
+            Problem(
+                row,
+                "start",
+                f"offsets must be whole numbers, got {value('start')!r}..{value('end')!r}",
+                shown,
+                "bad_offsets",
+            )
+        ]
     if not 0 <= start < end:
-        return [Problem(row, "end", f"offsets {start}..{end} are not an increasing range")]
+        return [
+            Problem(row, "end", f"offsets {start}..{end} are not an increasing range", f"{start}..{end}", "bad_offsets")
+        ]
     article = articles.get(value("event"))
-    if article is not None and article.text[start:end] != str(record.get("text")):
-        return [Problem(row, "text", f"differs from the article {value('event')!r} at offsets {start}..{end}")]
+    if article is not None and article.text[start:end] != _cell(record.get("text")):
+        return [
+            Problem(
+                row,
+                "text",
+                f"differs from the article {value('event')!r} at offsets {start}..{end}",
+                _cell(record.get("text")),
+                "offsets_mismatch",
+            )
+        ]
     return []
 
 
+def _whole_number(text: str) -> int | None:
+    """An offset as written ("12", or "12.0" as spreadsheets write it), else None."""
+    text = str(text).strip()
+    if WHOLE_NUMBER.match(text):
+        return int(text.split(".")[0])
+    return None
+
+
+def split_valid_rows(table: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows with no problem, and the rows left out with their reasons.
+
+    The rejected table keeps every column as written, plus `row` (1-based, as in the problems) and `problems`
+    ("field: message", joined by " | "). A file-wide problem (row 0, e.g. a missing column) leaves out every row.
+    Both keep the input's index; neither is the input itself.
+    """
+    reasons: dict[int, list[str]] = {}
+    file_wide = [f"{p.field}: {p.message}" for p in problems if p.row <= 0]
+    for p in problems:
+        if p.row > 0:
+            reasons.setdefault(p.row, []).append(f"{p.field}: {p.message}")
+    row_numbers = pd.Series(range(1, len(table) + 1), index=table.index)
+    rejected_mask = row_numbers.isin(list(reasons)) | bool(file_wide)
+    valid = table[~rejected_mask].copy()
+    rejected = table[rejected_mask].copy()
+    rejected.insert(0, REJECTED_ROW_COLUMN, row_numbers[rejected_mask].to_numpy())
+    rejected[REJECTED_REASON_COLUMN] = [
+        " | ".join(file_wide + reasons.get(row, [])) for row in row_numbers[rejected_mask]
+    ]
+    return valid, rejected
+
+
 def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """A copy with every record column present, actor and target names canonical, offsets as integers."""
+    """A copy with every record column present, actor and target names canonical, unambiguous dates as
+    YYYY-MM-DD (ambiguous or unreadable ones as written), offsets as integers (missing where not whole)."""
+    if _has_duplicate_columns(table):
+        repeated = sorted({str(c) for c in table.columns[table.columns.duplicated()]})
+        raise InvalidDataError(
+            "records",
+            [
+                Problem(0, name, "column appears more than once; keep one", name, "duplicate_column")
+                for name in repeated
+            ],
+        )
     records = table.copy()
     for column in RECORD_COLUMNS:
         if column not in records.columns:
             records[column] = ""
-    records["actor"] = records["actor"].map(lambda name: registry.resolve_actor(name) or str(name).strip())
+    for column in RECORD_COLUMNS:
+        if column not in OFFSET_COLUMNS:
+            records[column] = records[column].map(_cell)
+    records["actor"] = records["actor"].map(lambda name: registry.resolve_actor(name) or name.strip())
     records["target"] = records["target"].map(lambda cell: _canonical_targets(cell, registry))
+    records["date"] = [
+        reading.iso or written for reading, written in zip(read_dates(records["date"]), records["date"], strict=True)
+    ]
     records["mode"] = records["mode"].replace("", "verbal")
     if (records["id"] == "").any():
         generated = pd.Series([f"row-{n}" for n in range(1, len(records) + 1)], index=records.index)
         records["id"] = records["id"].where(records["id"] != "", generated)
     for column in OFFSET_COLUMNS:
-        records[column] = pd.to_numeric(records[column], errors="coerce").astype("Int64")
+        records[column] = pd.array([_whole_number(_cell(v)) for v in records[column]], dtype="Int64")
     extra = [column for column in records.columns if column not in RECORD_COLUMNS]
     return records[[*RECORD_COLUMNS, *extra]]
 
@@ -209,10 +557,9 @@ def _canonical_targets(cell: str, registry: Registry) -> str:
 
 def load_records(path: Path | str, registry: Registry, articles: dict[str, Article] | None = None) -> pd.DataFrame:
     """Read, validate and normalise a records file; raises InvalidDataError listing every problem."""
-    table = read_table(path)
-    problems = validate_records(table, registry, articles)
-    if problems:
-        raise InvalidDataError(str(path), problems)
+    table, report = load_table_report(path, registry, articles)
+    if report.problems:
+        raise InvalidDataError(str(path), list(report.problems))
     return normalise_records(table, registry)
 
 

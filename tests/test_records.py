@@ -11,7 +11,11 @@ from dashboard.records import (
     load_articles,
     load_curated_records,
     load_records,
+    load_table_report,
+    normalise_records,
     read_table,
+    split_valid_rows,
+    suggest_actor,
     validate_records,
 )
 from dashboard.registry import load_registry
@@ -32,12 +36,14 @@ def curated(registry):
     return load_curated_records(registry)
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".json", ".jsonl", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".json", ".jsonl", ".xlsx"])
 def test_every_format_reads_to_the_same_table(tmp_path, suffix):
     path = tmp_path / f"rows{suffix}"
     frame = pd.DataFrame(ROWS)
     if suffix == ".csv":
         frame.to_csv(path, index=False)
+    elif suffix == ".tsv":
+        frame.to_csv(path, index=False, sep="\t")
     elif suffix == ".json":
         path.write_text(json.dumps(ROWS), encoding="utf-8")
     elif suffix == ".jsonl":
@@ -64,7 +70,7 @@ def test_validation_names_row_and_field_for_every_problem(registry):
     table = pd.DataFrame(
         [
             {"actor": "NATO", "text": "The Alliance met.", "stance": "support", "date": "2020-02-28", "cue": "met"},
-            {"actor": "Atlantis", "text": "", "stance": "furious", "date": "28/02/2020", "cue": ""},
+            {"actor": "Atlantis", "text": "", "stance": "furious", "date": "31/02/2020", "cue": ""},
             {"actor": "Russia", "text": "Moscow spoke.", "stance": "", "date": "", "cue": "shouted"},
         ]
     )
@@ -166,3 +172,168 @@ def test_an_edited_article_is_caught_by_the_offsets(tmp_path, registry):
     article.write_text("Edited. " + article.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(InvalidDataError, match="differs from the article"):
         load_curated_records(registry, copy)
+
+
+def test_headers_match_case_insensitively_and_by_synonym(tmp_path):
+    path = tmp_path / "theirs.csv"
+    path.write_text(
+        "Country,Statement,Speaker Role,TARGET,notes\nFrance,Paris spoke.,minister,Syria,n\n", encoding="utf-8"
+    )
+    table, report = load_table_report(path)
+    assert list(table.columns) == ["actor", "text", "speaker_role", "target", "notes"]
+    assert report.renamed == {
+        "Country": "actor",
+        "Statement": "text",
+        "Speaker Role": "speaker_role",
+        "TARGET": "target",
+    }
+    assert "column 'Country' read as 'actor'" in report.lines()
+
+
+def test_a_second_header_meaning_a_taken_column_is_kept_as_written(tmp_path):
+    path = tmp_path / "theirs.csv"
+    path.write_text("state,actor,quote\nx,France,Paris spoke.\n", encoding="utf-8")
+    table, report = load_table_report(path)
+    assert list(table.columns) == ["state", "actor", "text"]
+    assert report.notes == ("column 'state' also means 'actor'; kept as written, since 'actor' is taken",)
+
+
+def test_the_synonyms_file_rejects_a_synonym_for_two_columns(tmp_path):
+    from dashboard.columns import load_column_synonyms
+
+    path = tmp_path / "synonyms.csv"
+    path.write_text("# doc\ncolumn,synonym\nactor,country\ntarget,Country\nnope,x\n", encoding="utf-8")
+    with pytest.raises(InvalidDataError) as caught:
+        load_column_synonyms(path, RECORD_COLUMNS)
+    assert [str(p) for p in caught.value.problems] == [
+        "row 2: synonym: 'Country' already means 'actor'",
+        "row 3: column: 'nope' is not a record column",
+    ]
+
+
+def test_unknown_actors_get_the_closest_known_name_or_alias(registry):
+    table = pd.DataFrame([{"actor": "Frnace", "text": "x", "target": "Sryia"}, {"actor": "Atlantis", "text": "x"}])
+    problems = validate_records(table, registry)
+    assert [(p.row, p.field, p.value, p.suggestion, p.kind) for p in problems] == [
+        (1, "actor", "Frnace", "France", "unknown_actor"),
+        (1, "target", "Sryia", "Syria", "unknown_actor"),
+        (2, "actor", "Atlantis", "", "unknown_actor"),
+    ]
+    assert str(problems[0]) == (
+        "row 1: actor: 'Frnace' is not a known actor or alias; did you mean 'France'? If not, add it to data/actors.csv"
+    )
+
+
+def test_an_alias_misspelt_suggests_its_actor(registry):
+    assert suggest_actor("Ankra", registry) == "Turkey"
+    assert suggest_actor("kremlin", registry) == "Russia"
+    assert suggest_actor("Zzyzx", registry) is None
+
+
+def test_day_first_column_is_read_as_day_first(registry):
+    table = pd.DataFrame([{"actor": "NATO", "text": "x", "date": d} for d in ("28/02/2020", "03/04/2020")])
+    assert validate_records(table, registry) == []
+    assert normalise_records(table, registry)["date"].tolist() == ["2020-02-28", "2020-04-03"]
+
+
+def test_month_first_column_is_read_as_month_first(registry):
+    table = pd.DataFrame([{"actor": "NATO", "text": "x", "date": d} for d in ("02/28/2020", "03/04/2020")])
+    assert normalise_records(table, registry)["date"].tolist() == ["2020-02-28", "2020-03-04"]
+
+
+def test_an_ambiguous_date_is_reported_not_guessed(registry):
+    table = pd.DataFrame([{"actor": "NATO", "text": "x", "date": d} for d in ("03/04/2020", "27 February 2020", "")])
+    problems = validate_records(table, registry)
+    assert [(p.row, p.field, p.kind, p.value) for p in problems] == [(1, "date", "ambiguous_date", "03/04/2020")]
+    assert "2020-04-03 (day-first) or 2020-03-04 (month-first)" in problems[0].message
+    assert normalise_records(table, registry)["date"].tolist() == ["03/04/2020", "2020-02-27", ""]
+
+
+def test_a_column_mixing_conventions_reports_its_ambiguous_dates(registry):
+    dates = ("28/02/2020", "02/28/2020", "03/04/2020")
+    table = pd.DataFrame([{"actor": "NATO", "text": "x", "date": d} for d in dates])
+    problems = validate_records(table, registry)
+    assert [(p.row, p.kind) for p in problems] == [(3, "ambiguous_date")]
+    assert "mixes day-first and month-first" in problems[0].message
+
+
+def test_impossible_and_unreadable_dates_are_problems(registry):
+    dates = ("31/02/2020", "2021-13-01", "next Tuesday", "29/02/2021")
+    table = pd.DataFrame([{"actor": "NATO", "text": "x", "date": d} for d in dates])
+    kinds = [(p.row, p.kind) for p in validate_records(table, registry)]
+    assert kinds == [(1, "impossible_date"), (2, "impossible_date"), (3, "bad_date"), (4, "impossible_date")]
+
+
+def test_the_report_says_which_date_convention_was_inferred(tmp_path, registry):
+    path = tmp_path / "dates.csv"
+    path.write_text("actor,text,date\nNATO,x,28/02/2020\nNATO,y,03/04/2020\n", encoding="utf-8")
+    _, report = load_table_report(path, registry)
+    assert report.problems == ()
+    assert "dates like 03/04/2020 read day-first, as other dates in the column show" in report.notes
+
+
+def test_problems_carry_the_cell_as_written(registry):
+    table = pd.DataFrame(
+        [
+            {"id": "a", "actor": "NATO", "text": "x", "stance": "furious", "target": "NATO"},
+            {"id": "a", "actor": "NATO", "text": " ", "stance": "", "target": ""},
+        ]
+    )
+    found = [(p.row, p.field, p.value, p.kind) for p in validate_records(table, registry)]
+    assert found == [
+        (1, "stance", "furious", "unknown_stance"),
+        (1, "target", "NATO", "self_target"),
+        (2, "text", "", "empty"),
+        (2, "id", "a", "duplicate_id"),
+    ]
+
+
+def test_offsets_written_by_a_spreadsheet_are_whole_numbers(registry):
+    table = pd.DataFrame([{"actor": "NATO", "text": "x", "start": "3.0", "end": "4"}])
+    assert validate_records(table, registry) == []
+    assert normalise_records(table, registry)[["start", "end"]].iloc[0].tolist() == [3, 4]
+
+
+def test_offsets_that_are_not_whole_numbers_are_problems_and_missing_after_normalising(registry):
+    table = pd.DataFrame([{"actor": "NATO", "text": "x", "start": "1.5", "end": "99999999999999999999"}])
+    assert [(p.field, p.kind) for p in validate_records(table, registry)] == [("start", "bad_offsets")]
+    assert normalise_records(table, registry)["start"].isna().all()
+
+
+def test_split_valid_rows_keeps_the_good_rows_and_says_why_the_rest_left(registry):
+    table = pd.DataFrame(
+        [
+            {"actor": "NATO", "text": "ok"},
+            {"actor": "Frnace", "text": ""},
+            {"actor": "Russia", "text": "fine"},
+        ]
+    )
+    valid, rejected = split_valid_rows(table, validate_records(table, registry))
+    assert valid["text"].tolist() == ["ok", "fine"]
+    assert rejected["row"].tolist() == [2]
+    assert rejected["actor"].tolist() == ["Frnace"]
+    assert rejected["problems"].tolist() == [
+        "actor: 'Frnace' is not a known actor or alias; did you mean 'France'? If not, add it to data/actors.csv"
+        " | text: is empty; give the sentence the reaction comes from"
+    ]
+    assert table["text"].tolist() == ["ok", "", "fine"]  # the input is untouched
+
+
+def test_split_valid_rows_leaves_out_every_row_for_a_file_wide_problem(registry):
+    table = pd.DataFrame([{"actor": "NATO"}, {"actor": "Russia"}])
+    valid, rejected = split_valid_rows(table, validate_records(table, registry))
+    assert valid.empty and rejected["problems"].tolist() == ["text: column is missing"] * 2
+
+
+def test_split_valid_rows_with_problems_dropped_keeps_new_actors(registry):
+    table = pd.DataFrame([{"actor": "Atlantis", "text": "Atlantis protested."}])
+    problems = [p for p in validate_records(table, registry) if p.kind != "unknown_actor"]
+    valid, _ = split_valid_rows(table, problems)
+    assert normalise_records(valid, registry)["actor"].tolist() == ["Atlantis"]
+
+
+def test_duplicate_columns_are_a_problem_not_a_crash(registry):
+    table = pd.DataFrame([["NATO", "x", "y"]], columns=["actor", "text", "text"])
+    assert [(p.row, p.field, p.kind) for p in validate_records(table, registry)] == [(0, "text", "duplicate_column")]
+    with pytest.raises(InvalidDataError):
+        normalise_records(table, registry)
