@@ -10,6 +10,7 @@ import json
 import re
 import warnings
 from dataclasses import dataclass, field, replace
+from datetime import datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +49,6 @@ READABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".xlsx")
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
 SEP_LINE = re.compile(r"^sep=[,;\t|]$")
-EXCEL_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")
 # A reason longer than this is cut: messages are one line, under an upload box or on stderr.
 MAX_REASON_LENGTH = 200
 # difflib's similarity (0..1) a known name needs to be offered for an unknown one: "Frnace" → France is 0.83.
@@ -194,13 +194,23 @@ def _one_line(exc: Exception) -> str:
 
 def _read_excel(data: bytes, label: str) -> pd.DataFrame:
     try:
-        table = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
+        table = pd.read_excel(io.BytesIO(data), dtype=object, keep_default_na=False, na_values=[], engine="openpyxl")
     except Exception as exc:  # openpyxl raises its own zoo (BadZipFile, InvalidFileException, KeyError, ...)
         raise UnreadableFileError(label, f"not a valid Excel workbook: {_one_line(exc)}") from exc
     if not len(table.columns):
         raise UnreadableFileError(label, "the file is empty")
-    # Excel stores dates as date-times; a midnight one is a plain date.
-    return table.fillna("").astype(str).replace(EXCEL_MIDNIGHT, r"\1", regex=True)
+    return table.map(_excel_cell)
+
+
+def _excel_cell(value: object) -> str:
+    """A workbook cell as the text a person sees: 12 not 12.0, a midnight date-time as its date."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    return str(value)
 
 
 def _read_delimited(text: str, label: str, suffix: str) -> tuple[pd.DataFrame, str]:

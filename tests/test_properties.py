@@ -1,0 +1,159 @@
+"""Property-based tests: the loader, validation and normalising raise nothing but our own errors on any
+input, and an exported table reads back as the same records."""
+
+import contextlib
+import io
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from dashboard.errors import ReactionsError
+from dashboard.export import (
+    FORMULA_PREFIXES,
+    NEUTRALISING_PREFIX,
+    Provenance,
+    to_csv_bytes,
+    to_excel_bytes,
+    to_json_bytes,
+)
+from dashboard.records import (
+    READABLE_SUFFIXES,
+    RECORD_COLUMNS,
+    normalise_records,
+    read_table_bytes,
+    split_valid_rows,
+    validate_records,
+)
+from dashboard.registry import load_registry
+
+REGISTRY = load_registry()
+# Fast enough for every run of the suite; hypothesis keeps the failing examples it finds in .hypothesis/.
+FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROVENANCE = Provenance(holds="records", generated_at="2026-11-25T00:00:00Z")
+WRITERS = {".csv": to_csv_bytes, ".xlsx": to_excel_bytes, ".json": to_json_bytes}
+
+# Cells that occur in real files: words in several scripts, punctuation that CSV quotes, newlines, numbers.
+REAL_CHARACTERS = st.characters(
+    codec="utf-8",
+    categories=("L", "N", "P", "S", "Zs"),
+    include_characters="\n\"',;#\t",
+    exclude_characters="\r",
+)
+KNOWN_NAMES = st.sampled_from(["France", "Turkey", "Ankara", "NATO", "Frnace", "Atlantis", "", "  russia "])
+STANCE_LIKE = st.sampled_from(["condemn", "warn", "support", "furious", ""])
+DATE_LIKE = st.sampled_from(["2020-02-28", "28/02/2020", "03/04/2020", "2020-02-30", "Feb 27, 2020", "soon", ""])
+OFFSET_LIKE = st.sampled_from(["", "0", "5", "12.0", "-3", "1.5", "1e3", "99999999999999999999"])
+
+
+def any_cell(name: str):
+    shaped = {"actor": KNOWN_NAMES, "target": KNOWN_NAMES, "stance": STANCE_LIKE, "date": DATE_LIKE}
+    shaped |= {"start": OFFSET_LIKE, "end": OFFSET_LIKE}
+    return st.one_of(shaped.get(name, st.nothing()), st.text(max_size=30))
+
+
+@st.composite
+def record_tables(draw, min_rows=0):
+    """Tables shaped like records: some record columns (maybe an unknown one), any cells."""
+    columns = draw(st.lists(st.sampled_from([*RECORD_COLUMNS, "notes"]), unique=True, max_size=8))
+    rows = draw(st.integers(min_value=min_rows, max_value=6))
+    data = {column: draw(st.lists(any_cell(column), min_size=rows, max_size=rows)) for column in columns}
+    return pd.DataFrame(data, columns=columns, dtype=object) if columns else pd.DataFrame(index=range(rows))
+
+
+@FAST
+@given(data=st.binary(max_size=400), suffix=st.sampled_from(READABLE_SUFFIXES))
+def test_any_bytes_read_as_a_table_or_raise_our_own_error(data, suffix):
+    try:
+        table = read_table_bytes(data, f"upload{suffix}")
+    except ReactionsError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith(f"upload{suffix}: ")
+    else:
+        assert all(isinstance(value, str) for value in table.to_numpy().ravel())
+
+
+@FAST
+@given(
+    text=st.text(max_size=300), suffix=st.sampled_from(READABLE_SUFFIXES), encoding=st.sampled_from(["utf-8", "utf-16"])
+)
+def test_any_text_reads_as_a_table_or_raises_our_own_error(text, suffix, encoding):
+    # Text reaches further than random bytes: past decoding into the CSV and JSON readers.
+    with contextlib.suppress(ReactionsError):
+        read_table_bytes(text.encode(encoding, errors="surrogatepass"), f"upload{suffix}")
+
+
+@FAST
+@given(table=record_tables())
+def test_validating_normalising_and_splitting_any_table_raise_nothing_but_our_errors(table):
+    problems = validate_records(table, REGISTRY)
+    assert all(p.row >= 0 and str(p).startswith(f"row {p.row}: ") for p in problems)
+    valid, rejected = split_valid_rows(table, problems)
+    assert len(valid) + len(rejected) == len(table)
+    records = normalise_records(table, REGISTRY)
+    assert list(records.columns[: len(RECORD_COLUMNS)]) == list(RECORD_COLUMNS)
+    assert len(records) == len(table)
+
+
+@FAST
+@given(table=record_tables(min_rows=1))
+def test_normalising_the_valid_rows_leaves_no_problem_behind(table):
+    valid, _ = split_valid_rows(table, validate_records(table, REGISTRY))
+    records = normalise_records(valid, REGISTRY)
+    # Canonical names, ISO dates and whole offsets: the normalised records validate as they are.
+    as_text = records.astype(object).where(records.notna(), "").astype(str)
+    assert validate_records(as_text, REGISTRY) == []
+
+
+SAFE_TEXT = st.text(REAL_CHARACTERS, max_size=40).filter(lambda text: not text.startswith(FORMULA_PREFIXES))
+
+
+@st.composite
+def exportable_tables(draw, cells=SAFE_TEXT):
+    columns = draw(st.lists(st.sampled_from(RECORD_COLUMNS), unique=True, min_size=1, max_size=6))
+    rows = draw(st.integers(min_value=1, max_value=5))
+    table = pd.DataFrame({column: draw(st.lists(cells, min_size=rows, max_size=rows)) for column in columns})
+    # A workbook's trailing blank rows are formatting, not records: Excel and pandas drop them, and so do we.
+    kept = len(table)
+    while kept and (table.iloc[kept - 1] == "").all():
+        kept -= 1
+    # A JSON list of no records has no column names to give back: every table here has a record.
+    assume(kept > 0)
+    return table.iloc[:kept]
+
+
+@FAST
+@given(table=exportable_tables(), suffix=st.sampled_from(list(WRITERS)))
+def test_export_then_read_gives_back_the_same_records(table, suffix):
+    data = WRITERS[suffix](table, PROVENANCE)
+    back = read_table_bytes(data, f"export{suffix}")
+    pd.testing.assert_frame_equal(back.reset_index(drop=True), table.astype(str), check_dtype=False)
+
+
+@FAST
+@given(
+    table=exportable_tables(cells=st.text(REAL_CHARACTERS, max_size=20)),
+    prefix=st.sampled_from([p for p in FORMULA_PREFIXES if p != "\r"]),
+)
+def test_formula_cells_come_back_neutralised_from_spreadsheets_and_as_written_from_json(table, prefix):
+    table = table.map(lambda cell: prefix + cell)
+    for suffix, expected in (
+        (".csv", table.map(lambda cell: NEUTRALISING_PREFIX + cell)),
+        (".xlsx", table.map(lambda cell: NEUTRALISING_PREFIX + cell)),
+        (".json", table),
+    ):
+        back = read_table_bytes(WRITERS[suffix](table, PROVENANCE), f"export{suffix}")
+        pd.testing.assert_frame_equal(back, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("suffix", list(WRITERS))
+def test_a_carriage_return_formula_cell_is_neutralised_too(suffix):
+    table = pd.DataFrame({"text": ["\r=1+1"]})
+    back = read_table_bytes(WRITERS[suffix](table, PROVENANCE), f"export{suffix}")
+    assert back.loc[0, "text"].lstrip("'\r\n").startswith("=1+1")
+    assert back.loc[0, "text"].startswith("'") == (suffix != ".json")
+
+
+def test_an_excel_export_reads_back_through_a_file_object_too():
+    data = to_excel_bytes(pd.DataFrame({"actor": ["France"]}), PROVENANCE)
+    assert pd.read_excel(io.BytesIO(data), dtype=str)["actor"].tolist() == ["France"]
