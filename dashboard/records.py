@@ -239,9 +239,10 @@ def _read_delimited(text: str, label: str, suffix: str) -> tuple[pd.DataFrame, s
             warnings.simplefilter("error", pd.errors.ParserWarning)
             table = pd.read_csv(io.StringIO(body), sep=separator, dtype=str, keep_default_na=False, index_col=False)
     except pd.errors.ParserWarning as exc:
-        line = _first_long_row(body, separator) + skipped
+        line = _first_long_row(body, separator)
+        where = f"line {line + skipped}" if line else "a row"
         raise UnreadableFileError(
-            label, f"not valid {kind}: line {line} has more cells than the header; quote cells holding {separator!r}"
+            label, f"not valid {kind}: {where} has more cells than the header; quote cells holding {separator!r}"
         ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         raise UnreadableFileError(label, f"not valid {kind}: {_one_line(exc)}") from exc
@@ -250,9 +251,12 @@ def _read_delimited(text: str, label: str, suffix: str) -> tuple[pd.DataFrame, s
 
 def _first_long_row(body: str, separator: str) -> int:
     """The line number (in body) where the first row with more cells than the header ends."""
-    reader = csv.reader(io.StringIO(body), delimiter=separator)
-    width = len(next(reader, []))
-    return next((reader.line_num for row in reader if len(row) > width), 0)
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=separator)
+    try:
+        width = len(next(reader, []))
+        return next((reader.line_num for row in reader if len(row) > width), 0)
+    except csv.Error:  # pandas read what Python's csv module refuses; the line is then unknown
+        return 0
 
 
 def _read_json_objects(text: str, label: str, suffix: str) -> tuple[list[dict], str]:

@@ -264,3 +264,9 @@ def test_deeply_nested_json_is_unreadable_not_a_crash(tmp_path):
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     with pytest.raises(ReactionsError):
         read_table(path)
+
+
+def test_a_long_row_python_csv_cannot_split_is_still_one_line_of_reason():
+    # Found by hypothesis: a lone carriage return that pandas reads as a line break and Python's csv refuses.
+    with pytest.raises(UnreadableFileError, match="has more cells than the header"):
+        read_table_bytes(b"0\r\t", "u.tsv")

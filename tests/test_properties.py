@@ -21,14 +21,16 @@ from dashboard.export import (
 from dashboard.records import (
     READABLE_SUFFIXES,
     RECORD_COLUMNS,
+    STANCES,
     normalise_records,
     read_table_bytes,
     split_valid_rows,
     validate_records,
 )
-from dashboard.registry import load_registry
+from dashboard.scoring import load_resources, score_records
 
-REGISTRY = load_registry()
+RESOURCES = load_resources()
+REGISTRY = RESOURCES.registry
 # Fast enough for every run of the suite; hypothesis keeps the failing examples it finds in .hypothesis/.
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PROVENANCE = Provenance(holds="records", generated_at="2026-11-25T00:00:00Z")
@@ -73,9 +75,18 @@ def test_any_bytes_read_as_a_table_or_raise_our_own_error(data, suffix):
         assert all(isinstance(value, str) for value in table.to_numpy().ravel())
 
 
+# Text shaped like a delimited file: cells, quotes, separators and every kind of line break.
+TABLE_LIKE_TEXT = st.lists(
+    st.one_of(st.text(max_size=8), st.sampled_from([",", "\t", ";", '"', "\n", "\r", "\r\n", "#", "sep=;\n", "actor"])),
+    max_size=40,
+).map("".join)
+
+
 @FAST
 @given(
-    text=st.text(max_size=300), suffix=st.sampled_from(READABLE_SUFFIXES), encoding=st.sampled_from(["utf-8", "utf-16"])
+    text=st.one_of(st.text(max_size=300), TABLE_LIKE_TEXT),
+    suffix=st.sampled_from(READABLE_SUFFIXES),
+    encoding=st.sampled_from(["utf-8", "utf-16"]),
 )
 def test_any_text_reads_as_a_table_or_raises_our_own_error(text, suffix, encoding):
     # Text reaches further than random bytes: past decoding into the CSV and JSON readers.
@@ -157,3 +168,12 @@ def test_a_carriage_return_formula_cell_is_neutralised_too(suffix):
 def test_an_excel_export_reads_back_through_a_file_object_too():
     data = to_excel_bytes(pd.DataFrame({"actor": ["France"]}), PROVENANCE)
     assert pd.read_excel(io.BytesIO(data), dtype=str)["actor"].tolist() == ["France"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=record_tables(min_rows=1))
+def test_scoring_the_valid_rows_of_any_table_raises_nothing(table):
+    valid, _ = split_valid_rows(table, validate_records(table, REGISTRY))
+    scored = score_records(normalise_records(valid, REGISTRY), RESOURCES)
+    assert len(scored) == len(valid)
+    assert scored["stance"].isin(STANCES).all()
