@@ -118,4 +118,8 @@ def read_dates(values: Iterable[str]) -> list[DateReading]:
     """Every cell of a date column read under the convention the column itself shows."""
     values = [str(value) for value in values]
     convention = date_convention(values)
-    return [read_date(value, convention) for value in values]
+    readings: dict[str, DateReading] = {}  # a column repeats its dates; read each once
+    for value in values:
+        if value not in readings:
+            readings[value] = read_date(value, convention)
+    return [readings[value] for value in values]

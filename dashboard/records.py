@@ -355,9 +355,7 @@ def validate_records(
     suggestions: dict[str, str | None] = {}
     for row, record in enumerate(table.to_dict("records"), start=1):
         date_reading = dates[row - 1] if dates is not None else None
-        problems.extend(
-            _validate_record(row, record, columns, registry, articles or {}, seen_ids, date_reading, suggestions)
-        )
+        problems.extend(_validate_record(row, record, registry, articles or {}, seen_ids, date_reading, suggestions))
     return problems
 
 
@@ -416,7 +414,6 @@ def _unknown_actor(row: int, field_name: str, name: str, registry: Registry, sug
 def _validate_record(
     row: int,
     record: dict,
-    columns: set[str],
     registry: Registry,
     articles: dict[str, Article],
     seen_ids: dict,
@@ -425,8 +422,10 @@ def _validate_record(
 ) -> list[Problem]:
     problems = []
 
+    cleaned = {field_name: _cell(cell).strip() for field_name, cell in record.items()}
+
     def value(field_name: str) -> str:
-        return _cell(record.get(field_name)).strip() if field_name in columns else ""
+        return cleaned.get(field_name, "")
 
     def problem(field_name: str, message: str, kind: str, cell: str | None = None) -> None:
         problems.append(Problem(row, field_name, message, value(field_name) if cell is None else cell, kind))
