@@ -1,4 +1,20 @@
-"""Reaction records: the schema, reading tables in any supported format, and validating them in one pass."""
+"""Reaction records: the schema, reading tables in any supported format, and validating them in one pass.
+
+Reading (read_table, read_table_bytes, load_table_report) takes what people actually send:
+- Formats: CSV, TSV, JSON (a list of objects, or our export's {"about", "records"}), JSON Lines, Excel .xlsx
+  (first sheet). The content decides, the extension only hints: workbook bytes named .csv are read as Excel,
+  CSV named .xlsx as CSV, JSON named .csv as JSON, one object per line named .json as JSON Lines, tabs or
+  semicolons in a .csv's header as TSV or semicolon CSV; LoadReport.notes says so each time.
+- Encodings: see dashboard.datafiles.decode_text (BOM, UTF-8, cp1252, Latin-1; binary data refused).
+- Headers: matched case-insensitively and by data/column_synonyms.csv; LoadReport.renamed lists the renames.
+- Cells stay text exactly as written (no type guessing, no stripping); JSON nulls and empty workbook cells
+  are "", nested JSON values are JSON text, workbook numbers read as shown (12, not 12.0).
+- An empty file (nothing but whitespace) is unreadable. A header with no rows is a valid table of zero
+  records, and so is an empty JSON list (given the columns actor and text). A workbook's trailing blank
+  rows are formatting and dropped; blank rows between records are kept (and reported by validation).
+- A row with more cells than the header is refused: keeping it would shift or drop cells silently.
+Every failure is an UnreadableFileError naming the file with a one-line reason; nothing else escapes.
+"""
 
 from __future__ import annotations
 
@@ -48,6 +64,8 @@ READABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".xlsx")
 # An .xlsx workbook is a zip archive; an old .xls one an OLE2 compound file. Content wins over extension.
 XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
+# pandas' own wording for a row longer than the header (after the first data row), rephrased for people.
+PANDAS_RAGGED_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 SEP_LINE = re.compile(r"^sep=[,;\t|]$")
 # A reason longer than this is cut: messages are one line, under an upload box or on stderr.
 MAX_REASON_LENGTH = 200
@@ -245,7 +263,13 @@ def _read_delimited(text: str, label: str, suffix: str) -> tuple[pd.DataFrame, s
             label, f"not valid {kind}: {where} has more cells than the header; quote cells holding {separator!r}"
         ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-        raise UnreadableFileError(label, f"not valid {kind}: {_one_line(exc)}") from exc
+        ragged = PANDAS_RAGGED_ROW.search(str(exc))
+        if ragged:
+            expected, line, seen = (int(number) for number in ragged.groups())
+            reason = f"line {line + skipped} has {seen} cells where the header has {expected}; quote cells holding {separator!r}"
+        else:
+            reason = _one_line(exc)
+        raise UnreadableFileError(label, f"not valid {kind}: {reason}") from exc
     return table.fillna("").astype(str), separator
 
 

@@ -270,3 +270,9 @@ def test_a_long_row_python_csv_cannot_split_is_still_one_line_of_reason():
     # Found by hypothesis: a lone carriage return that pandas reads as a line break and Python's csv refuses.
     with pytest.raises(UnreadableFileError, match="has more cells than the header"):
         read_table_bytes(b"0\r\t", "u.tsv")
+
+
+def test_a_long_row_further_down_names_its_line_in_the_file(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("# holds: records\n" + HEADER + ROW + "\nFrance,x,Syria,extra\n", encoding="utf-8")
+    assert unreadable(path).endswith("line 5 has 4 cells where the header has 3; quote cells holding ','")
