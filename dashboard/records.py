@@ -293,7 +293,7 @@ def _read_json_objects(text: str, label: str, suffix: str) -> tuple[list[dict], 
         if suffix == ".jsonl" or exc.msg == "Extra data":
             objects, found = _read_json_lines(body, label, exc if suffix != ".jsonl" else None), "jsonl"
         else:
-            raise UnreadableFileError(label, f"not JSON: {exc.msg} at line {exc.lineno}") from exc
+            raise UnreadableFileError(label, _json_reason(exc, body)) from exc
     except RecursionError as exc:
         raise UnreadableFileError(label, "not JSON we can read: nested too deeply") from exc
     if isinstance(objects, dict) and isinstance(objects.get("records"), list):
@@ -301,6 +301,13 @@ def _read_json_objects(text: str, label: str, suffix: str) -> tuple[list[dict], 
     if not isinstance(objects, list) or not all(isinstance(item, dict) for item in objects):
         raise UnreadableFileError(label, "expected a list of objects (one per record)")
     return objects, found
+
+
+def _json_reason(exc: json.JSONDecodeError, text: str) -> str:
+    reason = f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    if not text.rstrip().endswith(("]", "}")):
+        reason += "; the file seems cut off before its end"
+    return reason
 
 
 def _read_json_lines(text: str, label: str, whole_file_error: json.JSONDecodeError | None) -> list[dict]:
@@ -312,9 +319,7 @@ def _read_json_lines(text: str, label: str, whole_file_error: json.JSONDecodeErr
             item = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as exc:
             if whole_file_error is not None:  # a .json file that is not JSON Lines either: report it as JSON
-                raise UnreadableFileError(
-                    label, f"not JSON: {whole_file_error.msg} at line {whole_file_error.lineno}"
-                ) from exc
+                raise UnreadableFileError(label, _json_reason(whole_file_error, text)) from exc
             raise UnreadableFileError(
                 label, f"line {line_number} is not JSON: {getattr(exc, 'msg', 'too deep')}"
             ) from exc
