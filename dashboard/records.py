@@ -558,6 +558,15 @@ def split_valid_rows(table: pd.DataFrame, problems: list[Problem]) -> tuple[pd.D
     return valid, rejected
 
 
+PROBLEM_TABLE_COLUMNS = ("row", "field", "value", "problem", "suggestion")
+
+
+def problems_table(problems: list[Problem]) -> pd.DataFrame:
+    """The problems as the table people read (row, field, value, problem, suggestion), in the order found."""
+    rows = [(p.row, p.field, p.value, p.message, p.suggestion) for p in problems]
+    return pd.DataFrame(rows, columns=list(PROBLEM_TABLE_COLUMNS))
+
+
 def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     """A copy with every record column present, actor and target names canonical, unambiguous dates as
     YYYY-MM-DD (ambiguous or unreadable ones as written), offsets as integers (missing where not whole)."""

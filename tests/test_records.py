@@ -13,6 +13,7 @@ from dashboard.records import (
     load_records,
     load_table_report,
     normalise_records,
+    problems_table,
     read_table,
     split_valid_rows,
     suggest_actor,
@@ -337,3 +338,14 @@ def test_duplicate_columns_are_a_problem_not_a_crash(registry):
     assert [(p.row, p.field, p.kind) for p in validate_records(table, registry)] == [(0, "text", "duplicate_column")]
     with pytest.raises(InvalidDataError):
         normalise_records(table, registry)
+
+
+def test_problems_table_has_a_row_per_problem_with_the_cell_as_written(registry):
+    table = pd.DataFrame([{"actor": "Frnace", "text": "x", "stance": "angry"}])
+    shown = problems_table(validate_records(table, registry))
+    assert list(shown.columns) == ["row", "field", "value", "problem", "suggestion"]
+    assert shown[["row", "field", "value", "suggestion"]].values.tolist() == [
+        [1, "actor", "Frnace", "France"],
+        [1, "stance", "angry", ""],
+    ]
+    assert problems_table([]).empty
