@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -50,9 +51,14 @@ MAX_CONTROL_SHARE = 0.05
 ACCEPTED_ENCODINGS = "UTF-8 (with or without byte-order mark), UTF-16 with byte-order mark, cp1252 or Latin-1"
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Binary data is binary from its first bytes; a sample this long decides for a file of any size.
+CONTROL_SAMPLE_LENGTH = 65_536
+
+
 def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if (ch < " " and ch not in "\t\n\r") or "\x7f" <= ch <= "\x9f")
-    return controls / max(len(text), 1)
+    sample = text[:CONTROL_SAMPLE_LENGTH]
+    return len(_CONTROL_CHARACTERS.findall(sample)) / max(len(sample), 1)
 
 
 def decode_text(data: bytes, label: str) -> tuple[str, str]:

@@ -66,6 +66,7 @@ XLSX_SIGNATURE = b"PK\x03\x04"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
 # pandas' own wording for a row longer than the header (after the first data row), rephrased for people.
 PANDAS_RAGGED_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+PANDAS_UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 SEP_LINE = re.compile(r"^sep=[,;\t|]$")
 # A reason longer than this is cut: messages are one line, under an upload box or on stderr.
 MAX_REASON_LENGTH = 200
@@ -264,9 +265,12 @@ def _read_delimited(text: str, label: str, suffix: str) -> tuple[pd.DataFrame, s
         ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
         ragged = PANDAS_RAGGED_ROW.search(str(exc))
+        unclosed = PANDAS_UNCLOSED_QUOTE.search(str(exc))
         if ragged:
             expected, line, seen = (int(number) for number in ragged.groups())
             reason = f"line {line + skipped} has {seen} cells where the header has {expected}; quote cells holding {separator!r}"
+        elif unclosed:
+            reason = f'a quoted cell in record {unclosed.group(1)} is never closed; check its " marks (or the file is cut off)'
         else:
             reason = _one_line(exc)
         raise UnreadableFileError(label, f"not valid {kind}: {reason}") from exc

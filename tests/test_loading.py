@@ -278,3 +278,9 @@ def test_a_long_row_further_down_names_its_line_in_the_file(tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text("# holds: records\n" + HEADER + ROW + "\nFrance,x,Syria,extra\n", encoding="utf-8")
     assert unreadable(path).endswith("line 5 has 4 cells where the header has 3; quote cells holding ','")
+
+
+def test_an_unclosed_quote_is_named_not_read_to_the_end(tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text(HEADER + 'France,"Paris said,Syria\n', encoding="utf-8")
+    assert "a quoted cell in record 1 is never closed" in unreadable(path)
