@@ -597,12 +597,23 @@ def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     ]
     records["mode"] = records["mode"].replace("", "verbal")
     if (records["id"] == "").any():
-        generated = pd.Series([f"row-{n}" for n in range(1, len(records) + 1)], index=records.index)
-        records["id"] = records["id"].where(records["id"] != "", generated)
+        given = set(records["id"])
+        # row-N after the record's position; a file that already uses that id elsewhere gets row-N-2, -3, ...
+        generated = [_unused_id(f"row-{n}", given) for n in range(1, len(records) + 1)]
+        records["id"] = records["id"].where(records["id"] != "", pd.Series(generated, index=records.index))
     for column in OFFSET_COLUMNS:
         records[column] = pd.array([_whole_number(_cell(v)) for v in records[column]], dtype="Int64")
     extra = [column for column in records.columns if column not in RECORD_COLUMNS]
     return records[[*RECORD_COLUMNS, *extra]]
+
+
+def _unused_id(candidate: str, given: set[str]) -> str:
+    if candidate not in given:
+        return candidate
+    suffix = 2
+    while f"{candidate}-{suffix}" in given:
+        suffix += 1
+    return f"{candidate}-{suffix}"
 
 
 def _canonical_targets(cell: str, registry: Registry) -> str:

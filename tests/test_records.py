@@ -349,3 +349,8 @@ def test_problems_table_has_a_row_per_problem_with_the_cell_as_written(registry)
         [1, "stance", "angry", ""],
     ]
     assert problems_table([]).empty
+
+
+def test_generated_ids_never_repeat_an_id_the_file_gives(registry):
+    table = pd.DataFrame([{"id": "row-2", "actor": "NATO", "text": "x"}, {"id": "", "actor": "NATO", "text": "y"}])
+    assert normalise_records(table, registry)["id"].tolist() == ["row-2", "row-2-2"]
