@@ -63,6 +63,8 @@ OFFSET_COLUMNS = ("start", "end")
 READABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".xlsx")
 # An .xlsx workbook is a zip archive; an old .xls one an OLE2 compound file. Content wins over extension.
 XLSX_SIGNATURE = b"PK\x03\x04"
+# Our Excel exports keep their provenance on this second sheet: not records, never worth a note.
+EXPORT_ABOUT_SHEET = "about"
 OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
 # pandas' own wording for a row longer than the header (after the first data row), rephrased for people.
 PANDAS_RAGGED_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -178,7 +180,8 @@ def _parse(data: bytes, label: str, suffix: str) -> _RawTable:
     named = suffix.lstrip(".")
     if data.startswith(XLSX_SIGNATURE):
         notes = () if suffix == ".xlsx" else (f"the file is an Excel workbook though named {suffix}; read as Excel",)
-        return _RawTable(_read_excel(data, label), "xlsx", "", notes)
+        table, sheet_notes = _read_excel(data, label)
+        return _RawTable(table, "xlsx", "", notes + sheet_notes)
     if data.startswith(OLD_EXCEL_SIGNATURE):
         raise UnreadableFileError(label, "is an old Excel .xls workbook; save it as .xlsx or CSV")
     text, encoding = decode_text(data, label)
@@ -211,14 +214,19 @@ def _one_line(exc: Exception) -> str:
     return text if len(text) <= MAX_REASON_LENGTH else text[: MAX_REASON_LENGTH - 1] + "…"
 
 
-def _read_excel(data: bytes, label: str) -> pd.DataFrame:
+def _read_excel(data: bytes, label: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The first sheet as text, and a note naming any other sheet left unread (our exports' "about" aside)."""
     try:
-        table = pd.read_excel(io.BytesIO(data), dtype=object, keep_default_na=False, na_values=[], engine="openpyxl")
+        with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as workbook:
+            sheets = list(workbook.sheet_names)
+            table = pd.read_excel(workbook, sheet_name=sheets[0], dtype=object, keep_default_na=False, na_values=[])
     except Exception as exc:  # openpyxl raises its own zoo (BadZipFile, InvalidFileException, KeyError, ...)
         raise UnreadableFileError(label, f"not a valid Excel workbook: {_one_line(exc)}") from exc
     if not len(table.columns):
-        raise UnreadableFileError(label, "the file is empty")
-    return table.map(_excel_cell)
+        raise UnreadableFileError(label, f"the file is empty (its first sheet, {sheets[0]!r}, has no header)")
+    unread = [name for name in sheets[1:] if name != EXPORT_ABOUT_SHEET]
+    notes = (f"only the first sheet, {sheets[0]!r}, was read; not {', '.join(map(repr, unread))}",) if unread else ()
+    return table.map(_excel_cell), notes
 
 
 def _excel_cell(value: object) -> str:

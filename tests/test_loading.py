@@ -284,3 +284,21 @@ def test_an_unclosed_quote_is_named_not_read_to_the_end(tmp_path):
     path = tmp_path / "quote.csv"
     path.write_text(HEADER + 'France,"Paris said,Syria\n', encoding="utf-8")
     assert "a quoted cell in record 1 is never closed" in unreadable(path)
+
+
+def test_a_workbook_with_more_sheets_reads_the_first_and_names_the_others(tmp_path):
+    path = tmp_path / "two.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame([{"actor": "France", "text": "x"}]).to_excel(writer, sheet_name="2020", index=False)
+        pd.DataFrame([{"actor": "Russia", "text": "y"}]).to_excel(writer, sheet_name="2021", index=False)
+    table, report = load_table_report(path)
+    assert table["actor"].tolist() == ["France"]
+    assert report.notes == ("only the first sheet, '2020', was read; not '2021'",)
+
+
+def test_an_empty_first_sheet_is_an_empty_file(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "blank.xlsx"
+    openpyxl.Workbook().save(path)
+    assert "the file is empty (its first sheet, 'Sheet', has no header)" in unreadable(path)
