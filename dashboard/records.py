@@ -69,6 +69,8 @@ OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"
 # pandas' own wording for a row longer than the header (after the first data row), rephrased for people.
 PANDAS_RAGGED_ROW = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 PANDAS_UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+# What only JSON starts with (a list of objects, an empty list, an object's first key): "[note],text" is CSV.
+JSON_START = re.compile(r'^\ufeff?\s*(?:\[\s*[{\]]|\{\s*")')
 SEP_LINE = re.compile(r"^sep=[,;\t|]$")
 # A reason longer than this is cut: messages are one line, under an upload box or on stderr.
 MAX_REASON_LENGTH = 200
@@ -185,8 +187,7 @@ def _parse(data: bytes, label: str, suffix: str) -> _RawTable:
     if data.startswith(OLD_EXCEL_SIGNATURE):
         raise UnreadableFileError(label, "is an old Excel .xls workbook; save it as .xlsx or CSV")
     text, encoding = decode_text(data, label)
-    looks_like_json = text.lstrip("\ufeff \t\r\n")[:1] in ("[", "{")
-    if suffix in (".json", ".jsonl") or looks_like_json:
+    if suffix in (".json", ".jsonl") or JSON_START.match(text):
         objects, found = _read_json_objects(text, label, suffix)
         notes = (
             ()

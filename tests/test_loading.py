@@ -302,3 +302,9 @@ def test_an_empty_first_sheet_is_an_empty_file(tmp_path):
     path = tmp_path / "blank.xlsx"
     openpyxl.Workbook().save(path)
     assert "the file is empty (its first sheet, 'Sheet', has no header)" in unreadable(path)
+
+
+def test_a_csv_whose_first_header_is_bracketed_is_still_csv(tmp_path):
+    path = tmp_path / "brackets.csv"
+    path.write_text("[note],actor,text\nx,France,y\n", encoding="utf-8")
+    assert read_table(path)["[note]"].tolist() == ["x"]
