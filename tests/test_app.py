@@ -161,13 +161,34 @@ def test_an_upload_keeps_the_valid_rows_and_says_which_were_left_out(app):
     open_upload_page(app, "my_records.csv", UPLOADED)
     assert not app.exception
     assert any("4 row(s) read, 3 valid, 1 left out" in text.value for text in app.markdown)
-    left_out = app.dataframe[0].value
+    left_out = app.dataframe[-1].value  # after the table of unknown names
     assert left_out["row"].tolist() == [3] and left_out["field"].tolist() == ["actor"]
     app.button(key="upload_add").click().run()
     assert not app.exception
     assert any("3 record(s) joined this session as event 'my-records'" in s.value for s in app.success)
     app.run()  # AppTest keeps the sidebar of the run that handled the click; the browser reruns at once
     assert "my-records" in app.selectbox(key="event").options
+
+
+def test_an_unknown_actor_can_be_confirmed_as_the_suggested_one_or_kept(app):
+    content = b"actor,text\nFrnace,Paris condemned the strike.\nAtlantis,Atlantis was furious.\n"
+    open_upload_page(app, "names.csv", content)
+    assert not app.exception
+    choices = app.dataframe[0].value  # the decisions table precedes the problems table
+    assert choices.to_dict("records") == [
+        {"name": "Atlantis", "rows": 1, "use": "(leave these rows out)"},
+        {"name": "Frnace", "rows": 1, "use": "France"},
+    ]
+    # By default a suggestion is taken ("Frnace" -> France) and a name without one is left out.
+    assert any("2 row(s) read, 1 valid, 1 left out" in text.value for text in app.markdown)
+    app.button(key="upload_add").click().run()
+    app.run()
+    assert "France" in app.multiselect(key="actor").options
+    app.selectbox(key="event").set_value("names").run()
+    app.switch_page("screens/overview.py").run()
+    assert not app.exception
+    assert metric_value(app, "Records") == "1"
+    assert metric_value(app, "Actors") == "1"
 
 
 def test_an_uploaded_event_can_be_compared_with_the_shipped_one(app):

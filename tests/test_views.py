@@ -29,3 +29,16 @@ def test_selected_points_become_record_ids():
     event = SimpleNamespace(selection={"points": [{"customdata": ["a", "b"]}, {"customdata": ["b", "c"]}]})
     assert record_ids_from_selection(event) == ["a", "b", "c"]
     assert record_ids_from_selection(None) == []
+
+
+def test_confirmed_names_replace_the_unknown_ones_in_actor_and_target():
+    import pandas as pd
+
+    from dashboard.views.upload import KEEP_AS_NEW, LEAVE_OUT, apply_actor_decisions
+
+    table = pd.DataFrame({"actor": ["Frnace", "Atlantis", "NATO"], "target": ["Sirya; Atlantis", "", "Frnace"]})
+    decisions = {"Frnace": "France", "Sirya": "Syria", "Atlantis": KEEP_AS_NEW, "Oz": LEAVE_OUT}
+    out = apply_actor_decisions(table, decisions)
+    assert out["actor"].tolist() == ["France", "Atlantis", "NATO"]
+    assert out["target"].tolist() == ["Syria; Atlantis", "", "France"]
+    assert table["actor"].tolist() == ["Frnace", "Atlantis", "NATO"]  # the input is untouched

@@ -5,15 +5,74 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.errors import ReactionsError
-from dashboard.records import Article, load_table_report, normalise_records, problems_table, split_valid_rows
+from dashboard.records import (
+    Article,
+    load_table_report,
+    normalise_records,
+    problems_table,
+    split_valid_rows,
+    validate_records,
+)
 from dashboard.views.common import View, add_session_records, data_dir, score_with_progress
 
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "xlsx"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 JUST_ADDED_KEY = "just_uploaded"
+LEAVE_OUT = "(leave these rows out)"
+KEEP_AS_NEW = "(keep as a new actor)"
+
+
+def unknown_actor_decisions(problems, view: View) -> dict[str, str]:
+    """For each name the registry does not know, what the reader chose: a known actor, keep it, or leave out."""
+    unknown: dict[str, tuple[str, int]] = {}
+    for problem in problems:
+        if problem.kind == "unknown_actor":
+            suggestion, rows = unknown.get(problem.value, (problem.suggestion, 0))
+            unknown[problem.value] = (suggestion, rows + 1)
+    if not unknown:
+        return {}
+    st.info(
+        "Some actor or target names are not in the registry. Confirm the suggested actor, pick another, keep the "
+        "name as a new actor (it will not be placed on the map), or leave its rows out."
+    )
+    choices = pd.DataFrame(
+        [
+            {"name": name, "rows": rows, "use": suggestion or LEAVE_OUT}
+            for name, (suggestion, rows) in sorted(unknown.items())
+        ]
+    )
+    edited = st.data_editor(
+        choices,
+        key="unknown_actors",
+        hide_index=True,
+        disabled=["name", "rows"],
+        column_config={
+            "name": st.column_config.TextColumn("Name in the file"),
+            "rows": st.column_config.NumberColumn("Cells"),
+            "use": st.column_config.SelectboxColumn(
+                "Use", options=[LEAVE_OUT, KEEP_AS_NEW, *sorted(view.data.registry.actors)], required=True
+            ),
+        },
+    )
+    return dict(zip(edited["name"], edited["use"], strict=True))
+
+
+def apply_actor_decisions(table: pd.DataFrame, decisions: dict[str, str]) -> pd.DataFrame:
+    """A copy with confirmed names replaced by the chosen actor, in the actor and target columns."""
+    replacements = {name: choice for name, choice in decisions.items() if choice not in (LEAVE_OUT, KEEP_AS_NEW)}
+    if not replacements:
+        return table
+    out = table.copy()
+    out["actor"] = out["actor"].map(lambda name: replacements.get(str(name).strip(), name))
+    if "target" in out.columns:
+        out["target"] = out["target"].map(
+            lambda cell: "; ".join(replacements.get(t.strip(), t.strip()) for t in str(cell).split(";") if t.strip())
+        )
+    return out
 
 
 def render(view: View) -> None:
@@ -41,10 +100,18 @@ def render(view: View) -> None:
     if file_wide:
         st.error(f"{upload.name}: " + "; ".join(f"{p.field}: {p.message}" for p in file_wide))
         return
+    st.caption(" · ".join(report.lines()))
+    decisions = unknown_actor_decisions(problems, view)
+    table = apply_actor_decisions(table, decisions)
+    kept_new = {name for name, choice in decisions.items() if choice == KEEP_AS_NEW}
+    problems = [
+        p
+        for p in validate_records(table, view.data.registry)
+        if not (p.kind == "unknown_actor" and p.value in kept_new)
+    ]
     valid, _ = split_valid_rows(table, problems)
     left_out = len(table) - len(valid)
     st.write(f"**{upload.name}**: {len(table):,} row(s) read, {len(valid):,} valid, {left_out:,} left out.")
-    st.caption(" · ".join(report.lines()))
     if problems:
         st.warning("These rows have problems and are left out (fix the file and upload it again to keep them):")
         st.dataframe(problems_table(problems), hide_index=True, width="stretch")
