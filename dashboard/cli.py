@@ -32,12 +32,15 @@ SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
 def _load_valid_table(path: str, resources) -> pd.DataFrame:
-    from dashboard.records import read_table, validate_records
+    from dashboard.records import load_table_report
 
-    table = read_table(path)
-    problems = validate_records(table, resources.registry)
-    if problems:
-        raise InvalidDataError(path, problems)
+    table, report = load_table_report(path, resources.registry)
+    # How the file was read (a renamed column, a semicolon CSV, an Excel file named .csv) goes to stderr,
+    # so a person sees it and a pipe does not.
+    for line in report.lines()[1:]:
+        print(f"{path}: {line}", file=sys.stderr)
+    if report.problems:
+        raise InvalidDataError(path, list(report.problems))
     return table
 
 
@@ -182,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     score = commands.add_parser("score", help="add stance, target, cue, tone, intensity and CAMEO to each row")
-    score.add_argument("input", help="CSV, JSON (a list of objects) or JSONL with at least `actor` and `text`")
+    score.add_argument("input", help="CSV, TSV, JSON (a list of objects), JSONL or XLSX with at least `actor` and `text`")
     score.add_argument("-o", "--output", help="output file (.csv, .json, .jsonl, .xlsx); CSV to stdout if omitted")
     score.set_defaults(run=command_score)
 
