@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 import re
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.browser_support import (
     PROJECT_DIR,
+    StreamlitServer,
     explained_timeout,
     screenshot_whole_page,
     wait_for_app_idle,
@@ -283,3 +286,87 @@ def test_no_request_left_the_machine(app_page, network_log):
         wait_for_plots(app_page)
     assert any(urlsplit(url).path == TOPOJSON_PATH for url in network_log.requests)
     assert network_log.outgoing() == []
+
+
+# How often the server's sockets are listed: a connection that lives shorter than this could slip between two
+# looks (a refused or unanswered connection attempt lingers far longer while it waits, and is seen).
+CONNECTION_POLL_S = 0.02
+# A small records file of our own wording for the upload step.
+UPLOADED_CSV = b"actor,text\nNATO,NATO condemned the strike on the convoy.\nRussia,Russia denied any part in it.\n"
+
+
+class ServerConnections:
+    """Every socket the server's processes hold, listed every CONNECTION_POLL_S on a thread of its own."""
+
+    def __init__(self, server: StreamlitServer):
+        import psutil  # the test extra installs it; imported here so the other browser tests never need it
+
+        self._psutil = psutil
+        self.root = psutil.Process(server.process.pid)
+        self.seen: set[tuple[str, str, str]] = set()  # (local, remote, status)
+        self.looks = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            for process in [self.root, *self.root.children(recursive=True)]:
+                try:
+                    for conn in process.net_connections(kind="inet"):
+                        local = f"{conn.laddr.ip}:{conn.laddr.port}" if conn.laddr else ""
+                        remote = conn.raddr.ip if conn.raddr else ""
+                        self.seen.add((local, remote, conn.status))
+                except self._psutil.NoSuchProcess:
+                    pass
+            self.looks += 1
+            self._stop.wait(CONNECTION_POLL_S)
+
+    def __enter__(self) -> ServerConnections:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def is_loopback(ip: str) -> bool:
+    address = ipaddress.ip_address(ip.split("%")[0])
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app):
+    """A full session watched from the server's side (load, filter, map, upload, download): every socket its
+    processes hold is bound to loopback and talks to loopback. The browser's side: test_no_request_left_the_machine."""
+    with ServerConnections(streamlit_app) as watched:
+        open_page(app_page, "", "stance=condemn&target=Syria")
+        wait_for_plots(app_page)
+        open_page(app_page, "map", "actor=NATO&actor=Russia")
+        wait_for_plots(app_page)
+        open_page(app_page, "upload")
+        app_page.locator('.st-key-records_upload input[type="file"]').set_input_files(
+            files=[{"name": "our-records.csv", "mimeType": "text/csv", "buffer": UPLOADED_CSV}]
+        )
+        add = app_page.locator(".st-key-upload_add button")
+        with explained_timeout(app_page, "the uploaded file to be read and offered for adding"):
+            add.wait_for()
+        add.click()
+        with explained_timeout(app_page, "the uploaded records to join the session"):
+            app_page.get_by_text(re.compile(r"joined this session")).first.wait_for()
+        wait_for_app_idle(app_page)
+        app_page.goto(f"{app_page.app_url}/downloads?stance=condemn")
+        wait_for_app_idle(app_page)
+        buttons, _ = download_buttons(app_page)
+        with app_page.expect_download() as download_info:
+            buttons.first.click()
+        download_info.value.path()
+
+    assert watched.looks > 10, f"the server's sockets were listed only {watched.looks} time(s)"
+    assert any(remote for _, remote, _ in watched.seen), "no connection to the server was seen: wrong process?"
+    not_local = sorted(
+        (local, remote, status)
+        for local, remote, status in watched.seen
+        if not is_loopback(local.rsplit(":", 1)[0]) or (remote and not is_loopback(remote))
+    )
+    assert not_local == [], f"the server held sockets beyond 127.0.0.1: {not_local}"
