@@ -17,6 +17,7 @@ import html
 import json
 import math
 import textwrap
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -844,14 +845,22 @@ def _swarm_offsets(actors: pd.Series, values: pd.Series) -> pd.Series:
         slots += [k * SWARM_STEP, -k * SWARM_STEP]
         k += 1
     for _, group in values.groupby(actors):
-        placed: list[tuple[float, float]] = []  # (value, offset)
+        # Values come in ascending order, so only the marks placed within SWARM_GAP below this one can crowd
+        # it: a sliding window keeps the swarm linear in the number of marks (it was quadratic per actor).
+        window: deque[tuple[float, float]] = deque()  # (value, offset) of the marks that can still crowd
+        placed = 0
+        assigned: dict = {}
         for index, value in group.sort_values().items():
             if pd.isna(value):
                 continue
-            crowded = [offset for other, offset in placed if abs(other - value) < SWARM_GAP]
+            while window and not abs(window[0][0] - value) < SWARM_GAP:
+                window.popleft()
+            crowded = [offset for _, offset in window]
             free = [slot for slot in slots if all(abs(slot - o) > 1e-9 for o in crowded)]
-            offsets[index] = free[0] if free else slots[len(placed) % len(slots)]
-            placed.append((value, offsets[index]))
+            assigned[index] = free[0] if free else slots[placed % len(slots)]
+            window.append((value, assigned[index]))
+            placed += 1
+        offsets.loc[list(assigned)] = list(assigned.values())
     return offsets
 
 

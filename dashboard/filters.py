@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -70,14 +71,28 @@ def apply_filters(scored: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     if state.modes:
         keep &= scored["mode"].isin(state.modes)
     if state.targets:
-        wanted = set(state.targets)
-        keep &= scored["target"].map(lambda cell: bool(wanted.intersection(target_names(cell))))
+        keep &= _aimed_at(scored["target"], state.targets)
     if state.polarity != POLARITY_RANGE:
         low, high = state.polarity
         keep &= scored["polarity"].between(low, high)
     if state.text.strip():
         needle = state.text.strip().casefold()
-        present = [column for column in SEARCHED_COLUMNS if column in scored.columns]
-        haystack = scored[present].astype(str).agg(" ".join, axis=1).str.casefold()
-        keep &= haystack.str.contains(needle, regex=False)
+        # Column by column, OR-ed: joining the columns row by row first was 20x slower on 100k records.
+        found = pd.Series(False, index=scored.index)
+        for column in (c for c in SEARCHED_COLUMNS if c in scored.columns):
+            found |= scored[column].astype(str).str.casefold().str.contains(needle, regex=False)
+        keep &= found
     return scored[keep]
+
+
+def _aimed_at(targets: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
+    """Records whose "; "-separated target cell names any wanted target (NO_TARGET: the cell is empty)."""
+    cells = targets.astype(str)
+    names = [name for name in wanted if name != NO_TARGET]
+    hit = pd.Series(False, index=targets.index)
+    if names:
+        alternatives = "|".join(re.escape(name) for name in names)
+        hit |= cells.str.contains(rf"(?:^|;)\s*(?:{alternatives})\s*(?:;|$)", regex=True)
+    if NO_TARGET in wanted:
+        hit |= cells.str.strip() == ""
+    return hit
