@@ -12,6 +12,8 @@ from dashboard.registry import Registry
 from dashboard.views.common import View, show_empty_notice, stance_label
 
 CARDS_PER_PAGE = 20
+# Above this the table would not fit one websocket message at a million records (475 MB); Downloads has it all.
+TABLE_ROW_LIMIT = 1000
 TABLE_COLUMNS = {
     "id": st.column_config.TextColumn("ID"),
     "actor": st.column_config.TextColumn("Actor"),
@@ -125,4 +127,10 @@ def render(view: View) -> None:
     with cards_tab:
         evidence_cards(records, view.data.registry, page_key="_evidence")
     with table_tab:
-        st.dataframe(records[list(TABLE_COLUMNS)], hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+        if len(records) > TABLE_ROW_LIMIT:
+            st.caption(
+                f"Showing the first {TABLE_ROW_LIMIT:,} of {len(records):,} records; narrow the filters, or take the "
+                "whole table from Downloads."
+            )
+        shown = records.head(TABLE_ROW_LIMIT)[list(TABLE_COLUMNS)]
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)

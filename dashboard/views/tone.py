@@ -9,6 +9,9 @@ from dashboard.figures import tone_figure
 from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
 
+TONE_MARK_LIMIT = 5000
+CONFLICT_ROW_LIMIT = 1000
+
 
 # cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
 # order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun.
@@ -26,8 +29,13 @@ def render(view: View) -> None:
     )
     if show_empty_notice(view):
         return
+    records = view.records
+    if len(records) > TONE_MARK_LIMIT:
+        # One mark, hover text and id per record: 100k marks are 174 MB for the browser. Say what is drawn.
+        records = records.sample(TONE_MARK_LIMIT, random_state=0).sort_index()
+        st.caption(f"Drawing a random sample of {TONE_MARK_LIMIT:,} of {len(view.records):,} records.")
     event = st.plotly_chart(
-        cached_tone_figure(view.records),
+        cached_tone_figure(records),
         key="chart_tone",
         on_select="rerun",
         selection_mode=("points", "box", "lasso"),
@@ -35,8 +43,9 @@ def render(view: View) -> None:
         width="stretch",
     )
     show_selected_evidence(event, view.records, view.data.registry, "Click, box- or lasso-select marks to read them.")
-    conflicts = view.records[view.records["tone_conflict"]]
-    st.subheader(f"Where TextBlob's sign contradicts the stance ({len(conflicts)})")
+    all_conflicts = view.records[view.records["tone_conflict"]]
+    st.subheader(f"Where TextBlob's sign contradicts the stance ({len(all_conflicts):,})")
+    conflicts = all_conflicts.head(CONFLICT_ROW_LIMIT)
     st.dataframe(
         conflicts[["actor", "stance", "target", "polarity", "intensity", "cue", "text"]],
         hide_index=True,
