@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench evaluate clean
+.PHONY: run test lint bench bench-load bench-scale evaluate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ evaluate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_browser.py
+
+bench-load: $(STAMP)
+	$(BIN)/python benchmarks/load_sessions.py --sessions 20 --duration 60
+
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale_records.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
