@@ -21,7 +21,12 @@ def stance_differences(left: pd.DataFrame, right: pd.DataFrame, left_name: str, 
     )
     before, after = merged[f"dominant_stance ({left_name})"], merged[f"dominant_stance ({right_name})"]
     merged["changed"] = before.fillna("—") != after.fillna("—")
-    return merged.fillna({c: "—" for c in merged.columns if c.startswith("dominant_stance")}).sort_values("actor")
+    filled = {c: "—" for c in merged.columns if c.startswith("dominant_stance")}
+    filled |= {c: 0 for c in merged.columns if c.startswith("records")}
+    merged = merged.fillna(filled)
+    for column in (c for c in merged.columns if c.startswith("records")):
+        merged[column] = merged[column].astype(int)
+    return merged.sort_values("actor", ignore_index=True)
 
 
 def render(view: View) -> None:
