@@ -8,24 +8,9 @@ import streamlit as st
 from dashboard.codebook import CODEBOOK_VERSION
 from dashboard.export import EXPORT_FORMATS, Provenance, export_bytes
 from dashboard.records import RECORD_COLUMNS
+from dashboard.scoring import SCORED_COLUMNS
 from dashboard.summary import summarise_by_actor, summarise_by_target
 from dashboard.views.common import View, show_empty_notice
-
-SCORE_COLUMNS = (
-    "predicted_stance",
-    "predicted_cue",
-    "predicted_target",
-    "confidence",
-    "polarity",
-    "subjectivity",
-    "intensity",
-    "cameo",
-    "cameo_label",
-    "goldstein",
-    "tone_conflict",
-    "sentence_reactions",
-    "stance_found",
-)
 
 
 def downloadable_tables(records: pd.DataFrame) -> dict[str, tuple[str, str, pd.DataFrame]]:
@@ -44,7 +29,7 @@ def downloadable_tables(records: pd.DataFrame) -> dict[str, tuple[str, str, pd.D
         "records": (
             "Filtered records",
             "the reaction records that pass the filters, with their scores",
-            records[[*RECORD_COLUMNS, *SCORE_COLUMNS]],
+            records[[*RECORD_COLUMNS, *SCORED_COLUMNS]],
         ),
     }
 
