@@ -370,3 +370,23 @@ def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app
         if not is_loopback(local.rsplit(":", 1)[0]) or (remote and not is_loopback(remote))
     )
     assert not_local == [], f"the server held sockets beyond 127.0.0.1: {not_local}"
+
+
+def test_a_file_over_the_upload_limit_gets_a_clear_message(app_page):
+    """`server.maxUploadSize` in .streamlit/config.toml (20 MB): a bigger file is refused with a message that
+    says so, and the page keeps running."""
+    limit_mb = 20
+    over_limit = b"actor,text\n" + b"NATO,The Alliance met.\n" * ((limit_mb * 1024 * 1024) // 23 + 1000)
+    open_page(app_page, "upload")
+    app_page.locator('.st-key-records_upload input[type="file"]').set_input_files(
+        files=[{"name": "too-big.csv", "mimeType": "text/csv", "buffer": over_limit}]
+    )
+    with explained_timeout(app_page, "Streamlit's message about the upload limit"):
+        # Shown on the refused file (its error state and text), not as a Python error.
+        app_page.get_by_text(re.compile(rf"File must be {limit_mb}(\.0)?\s?MB or smaller")).first.wait_for(
+            state="attached"
+        )
+    assert_no_exception(app_page)
+    assert app_page.get_by_text(f"Files up to {limit_mb} MB").count() == 1  # the page states the limit too
+    assert "joined this session" not in app_page.content()
+    screenshot(app_page, "upload-over-limit")

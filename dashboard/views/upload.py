@@ -87,7 +87,14 @@ def render(view: View) -> None:
         st.success(
             f"{count:,} record(s) joined this session as event '{event}'. Pick it in the sidebar's Event filter."
         )
-    upload = st.file_uploader("Records file", type=UPLOAD_TYPES, key="records_upload")
+    limit = st.get_option("server.maxUploadSize")
+    upload = st.file_uploader(
+        "Records file",
+        type=UPLOAD_TYPES,
+        key="records_upload",
+        help=f"Files up to {limit} MB are accepted here; `reactions score` reads larger ones.",
+    )
+    st.caption(f"Files up to {limit} MB (a larger one is refused: split it, or score it with the `reactions` CLI).")
     if upload is None:
         return
     try:
