@@ -434,8 +434,8 @@ def _map_layout(title: str) -> dict[str, Any]:
 
 
 def _link_hover(actor: str, target: str, stance: str, rows: pd.DataFrame) -> str:
-    first = rows.iloc[0]
-    quote = _wrapped_quote(first.get("text", "")) if "text" in rows else ""
+    # The first record's text, read from its column (a whole row per link was a third of the map's time).
+    quote = _wrapped_quote(rows["text"].iloc[0]) if "text" in rows else ""
     more = f"<br>(and {len(rows) - 1} more record(s))" if len(rows) > 1 else ""
     return (
         f"<b>{_escape(actor)} → {_escape(target)}</b><br>stance: {_escape(stance)} · "
@@ -625,23 +625,45 @@ def _target_traces(scene: _MapScene) -> list[go.Choropleth | go.Scattergeo]:
     return traces
 
 
+def _line_width(records: int) -> float:
+    """A link's line width: wider the more records it carries, up to five (so five widths in all)."""
+    return 1.5 + min(records, 5) * 0.7
+
+
 def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
     """A curve from each actor to each target per stance (with a white casing, so it shows over a
     country of its own colour), and per stance one trace of midpoint marks that carry the hover
-    (map lines have none of their own). Also returns the names that could not be placed."""
+    (map lines have none of their own). Also returns the names that could not be placed.
+
+    All curves of one stance and one line width are drawn by one casing trace and one coloured
+    trace, the curves separated by None (a gap, as connectgaps is off): a few traces per stance
+    rather than two per link, which at scale were tens of thousands."""
     links = scene.frame[scene.frame["target"] != ""]
     stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
     traces: list[go.Scattergeo] = []
     unplaced: list[str] = []
     for stance in stance_order_for(links["stance"]):
         midpoints: list[tuple[float, float, str, list[str]]] = []
+        curves: dict[int, tuple[list[float | None], list[float | None]]] = {}  # records (1..5) -> lats, lons
         for (actor, target), rows in links[links["stance"] == stance].groupby(["actor", "target"], sort=False):
             if actor not in scene.positions or target not in scene.positions:
                 unplaced += [n for n in (actor, target) if n not in scene.positions and n not in unplaced]
                 continue
             (lat0, lon0, _), (lat1, lon1, _) = scene.positions[actor], scene.positions[target]
             lats, lons = _arc(lat0, lon0, lat1, lon1, bow=1 + stances_per_pair[(actor, target)].index(stance))
-            width = 1.5 + min(len(rows), 5) * 0.7
+            bucket_lats, bucket_lons = curves.setdefault(min(len(rows), 5), ([], []))
+            if bucket_lats:
+                bucket_lats.append(None)
+                bucket_lons.append(None)
+            bucket_lats.extend(lats)
+            bucket_lons.extend(lons)
+            middle = ARC_POINTS // 2
+            hover = _link_hover(actor, target, stance, rows)
+            midpoints.append((lats[middle], lons[middle], hover, list(dict.fromkeys(rows["_id"]))))
+        for records in sorted(curves):
+            lats, lons = curves[records]
+            width = _line_width(records)
+            label = f"{stance} lines ({records}+ records)" if records == 5 else f"{stance} lines ({records} record(s))"
             for colour, line_width, opacity, suffix in (
                 ("#FFFFFF", width + 2, 0.7, " casing"),
                 (stance_colour(stance), width, 0.85, ""),
@@ -651,17 +673,15 @@ def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
                         lat=lats,
                         lon=lons,
                         mode="lines",
+                        connectgaps=False,
                         line={"color": colour, "width": line_width},
                         opacity=opacity,
-                        name=f"{actor} → {target} ({stance}){suffix}",
+                        name=label + suffix,
                         legendgroup=stance,
                         showlegend=False,
                         hoverinfo="skip",
                     )
                 )
-            middle = ARC_POINTS // 2
-            hover = _link_hover(actor, target, stance, rows)
-            midpoints.append((lats[middle], lons[middle], hover, list(dict.fromkeys(rows["_id"]))))
         if midpoints:
             traces.append(
                 go.Scattergeo(

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.figures import (
+    ARC_POINTS,
     EMPTY_MESSAGE,
     STANCE_COLOURS,
     STANCE_ORDER,
@@ -174,27 +175,108 @@ def test_map_legend_names_each_stance_drawn_once():
     assert ranks["condemn"] < ranks["warn"] < ranks["condolence"] < ranks["support"]
 
 
+def line_traces(figure, casing: bool = False) -> list:
+    """The map's line traces: the coloured ones, or (casing=True) their white casings."""
+    return [t for t in figure.data if t.type == "scattergeo" and t.mode == "lines" and ("casing" in t.name) == casing]
+
+
+def segments(trace) -> list[tuple[list[float], list[float]]]:
+    """The curves one line trace draws: its lat/lon split at the None gaps between them."""
+    assert [lat is None for lat in trace.lat] == [lon is None for lon in trace.lon], trace.name
+    curves, lats, lons = [], [], []
+    for lat, lon in zip(trace.lat, trace.lon, strict=True):
+        if lat is None:
+            curves.append((lats, lons))
+            lats, lons = [], []
+        else:
+            lats.append(lat)
+            lons.append(lon)
+    curves.append((lats, lons))
+    return curves
+
+
+def drawn_links(figure) -> set[tuple[str, str, str]]:
+    """(actor, target, stance) of each link, read back from the midpoint marks' hover."""
+    links = set()
+    for trace in figure.data:
+        if (trace.name or "").endswith(" (links)"):
+            for text in trace.hovertext:
+                pair, rest = text.removeprefix("<b>").split("</b><br>stance: ", 1)
+                actor, target = pair.split(" → ")
+                links.add((actor, target, rest.split(" · ")[0]))
+                assert rest.split(" · ")[0] == trace.legendgroup
+    return links
+
+
 def test_map_draws_a_line_from_each_actor_to_each_target_with_hover_at_the_midpoint():
     figure = stance_map_figure(scored_frame(), tiny_registry())
-    lines = [t for t in figure.data if t.type == "scattergeo" and t.mode == "lines" and "casing" not in t.name]
-    assert {t.name for t in lines} == {
-        "United States → Syria (condemn)",
-        "NATO → Syria (condemn)",
-        "United States → Turkey (support)",
-        "Russia → Turkey (warn)",
-        "United Nations → Turkey (condolence)",
+    assert drawn_links(figure) == {
+        ("United States", "Syria", "condemn"),
+        ("NATO", "Syria", "condemn"),
+        ("United States", "Turkey", "support"),
+        ("Russia", "Turkey", "warn"),
+        ("United Nations", "Turkey", "condolence"),
     }
-    us_syria = next(t for t in lines if t.name == "United States → Syria (condemn)")
-    assert us_syria.line.color == STANCE_COLOURS["condemn"]
-    assert us_syria.lat[0] == pytest.approx(39.8)
-    assert us_syria.lat[-1] == pytest.approx(35.01)  # Syria from the world shapes' centroid
+    # All lines of a stance (one record each here, so one width) in one coloured trace over one casing.
+    lines, casings = line_traces(figure), line_traces(figure, casing=True)
+    assert sorted(t.legendgroup for t in lines) == ["condemn", "condolence", "support", "warn"]
+    assert sorted(t.legendgroup for t in casings) == sorted(t.legendgroup for t in lines)
+    for line in lines:
+        assert line.line.color == STANCE_COLOURS[line.legendgroup], line.name
+        assert line.line.width == pytest.approx(1.5 + 0.7)
+        assert line.opacity == 0.85
+        assert line.connectgaps is False
+        assert line.showlegend is False
+        assert line.hoverinfo == "skip"
+    for casing in casings:
+        assert casing.line.color == "#FFFFFF"
+        assert casing.line.width == pytest.approx(1.5 + 0.7 + 2)
+        assert casing.opacity == 0.7
+        assert casing.connectgaps is False
+    (condemn,) = [t for t in lines if t.legendgroup == "condemn"]
+    (condemn_casing,) = [t for t in casings if t.legendgroup == "condemn"]
+    assert list(condemn_casing.lat) == list(condemn.lat)
+    assert list(condemn_casing.lon) == list(condemn.lon)
+    curves = segments(condemn)
+    assert len(curves) == 2  # United States → Syria and NATO → Syria, in one trace
+    us_syria = next(lats for lats, _ in curves if lats[0] == pytest.approx(39.8))
+    assert us_syria[-1] == pytest.approx(35.01)  # Syria from the world shapes' centroid
     (condemn_links,) = [t for t in figure.data if t.name == "condemn (links)"]
+    # Each curve's middle carries the hover mark of its link.
+    middles = [(lats[ARC_POINTS // 2], lons[ARC_POINTS // 2]) for lats, lons in curves]
+    assert middles == list(zip(condemn_links.lat, condemn_links.lon, strict=True))
     assert sorted(tuple(ids) for ids in condemn_links.customdata) == [("r1",), ("r6",)]
     (warn_state,) = [t for t in figure.data if t.type == "choropleth" and t.name == "warn"]
     assert list(warn_state.customdata[0]) == ["r4"]
     assert "Moscow warned Ankara" in warn_state.hovertext[0]
     assert "dominant stance: warn" in warn_state.hovertext[0]
     assert any("United States → Syria" in text for text in condemn_links.hovertext)
+
+
+def test_map_draws_one_line_trace_per_stance_and_width_however_many_links():
+    registry = tiny_registry()
+    names = list(registry)
+    # Every actor condemns every other: 30 links, one record each, except United States → Syria with 7.
+    rows = [(a, t) for a in names for t in names if a != t] + [("United States", "Syria")] * 6
+    frame = pd.DataFrame(
+        {
+            "id": [f"r{i}" for i in range(len(rows))],
+            "actor": [a for a, _ in rows],
+            "target": [t for _, t in rows],
+            "stance": "condemn",
+            "text": "They condemned it.",
+        }
+    )
+    figure = stance_map_figure(frame, registry)
+    assert len(drawn_links(figure)) == 30
+    lines, casings = line_traces(figure), line_traces(figure, casing=True)
+    assert len(lines) == len(casings) == 2  # width for one record, and for five or more
+    widths = sorted((t.line.width, len(segments(t))) for t in lines)
+    assert widths == [(pytest.approx(1.5 + 0.7), 29), (pytest.approx(1.5 + 5 * 0.7), 1)]
+    assert {t.line.color for t in lines} == {STANCE_COLOURS["condemn"]}
+    (links,) = [t for t in figure.data if t.name == "condemn (links)"]
+    assert len(links.hovertext) == 30
+    assert any("7 record(s)" in text for text in links.hovertext)
 
 
 def test_map_toward_a_target_keeps_only_stances_toward_it_and_outlines_it():
@@ -368,10 +450,14 @@ def test_record_ids_from_selection_reads_attribute_and_dict_events():
 
 def test_map_lines_are_curves_that_never_jump_across_the_map_edge():
     figure = stance_map_figure(scored_frame(), tiny_registry())
-    lines = [t for t in figure.data if t.type == "scattergeo" and t.mode == "lines"]
+    lines = line_traces(figure) + line_traces(figure, casing=True)
+    assert lines
     for line in lines:
-        steps = [abs(b - a) for a, b in zip(line.lon[:-1], line.lon[1:], strict=True)]
-        assert max(steps) < 30, line.name
+        for lats, lons in segments(line):  # each curve on its own: the gaps between curves may be wide
+            assert len(lats) == len(lons) == ARC_POINTS, line.name
+            steps = [abs(b - a) for a, b in zip(lons[:-1], lons[1:], strict=True)]
+            assert max(steps) < 30, line.name
+            assert all(-180 <= lon <= 180 for lon in lons), line.name
 
 
 def test_map_with_the_project_registry_shades_members_as_they_were_on_the_record_date():
