@@ -185,7 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     score = commands.add_parser("score", help="add stance, target, cue, tone, intensity and CAMEO to each row")
-    score.add_argument("input", help="CSV, TSV, JSON (a list of objects), JSONL or XLSX with at least `actor` and `text`")
+    score.add_argument(
+        "input", help="CSV, TSV, JSON (a list of objects), JSONL or XLSX with at least `actor` and `text`"
+    )
     score.add_argument("-o", "--output", help="output file (.csv, .json, .jsonl, .xlsx); CSV to stdout if omitted")
     score.set_defaults(run=command_score)
 
