@@ -31,17 +31,12 @@ def stance_order_for(stances: pd.Series | list[str]) -> list[str]:
 
 def explode_targets(scored: pd.DataFrame) -> pd.DataFrame:
     """One row per (record, target): a `target` holding "A; B" becomes two rows; "" stays one row."""
-    out = scored.reset_index(drop=True)
-    targets = out["target"].fillna("").astype(str) if "target" in out else pd.Series("", index=out.index)
-    # Vectorised (a Python split per row took 2 s on a million records): split, explode, strip, drop the
-    # empty parts, and give a record whose parts were all empty one row with "".
-    parts = targets.str.split(";").explode().str.strip()
-    named = parts[parts != ""]
-    unnamed = pd.Series("", index=out.index.difference(named.index.unique()), dtype=str)
-    kept = pd.concat([named, unnamed]).sort_index(kind="stable")
-    exploded = out.loc[kept.index].reset_index(drop=True)
-    exploded["target"] = kept.to_numpy(dtype=str)
-    return exploded
+    out = scored.copy()
+    out["target"] = out["target"].fillna("").astype(str) if "target" in out else ""
+    out["target"] = out["target"].map(_split_targets)
+    out = out.explode("target", ignore_index=True)
+    out["target"] = out["target"].fillna("").astype(str)
+    return out
 
 
 def _split_targets(value: str) -> list[str]:
