@@ -4,6 +4,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboard.summary import (
     NO_TARGET_LABEL,
@@ -134,3 +136,27 @@ def test_explode_targets_splits_joined_targets_and_keeps_empty_ones():
     assert len(exploded) == 7
     assert list(exploded.loc[exploded["id"] == "r6", "target"]) == ["Syria", "Russia"]
     assert list(exploded.loc[exploded["id"] == "r3", "target"]) == [""]
+
+
+# Target cells as users write them: one name, several, stray separators and spaces, empty, missing.
+TARGET_CELLS = st.one_of(
+    st.none(),
+    st.lists(st.sampled_from(["Syria", "Turkey", " NATO ", "", "Türkiye", "A;"]), max_size=4).map(";".join),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(TARGET_CELLS, max_size=25), index=st.lists(st.integers(0, 3), max_size=25))
+def test_explode_targets_equals_splitting_each_row_in_turn(cells, index):
+    """The vectorised explode must give exactly what splitting row by row gives, row order included."""
+    frame = pd.DataFrame({"id": [f"r{i}" for i in range(len(cells))], "target": cells})
+    if len(index) == len(cells):
+        frame.index = index  # duplicate labels must not confuse it
+    expected_rows = []
+    for record_id, cell in zip(frame["id"], frame["target"], strict=True):
+        text = "" if pd.isna(cell) else str(cell)
+        names = [part.strip() for part in text.split(";") if part.strip()] or [""]
+        expected_rows += [(record_id, name) for name in names]
+    exploded = explode_targets(frame)
+    assert list(zip(exploded["id"], exploded["target"], strict=True)) == expected_rows
+    assert list(exploded.index) == list(range(len(expected_rows)))
