@@ -4,11 +4,13 @@ No streamlit here. Every builder draws an empty figure saying "No records match 
 frame is empty. Stances always have the same colour (STANCE_COLOURS) and are named in legends, labels
 and hovers, never shown by colour alone.
 
-Selections map back to records: every selectable point carries as its `customdata` a one-item list,
-the ids of the records behind it joined by RECORD_ID_SEPARATOR (a bar segment: the records it
-counts; a tone mark: its one record; a map country or seat marker: that actor's records; a map line
-midpoint: that actor -> target link's records). Sankey links carry the joined string itself.
-`record_ids_from_selection(event)` turns a Streamlit selection event into the list of ids.
+Selections map back to records. A mark that stands for a group of records (a bar segment, a map country,
+seat marker or line midpoint, a Sankey link) carries as its `customdata` a one-item list holding a
+*selector*: "select?" and the URL-encoded fields that pick its records out of the view (actor, stance,
+target), so its payload is a few bytes however many records it counts (carrying every id cost 18 to 57 MB
+per chart at a million records). A mark for one record (a tone mark) carries its id. Sankey links carry the
+string itself. `records_behind_selection(event, records)` turns a Streamlit selection event into the
+records behind the selected marks.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard.filters import NO_TARGET, aimed_at
 from dashboard.summary import (
     NO_TARGET_LABEL,
     STANCE_ORDER,
@@ -45,6 +49,8 @@ __all__ = [
     "RECORD_ID_SEPARATOR",
     "record_ids_from_points",
     "record_ids_from_selection",
+    "records_behind_points",
+    "records_behind_selection",
     "stance_by_actor_figure",
     "stance_map_figure",
     "tone_figure",
@@ -180,13 +186,67 @@ def record_ids_from_points(points: Iterable[Mapping[str, Any]] | None) -> list[s
 def record_ids_from_selection(event: Any) -> list[str]:
     """Record ids behind the marks selected on a chart: `event` is what st.plotly_chart returns with
     on_select (attribute or dict access), or None."""
+    return record_ids_from_points(_selected_events(event))
+
+
+SELECTOR_PREFIX = "select?"
+# The fields a selector may name: each matches the record's own value, except target (any of its targets).
+SELECTOR_FIELDS = ("actor", "stance", "target")
+
+
+def _selector(**fields: str) -> list[str]:
+    """A group mark's customdata: the fields that pick its records out of the view. target="" means
+    records naming no target."""
+    return [SELECTOR_PREFIX + urlencode(fields)]
+
+
+def _selected_events(event: Any) -> list[Mapping[str, Any]]:
     if event is None:
         return []
     selection = event.get("selection") if isinstance(event, Mapping) else getattr(event, "selection", None)
     if not selection:
         return []
     points = selection.get("points") if isinstance(selection, Mapping) else getattr(selection, "points", None)
-    return record_ids_from_points(points)
+    return list(points or [])
+
+
+def records_behind_points(points: Iterable[Mapping[str, Any]] | None, records: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `records` behind the selected points, in the frame's order: points carrying record ids
+    pick those ids, points carrying a selector pick every record matching all its fields. A selector naming
+    a field the frame lacks, or a field it does not know, picks nothing."""
+    ids: list[str] = []
+    keep = pd.Series(False, index=records.index)
+    for point in points or ():
+        custom = point.get("customdata")
+        if custom is None:
+            continue
+        for value in [custom] if isinstance(custom, str) else list(custom):
+            text = str(value or "")
+            if text.startswith(SELECTOR_PREFIX):
+                keep |= _matching(records, dict(parse_qsl(text[len(SELECTOR_PREFIX) :], keep_blank_values=True)))
+            else:
+                ids.extend(part for part in text.split(RECORD_ID_SEPARATOR) if part)
+    if ids and "id" in records:
+        keep |= records["id"].astype(str).isin(ids)
+    return records[keep]
+
+
+def _matching(records: pd.DataFrame, fields: Mapping[str, str]) -> pd.Series:
+    if not fields or any(name not in SELECTOR_FIELDS or name not in records for name in fields):
+        return pd.Series(False, index=records.index)
+    match = pd.Series(True, index=records.index)
+    for name, value in fields.items():
+        if name == "target":
+            match &= aimed_at(records["target"].fillna(""), (value or NO_TARGET,))
+        else:
+            match &= records[name].astype(str) == value
+    return match
+
+
+def records_behind_selection(event: Any, records: pd.DataFrame) -> pd.DataFrame:
+    """The records behind the marks selected on a chart: `event` is what st.plotly_chart returns with
+    on_select (attribute or dict access), or None (no rows then)."""
+    return records_behind_points(_selected_events(event), records)
 
 
 def _record_ids(scored: pd.DataFrame) -> pd.Series:
@@ -224,21 +284,15 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
     title = "Who condemned, warned or supported: records per actor and stance"
     if scored.empty:
         return empty_figure(title)
-    frame = pd.DataFrame(
-        {
-            "actor": scored["actor"].astype(str),
-            "stance": scored["stance"].fillna("").astype(str),
-            "id": _record_ids(scored),
-        }
-    )
+    frame = pd.DataFrame({"actor": scored["actor"].astype(str), "stance": scored["stance"].fillna("").astype(str)})
     totals = frame.groupby("actor").size()
     actor_order = sorted(totals.index, key=lambda actor: (-totals[actor], actor))
+    counts_by_pair = frame.groupby(["stance", "actor"]).size()
     figure = go.Figure()
     for stance in stance_order_for(frame["stance"]):
-        rows = frame[frame["stance"] == stance]
-        ids_by_actor = rows.groupby("actor")["id"].agg(list)
-        actors = [actor for actor in actor_order if actor in ids_by_actor.index]
-        counts = [len(ids_by_actor[actor]) for actor in actors]
+        per_actor = counts_by_pair.loc[stance]
+        actors = [actor for actor in actor_order if actor in per_actor.index]
+        counts = [int(per_actor[actor]) for actor in actors]
         colour = stance_colour(stance)
         figure.add_trace(
             go.Bar(
@@ -246,7 +300,7 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
                 orientation="h",
                 x=counts,
                 y=actors,
-                customdata=[_carried(ids_by_actor[actor]) for actor in actors],
+                customdata=[_selector(actor=actor, stance=stance) for actor in actors],
                 marker={"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
                 text=counts,
                 texttemplate="%{text}",
@@ -475,8 +529,9 @@ class _MapScene:
         stance_of = self.stance_of
         return [t for t in dict.fromkeys(self.frame["target"]) if t and t in self.positions and t not in stance_of]
 
-    def record_ids(self, actor: str) -> list[str]:
-        return list(dict.fromkeys(self.frame.loc[self.frame["actor"] == actor, "_id"]))
+    def selector(self, actor: str) -> list[str]:
+        """An actor's mark picks its records in the view (toward the chosen target, when there is one)."""
+        return _selector(actor=actor, target=self.toward) if self.toward else _selector(actor=actor)
 
     def quote(self, actor: str) -> str:
         """The first sentence in which the actor took its dominant stance."""
@@ -524,7 +579,7 @@ def stance_map_figure(
         return figure
 
     actors = _actors_of(registry)
-    frame = frame.assign(_id=_record_ids(frame), actor=frame["actor"].astype(str))
+    frame = frame.assign(actor=frame["actor"].astype(str))
     scene = _MapScene(
         frame=frame,
         actors=actors,
@@ -590,7 +645,7 @@ def _state_traces(scene: _MapScene) -> list[go.Choropleth]:
                 legendgroup=stance,
                 legendrank=LEGEND_RANK_STANCE + _stance_rank(stance),
                 showlegend=True,
-                customdata=[_carried(scene.record_ids(a)) for a in names],
+                customdata=[scene.selector(a) for a in names],
                 hovertext=[scene.hover(a) for a in names],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
@@ -643,7 +698,7 @@ def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
     traces: list[go.Scattergeo] = []
     unplaced: list[str] = []
     for stance in stance_order_for(links["stance"]):
-        midpoints: list[tuple[float, float, str, list[str]]] = []
+        midpoints: list[tuple[float, float, str, list[str]]] = []  # lat, lon, hover, selector
         curves: dict[int, tuple[list[float | None], list[float | None]]] = {}  # records (1..5) -> lats, lons
         for (actor, target), rows in links[links["stance"] == stance].groupby(["actor", "target"], sort=False):
             if actor not in scene.positions or target not in scene.positions:
@@ -659,7 +714,7 @@ def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
             bucket_lons.extend(lons)
             middle = ARC_POINTS // 2
             hover = _link_hover(actor, target, stance, rows)
-            midpoints.append((lats[middle], lons[middle], hover, list(dict.fromkeys(rows["_id"]))))
+            midpoints.append((lats[middle], lons[middle], hover, _selector(actor=actor, stance=stance, target=target)))
         for records in sorted(curves):
             lats, lons = curves[records]
             width = _line_width(records)
@@ -694,7 +749,7 @@ def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
                     showlegend=False,
                     hovertext=[m[2] for m in midpoints],
                     hovertemplate="%{hovertext}<extra></extra>",
-                    customdata=[_carried(m[3]) for m in midpoints],
+                    customdata=[m[3] for m in midpoints],
                 )
             )
     return traces, unplaced
@@ -723,7 +778,7 @@ def _organisation_traces(scene: _MapScene) -> list[go.Scattergeo]:
                 name="organisations",
                 legendgroup="organisations",
                 showlegend=False,
-                customdata=[_carried(scene.record_ids(o)) for o in organisations],
+                customdata=[scene.selector(o) for o in organisations],
                 hovertext=[scene.hover(o, seat=True) for o in organisations],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
@@ -1000,13 +1055,12 @@ def _tone_hover(row: Mapping[str, Any]) -> str:
 def flows_figure(scored: pd.DataFrame) -> go.Figure:
     """Sankey from actors (left) to targets (right); one link per (actor, target, stance), coloured by
     stance, width = records. Records naming no target flow to a node "(no target)", so every record
-    is counted. Link customdata holds the link's record ids, joined; the legend names the stances."""
+    is counted. Link customdata holds the link's selector; the legend names the stances."""
     title = "Who → whom: each band runs from an actor to the party its stance is aimed at"
     if scored.empty:
         return empty_figure(title)
     frame = explode_targets(scored)
     frame = frame.assign(
-        _id=_record_ids(frame),
         actor=frame["actor"].astype(str),
         stance=frame["stance"].fillna("").astype(str),
         target=frame["target"].replace("", NO_TARGET_LABEL),
@@ -1022,11 +1076,7 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
     node_index = {("actor", a): i for i, a in enumerate(actors)}
     node_index |= {("target", t): len(actors) + i for i, t in enumerate(targets)}
 
-    links = (
-        frame.groupby(["actor", "target", "stance"], sort=False)["_id"]
-        .agg(lambda ids: list(dict.fromkeys(ids)))
-        .reset_index()
-    )
+    links = frame.groupby(["actor", "target", "stance"], sort=False).size().rename("records").reset_index()
     links = links.assign(_rank=links["stance"].map(stance_rank)).sort_values(["_rank", "actor", "target"])
     sankey = go.Sankey(
         arrangement="snap",
@@ -1041,10 +1091,13 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
         link={
             "source": [node_index[("actor", a)] for a in links["actor"]],
             "target": [node_index[("target", t)] for t in links["target"]],
-            "value": [len(ids) for ids in links["_id"]],
+            "value": links["records"].tolist(),
             "label": list(links["stance"]),
             "color": [_rgba(stance_colour(s), LINK_ALPHA) for s in links["stance"]],
-            "customdata": [_carried(ids)[0] for ids in links["_id"]],
+            "customdata": [
+                _selector(actor=a, stance=s, target="" if t == NO_TARGET_LABEL else t)[0]
+                for a, s, t in zip(links["actor"], links["stance"], links["target"], strict=True)
+            ],
             "hovertemplate": (
                 "%{source.label} → %{target.label}<br>stance: %{label}<br>%{value} record(s)<extra></extra>"
             ),

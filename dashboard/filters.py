@@ -71,7 +71,7 @@ def apply_filters(scored: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     if state.modes:
         keep &= scored["mode"].isin(state.modes)
     if state.targets:
-        keep &= _aimed_at(scored["target"], state.targets)
+        keep &= aimed_at(scored["target"], state.targets)
     if state.polarity != POLARITY_RANGE:
         low, high = state.polarity
         keep &= scored["polarity"].between(low, high)
@@ -85,7 +85,7 @@ def apply_filters(scored: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     return scored[keep]
 
 
-def _aimed_at(targets: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
+def aimed_at(targets: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
     """Records whose "; "-separated target cell names any wanted target (NO_TARGET: the cell is empty)."""
     cells = targets.astype(str)
     names = [name for name in wanted if name != NO_TARGET]

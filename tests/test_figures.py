@@ -13,6 +13,8 @@ from dashboard.figures import (
     flows_figure,
     record_ids_from_points,
     record_ids_from_selection,
+    records_behind_points,
+    records_behind_selection,
     stance_by_actor_figure,
     stance_map_figure,
     tone_figure,
@@ -96,22 +98,40 @@ def test_stance_by_actor_counts_and_labels_each_segment():
     assert list(condemn.text) == ["1", "1"]
 
 
-def test_stance_by_actor_segments_carry_their_record_ids():
-    figure = stance_by_actor_figure(scored_frame())
+def test_stance_by_actor_segments_pick_out_their_records():
+    frame = scored_frame()
+    figure = stance_by_actor_figure(frame)
     condemn = figure.data[0]
-    assert [list(ids) for ids in condemn.customdata] == [["r6"], ["r1"]]
+    assert [list(custom) for custom in condemn.customdata] == [
+        ["select?actor=NATO&stance=condemn"],
+        ["select?actor=United+States&stance=condemn"],
+    ]
     points = [{"curve_number": 0, "point_index": 1, "customdata": list(condemn.customdata[1])}]
-    assert record_ids_from_points(points) == ["r1"]
+    assert records_behind_points(points, frame)["id"].tolist() == ["r1"]
 
 
-def test_a_segment_counting_several_records_carries_all_their_ids():
+def test_a_segment_counting_several_records_picks_all_of_them_and_no_others():
     frame = scored_frame()
     frame.loc[frame["id"] == "r6", "actor"] = "United States"
-    condemn = stance_by_actor_figure(frame).data[0]
+    figure = stance_by_actor_figure(frame)
+    condemn = figure.data[0]
     assert list(condemn.x) == [2]
-    assert list(condemn.customdata[0]) == ["r1;r6"]
     event = {"selection": {"points": [{"customdata": list(condemn.customdata[0])}], "point_indices": [0]}}
-    assert record_ids_from_selection(event) == ["r1", "r6"]
+    assert records_behind_selection(event, frame)["id"].tolist() == ["r1", "r6"]
+    # Every segment of the chart picks exactly as many records as it counts.
+    for trace in figure.data:
+        for count, custom in zip(trace.x, trace.customdata, strict=True):
+            assert len(records_behind_points([{"customdata": list(custom)}], frame)) == count
+
+
+def test_a_selector_payload_stays_small_however_many_records_a_bar_counts():
+    frame = pd.concat([scored_frame()] * 2000, ignore_index=True)
+    frame["id"] = [f"r{i:06d}" for i in range(len(frame))]
+    figure = stance_by_actor_figure(frame)
+    assert max(len(str(c)) for trace in figure.data for c in trace.customdata) < 80
+    condemn = figure.data[0]
+    picked = records_behind_points([{"customdata": list(condemn.customdata[0])}], frame)
+    assert len(picked) == condemn.x[0] == 2000
 
 
 def test_stance_by_actor_orders_actors_by_total_records_most_at_the_top():
@@ -245,9 +265,15 @@ def test_map_draws_a_line_from_each_actor_to_each_target_with_hover_at_the_midpo
     # Each curve's middle carries the hover mark of its link.
     middles = [(lats[ARC_POINTS // 2], lons[ARC_POINTS // 2]) for lats, lons in curves]
     assert middles == list(zip(condemn_links.lat, condemn_links.lon, strict=True))
-    assert sorted(tuple(ids) for ids in condemn_links.customdata) == [("r1",), ("r6",)]
+    picked = [
+        records_behind_points([{"customdata": list(c)}], scored_frame())["id"].tolist()
+        for c in condemn_links.customdata
+    ]
+    assert sorted(picked) == [["r1"], ["r6"]]
     (warn_state,) = [t for t in figure.data if t.type == "choropleth" and t.name == "warn"]
-    assert list(warn_state.customdata[0]) == ["r4"]
+    assert records_behind_points([{"customdata": list(warn_state.customdata[0])}], scored_frame())["id"].tolist() == [
+        "r4"
+    ]
     assert "Moscow warned Ankara" in warn_state.hovertext[0]
     assert "dominant stance: warn" in warn_state.hovertext[0]
     assert any("United States → Syria" in text for text in condemn_links.hovertext)
@@ -385,10 +411,18 @@ def test_flows_links_are_coloured_by_stance_with_transparency_and_named_in_a_leg
     assert "%{label}" in sankey.link.hovertemplate
 
 
-def test_flows_link_customdata_holds_record_ids():
-    sankey = flows_figure(scored_frame()).data[0]
-    ids = sorted(record_id for link_ids in sankey.link.customdata for record_id in link_ids.split(";"))
-    assert ids == ["r1", "r2", "r3", "r4", "r5", "r6"]
+def test_each_flows_link_picks_as_many_records_as_its_width():
+    frame = scored_frame()
+    sankey = flows_figure(frame).data[0]
+    picked = [records_behind_points([{"customdata": [c]}], frame) for c in sankey.link.customdata]
+    assert [len(p) for p in picked] == list(sankey.link.value)
+    assert sorted(record_id for p in picked for record_id in p["id"]) == ["r1", "r2", "r3", "r4", "r5", "r6"]
+    # A record aimed at two targets lies on both links.
+    frame.loc[frame["id"] == "r6", "target"] = "Syria; Russia"
+    sankey = flows_figure(frame).data[0]
+    picked = [records_behind_points([{"customdata": [c]}], frame) for c in sankey.link.customdata]
+    assert [len(p) for p in picked] == list(sankey.link.value)
+    assert sorted(record_id for p in picked for record_id in p["id"]).count("r6") == 2
 
 
 # --- empty frames and selections ----------------------------------------------------------------
@@ -483,3 +517,30 @@ def test_builders_accept_a_minimal_frame_and_a_stance_outside_the_codebook():
     assert "These records have no tone scores yet" in annotation_texts(tone_figure(frame))
     assert flows_figure(frame).data[0].node.label[-1] == NO_TARGET_LABEL
     assert choropleths(stance_map_figure(frame, tiny_registry())) == {"condemn": ["TUR"], "praise": ["RUS"]}
+
+
+def test_selectors_match_exactly_and_unknown_fields_pick_nothing():
+    frame = scored_frame()
+    frame.loc[frame["id"] == "r2", "actor"] = "A&B=C; D"  # URL-reserved characters in a name
+    pick = lambda custom: records_behind_points([{"customdata": [custom]}], frame)["id"].tolist()  # noqa: E731
+    assert pick("select?target=") == ["r3"]  # no target
+    assert pick("select?actor=A%26B%3DC%3B+D") == ["r2"]
+    assert pick("select?actor=NATO&target=Syria") == ["r6"]
+    assert pick("select?colour=red") == []
+    assert pick("select?") == []
+    assert pick("r4") == ["r4"]
+    figure = stance_by_actor_figure(frame)
+    support = next(t for t in figure.data if t.name == "support")
+    assert records_behind_points([{"customdata": list(support.customdata[0])}], frame)["id"].tolist() == ["r2"]
+
+
+def test_a_map_toward_a_target_picks_only_the_actors_records_aimed_at_it():
+    frame = scored_frame()
+    frame.loc[frame["id"] == "r2", "target"] = "Syria"  # the US now supports Syria and condemns it
+    figure = stance_map_figure(frame, tiny_registry(), toward="Turkey")
+    (warn_state,) = [t for t in figure.data if t.type == "choropleth" and t.name == "warn"]
+    assert records_behind_points([{"customdata": list(warn_state.customdata[0])}], frame)["id"].tolist() == ["r4"]
+    figure = stance_map_figure(frame, tiny_registry(), toward="Syria")
+    us = [t for t in figure.data if t.type == "choropleth" and "USA" in list(t.locations or [])]
+    (custom,) = [c for t in us for loc, c in zip(t.locations, t.customdata, strict=True) if loc == "USA"]
+    assert records_behind_points([{"customdata": list(custom)}], frame)["id"].tolist() == ["r1", "r2"]

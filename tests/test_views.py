@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from dashboard.views.evidence import highlighted_quote, record_ids_from_selection
+from dashboard.views.evidence import highlighted_quote, records_behind_selection
 
 
 def test_the_cue_is_marked_inside_the_quote():
@@ -25,10 +25,13 @@ def test_a_missing_cue_leaves_the_quote_plain():
     assert highlighted_quote("Nothing here.", "absent", "#000") == "Nothing here."
 
 
-def test_selected_points_become_record_ids():
-    event = SimpleNamespace(selection={"points": [{"customdata": ["a", "b"]}, {"customdata": ["b", "c"]}]})
-    assert record_ids_from_selection(event) == ["a", "b", "c"]
-    assert record_ids_from_selection(None) == []
+def test_selected_points_become_the_records_behind_them():
+    import pandas as pd
+
+    records = pd.DataFrame({"id": ["a", "b", "c", "d"], "actor": ["NATO", "NATO", "Russia", "Russia"]})
+    event = SimpleNamespace(selection={"points": [{"customdata": ["a"]}, {"customdata": ["select?actor=Russia"]}]})
+    assert records_behind_selection(event, records)["id"].tolist() == ["a", "c", "d"]
+    assert records_behind_selection(None, records).empty
 
 
 def test_confirmed_names_replace_the_unknown_ones_in_actor_and_target():

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard.figures import STANCE_COLOURS, record_ids_from_points, text_colour_on
+from dashboard.figures import STANCE_COLOURS, records_behind_points, text_colour_on
 from dashboard.registry import Registry
 from dashboard.views.common import View, show_empty_notice, stance_label
 
@@ -33,23 +33,23 @@ TABLE_COLUMNS = {
 }
 
 
-def record_ids_from_selection(event) -> list[str]:
-    """Record ids behind the marks a reader selected on a chart (each mark carries its ids in customdata)."""
+def records_behind_selection(event, records: pd.DataFrame) -> pd.DataFrame:
+    """The records behind the marks a reader selected on a chart (each mark carries a selector or its id)."""
     try:
         points = event.selection.get("points", [])
     except AttributeError:  # no selection state yet (first run, or the chart is not selectable)
-        return []
-    return record_ids_from_points(points)
+        return records.iloc[0:0]
+    return records_behind_points(points, records)
 
 
 def show_selected_evidence(event, records: pd.DataFrame, registry: Registry, hint: str) -> None:
     """Under a chart: the sentences behind the marks the reader selected, or a hint how to select."""
-    selected = record_ids_from_selection(event)
-    if not selected:
+    selected = records_behind_selection(event, records)
+    if selected.empty:
         st.caption(hint)
         return
     st.subheader(f"Evidence for the {len(selected)} selected record(s)")
-    evidence_cards(records[records["id"].isin(selected)], registry, page_key=f"_selected_{hint[:12]}")
+    evidence_cards(selected, registry, page_key=f"_selected_{hint[:12]}")
 
 
 def highlighted_quote(text: str, cue: str, colour: str) -> str:
