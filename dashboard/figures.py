@@ -22,7 +22,7 @@ import textwrap
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -426,6 +426,9 @@ def _positions(actors: Mapping[str, Any], present: Iterable[str]) -> dict[str, t
 BOW_SHARE = 0.09
 BOW_DEGREES = (1.5, 9.0)
 ARC_POINTS = 25
+# The most links the map draws: past a few hundred lines a map is a hairball, and each line costs the
+# browser its arc points and a hover. The busiest links are kept and the map says how many were left out.
+MAP_LINK_LIMIT = 400
 
 
 def _arc(lat0: float, lon0: float, lat1: float, lon1: float, bow: float) -> tuple[list[float], list[float]]:
@@ -523,11 +526,24 @@ class _MapScene:
     def organisations(self) -> list[str]:
         return [a for a in self.dominant.index if self.kind(a) == "organisation" and a in self.positions]
 
-    @property
+    @cached_property
     def targets_only(self) -> list[str]:
         """Places that are aimed at but take no stance here (Syria overall; NATO toward NATO)."""
         stance_of = self.stance_of
-        return [t for t in dict.fromkeys(self.frame["target"]) if t and t in self.positions and t not in stance_of]
+        return [t for t in self.frame["target"].unique() if t and t in self.positions and t not in stance_of]
+
+    @cached_property
+    def link_sizes(self) -> pd.Series:
+        """Records per (actor, target, stance) link, busiest first."""
+        return _link_sizes(self.frame)
+
+    @cached_property
+    def first_quotes(self) -> dict[tuple[str, str], str]:
+        """The first sentence of each (actor, stance), found in one pass rather than a mask per actor."""
+        if "text" not in self.frame:
+            return {}
+        first = self.frame[["actor", "stance", "text"]].drop_duplicates(["actor", "stance"])
+        return {(a, s): str(t) for a, s, t in zip(first["actor"], first["stance"], first["text"], strict=True)}
 
     def selector(self, actor: str) -> list[str]:
         """An actor's mark picks its records in the view (toward the chosen target, when there is one)."""
@@ -535,9 +551,7 @@ class _MapScene:
 
     def quote(self, actor: str) -> str:
         """The first sentence in which the actor took its dominant stance."""
-        frame = self.frame
-        said = frame[(frame["actor"] == actor) & (frame["stance"] == self.stance_of.get(actor))]
-        return str(said["text"].iloc[0]) if "text" in said and not said.empty else ""
+        return self.first_quotes.get((actor, self.stance_of.get(actor, "")), "")
 
     def hover(self, actor: str, seat: bool = False) -> str:
         row = self.dominant.loc[actor]
@@ -583,7 +597,7 @@ def stance_map_figure(
     scene = _MapScene(
         frame=frame,
         actors=actors,
-        positions=_positions(actors, set(frame["actor"]) | set(frame["target"])),
+        positions=_positions(actors, set(frame["actor"].unique()) | set(frame["target"].unique())),
         dominant=dominant_stance_by_actor(scored, toward=toward).set_index("actor"),
         toward=toward,
     )
@@ -597,6 +611,23 @@ def stance_map_figure(
     figure.add_traces(_stance_legend_keys(figure, scene))
     figure.add_traces(_label_traces(scene))
 
+    links_in_view = len(scene.link_sizes)
+    if links_in_view > MAP_LINK_LIMIT:
+        figure.add_annotation(
+            text=(
+                f"Lines: the {MAP_LINK_LIMIT} actor → target links with most records, of {links_in_view:,}. "
+                "Filter by actor, stance or target to see the others."
+            ),
+            x=0,
+            y=1,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 12, "color": FONT_COLOUR},
+            bgcolor="rgba(255,255,255,0.85)",
+        )
     not_drawn = [a for a in scene.dominant.index if a not in scene.positions]
     not_drawn += [n for n in unplaced if n not in not_drawn]
     if not_drawn:
@@ -693,14 +724,15 @@ def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
     All curves of one stance and one line width are drawn by one casing trace and one coloured
     trace, the curves separated by None (a gap, as connectgaps is off): a few traces per stance
     rather than two per link, which at scale were tens of thousands."""
-    links = scene.frame[scene.frame["target"] != ""]
+    links = _busiest_links(scene.frame, scene.link_sizes, MAP_LINK_LIMIT)
     stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
     traces: list[go.Scattergeo] = []
     unplaced: list[str] = []
-    for stance in stance_order_for(links["stance"]):
+    links_by_stance = dict(tuple(links.groupby("stance", sort=False)))
+    for stance in stance_order_for(list(links_by_stance)):
         midpoints: list[tuple[float, float, str, list[str]]] = []  # lat, lon, hover, selector
         curves: dict[int, tuple[list[float | None], list[float | None]]] = {}  # records (1..5) -> lats, lons
-        for (actor, target), rows in links[links["stance"] == stance].groupby(["actor", "target"], sort=False):
+        for (actor, target), rows in links_by_stance[stance].groupby(["actor", "target"], sort=False):
             if actor not in scene.positions or target not in scene.positions:
                 unplaced += [n for n in (actor, target) if n not in scene.positions and n not in unplaced]
                 continue
@@ -753,6 +785,25 @@ def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
                 )
             )
     return traces, unplaced
+
+
+def _link_sizes(frame: pd.DataFrame) -> pd.Series:
+    """Records per (actor, target, stance) link, busiest first; ties in stance order, then by name."""
+    keys = frame[["actor", "target", "stance"]]
+    sizes = keys[keys["target"] != ""].groupby(["actor", "target", "stance"]).size().rename("records")
+    order = sizes.reset_index()
+    order["_rank"] = order["stance"].map(_stance_rank)
+    order = order.sort_values(["records", "_rank", "actor", "target"], ascending=[False, True, True, True])
+    return order.set_index(["actor", "target", "stance"])["records"]
+
+
+def _busiest_links(frame: pd.DataFrame, sizes: pd.Series, limit: int) -> pd.DataFrame:
+    """The rows of the `limit` links with most records (`sizes` from _link_sizes); rows naming no
+    target are not links and are left out."""
+    if len(sizes) <= limit:
+        return frame[frame["target"] != ""]
+    keys = pd.MultiIndex.from_frame(frame[["actor", "target", "stance"]])
+    return frame[keys.isin(sizes.index[:limit])]
 
 
 def _organisation_traces(scene: _MapScene) -> list[go.Scattergeo]:

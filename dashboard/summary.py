@@ -25,7 +25,9 @@ LIST_SEPARATOR = "; "
 
 def stance_order_for(stances: pd.Series | list[str]) -> list[str]:
     """Stances present in `stances`, in the fixed order; unknown labels follow, alphabetically."""
-    present = {str(s) for s in stances if str(s)}
+    # Distinct values first: at a million records iterating every cell cost over a second per call.
+    distinct = stances.unique() if isinstance(stances, pd.Series) else dict.fromkeys(stances)
+    present = {str(s) for s in distinct if str(s)}
     known = [s for s in STANCE_ORDER if s in present]
     return known + sorted(present - set(STANCE_ORDER))
 

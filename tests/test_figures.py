@@ -544,3 +544,21 @@ def test_a_map_toward_a_target_picks_only_the_actors_records_aimed_at_it():
     us = [t for t in figure.data if t.type == "choropleth" and "USA" in list(t.locations or [])]
     (custom,) = [c for t in us for loc, c in zip(t.locations, t.customdata, strict=True) if loc == "USA"]
     assert records_behind_points([{"customdata": list(custom)}], frame)["id"].tolist() == ["r1", "r2"]
+
+
+def test_past_the_link_limit_the_map_draws_the_busiest_links_and_says_how_many_are_left_out(monkeypatch):
+    import dashboard.figures as figures
+
+    frame = scored_frame()
+    busy = frame[frame["id"] == "r4"].assign(id=["r4b"])  # Russia -> Turkey (warn) now has two records
+    frame = pd.concat([frame, busy], ignore_index=True)
+    monkeypatch.setattr(figures, "MAP_LINK_LIMIT", 1)
+    figure = stance_map_figure(frame, tiny_registry())
+    midpoints = [t for t in figure.data if (t.name or "").endswith("(links)")]
+    assert [t.name for t in midpoints] == ["warn (links)"]
+    assert len(midpoints[0].lat) == 1
+    notes = [a.text for a in figure.layout.annotations]
+    assert any("the 1 actor → target links with most records, of 5" in note for note in notes)
+    monkeypatch.setattr(figures, "MAP_LINK_LIMIT", 400)
+    figure = stance_map_figure(frame, tiny_registry())
+    assert not any("links with most records" in a.text for a in figure.layout.annotations)
