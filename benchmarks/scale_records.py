@@ -42,21 +42,20 @@ from dashboard.figures import (  # noqa: E402
     stance_by_actor_figure,
     stance_map_figure,
     tone_figure,
+    tone_sample,
 )
 from dashboard.filters import FilterState, apply_filters, filter_options  # noqa: E402
 from dashboard.records import load_curated_records  # noqa: E402
 from dashboard.scoring import load_resources, score_records  # noqa: E402
 from dashboard.summary import key_figures, summarise_by_actor, summarise_by_target  # noqa: E402
+from dashboard.views.evidence import TABLE_COLUMNS, TABLE_ROW_LIMIT  # noqa: E402
 
 SYNTHETIC_EVENTS = 10
 SEED = 20200227
 # Share of synthetic records aimed at two targets ("A; B") and at none, as in the curated file (roughly).
 TWO_TARGETS, NO_TARGET = 0.15, 0.2
-# The evidence table's columns (dashboard/views/evidence.py TABLE_COLUMNS), without importing streamlit.
-EVIDENCE_COLUMNS = [
-    "id", "actor", "speaker", "stance", "predicted_stance", "target", "mode", "cue", "text",
-    "polarity", "intensity", "cameo", "goldstein", "via", "source",
-]  # fmt: skip
+# What the Evidence page's table sends: its columns and its row cap (importing the view imports streamlit).
+EVIDENCE_COLUMNS = list(TABLE_COLUMNS)
 # Filter states a session would ask for: none, a stance, a target (a per-row Python check), a text search.
 FILTERS = {
     "none": FilterState(),
@@ -127,9 +126,12 @@ def steps(frame: pd.DataFrame, registry) -> dict[str, Callable[[], object]]:
         "stance_by_actor_figure": lambda: stance_by_actor_figure(frame),
         "stance_map_figure": lambda: stance_map_figure(frame, registry),
         "stance_map_figure toward Syria": lambda: stance_map_figure(frame, registry, toward="Syria"),
-        "tone_figure": lambda: tone_figure(frame),
+        "tone_figure (app: sample)": lambda: tone_figure(tone_sample(frame)),
         "flows_figure": lambda: flows_figure(frame),
-        "evidence table -> Arrow": lambda: arrow_bytes(frame[EVIDENCE_COLUMNS]),
+        "evidence table -> Arrow (app: first rows)": lambda: arrow_bytes(frame.head(TABLE_ROW_LIMIT)[EVIDENCE_COLUMNS]),
+        # What the app would send without its limits: the sample and the row cap exist because of these.
+        "tone_figure (all records)": lambda: tone_figure(frame),
+        "evidence table -> Arrow (all records)": lambda: arrow_bytes(frame[EVIDENCE_COLUMNS]),
     }
     return named
 
@@ -164,7 +166,7 @@ def measure_scaling(
             predicted = previous[1] * size / previous[0] if previous else 0.0
             if predicted > budget:
                 row = {"size": size, "step": name, "seconds": predicted, "extrapolated": True, "payload_mb": None}
-                print(f"  {name:<34} ~{predicted:8.2f} s  (extrapolated from {previous[0]:,}: over the budget)")
+                print(f"  {name:<44} ~{predicted:8.2f} s  (extrapolated from {previous[0]:,}: over the budget)")
             else:
                 seconds, result = timed(step, repeat)
                 mb = payload_mb(result)
@@ -176,7 +178,7 @@ def measure_scaling(
                 extra = f"  payload {mb:8.1f} MB" if mb is not None else ""
                 extra += f"  ({rows_out:,} rows)" if rows_out is not None else ""
                 extra += f"  ({row['traces']:,} traces)" if row["traces"] is not None else ""
-                print(f"  {name:<34} {seconds:9.3f} s{extra}", flush=True)
+                print(f"  {name:<44} {seconds:9.3f} s{extra}", flush=True)
                 del result
             rows.append(row)
         frames[size] = frame
@@ -227,7 +229,7 @@ def print_table(rows: list[dict], sizes: list[int]) -> None:
     table = {(row["step"], row["size"]): row for row in rows}
     step_names = list(dict.fromkeys(row["step"] for row in rows))
     header = "".join(f"{f'{size:,} s':>14}" for size in sizes) + f"{'MB (at size)':>22}"
-    print(f"\nseconds per step (SYNTHETIC records; ~ = extrapolated, not run)\n{'step':<34}{header}")
+    print(f"\nseconds per step (SYNTHETIC records; ~ = extrapolated, not run)\n{'step':<44}{header}")
     for name in step_names:
         cells = ""
         for size in sizes:
@@ -236,7 +238,7 @@ def print_table(rows: list[dict], sizes: list[int]) -> None:
             cells += f"{cell:>14}"
         measured = [s for s in reversed(sizes) if (name, s) in table and table[(name, s)]["payload_mb"] is not None]
         mb = f"{table[(name, measured[0])]['payload_mb']:.1f} ({measured[0]:,})" if measured else ""
-        print(f"{name:<34}{cells}{mb:>22}")
+        print(f"{name:<44}{cells}{mb:>22}")
     overview = ["apply_filters stance=condemn", "key_figures", "summarise_by_target", "stance_by_actor_figure"]
     if all((name, size) in table for name in overview for size in sizes):
         per_rerun = {size: sum(table[(name, size)]["seconds"] for name in overview) for size in sizes}

@@ -54,6 +54,7 @@ __all__ = [
     "stance_by_actor_figure",
     "stance_map_figure",
     "tone_figure",
+    "tone_sample",
 ]
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies (INTERFACES.md).
@@ -951,6 +952,19 @@ def _legend_key(name: str, colour: str, group: str, rank: int, outline: str | No
 
 # Marks of one actor closer than SWARM_GAP on the score axis are stacked in slots SWARM_STEP apart
 # (in actor rows), up to SWARM_MAX_OFFSET either side, so equal scores do not hide each other.
+# The most marks the tone chart draws: each is one mark, one hover and one id for the browser (100k
+# records were 174 MB), so above this a stated random sample is drawn.
+TONE_MARK_LIMIT = 2000
+
+
+def tone_sample(scored: pd.DataFrame, limit: int = TONE_MARK_LIMIT) -> pd.DataFrame:
+    """The records the tone chart draws: all of them up to `limit`, else a seeded random sample of
+    `limit`, kept in the view's order (the same view always draws the same marks)."""
+    if len(scored) <= limit:
+        return scored
+    return scored.sample(limit, random_state=0).sort_index()
+
+
 SWARM_GAP = 0.06
 SWARM_STEP = 0.16
 SWARM_MAX_OFFSET = 0.4

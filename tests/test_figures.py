@@ -18,6 +18,7 @@ from dashboard.figures import (
     stance_by_actor_figure,
     stance_map_figure,
     tone_figure,
+    tone_sample,
 )
 from dashboard.summary import NO_TARGET_LABEL
 
@@ -562,3 +563,12 @@ def test_past_the_link_limit_the_map_draws_the_busiest_links_and_says_how_many_a
     monkeypatch.setattr(figures, "MAP_LINK_LIMIT", 400)
     figure = stance_map_figure(frame, tiny_registry())
     assert not any("links with most records" in a.text for a in figure.layout.annotations)
+
+
+def test_the_tone_sample_is_all_records_up_to_the_limit_then_a_stable_sample_in_view_order():
+    frame = pd.concat([scored_frame()] * 5, ignore_index=True)
+    assert tone_sample(frame, limit=30) is frame
+    sample = tone_sample(frame, limit=7)
+    assert len(sample) == 7
+    assert list(sample.index) == sorted(sample.index)
+    assert list(tone_sample(frame, limit=7).index) == list(sample.index)

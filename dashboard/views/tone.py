@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.figures import tone_figure
+from dashboard.figures import tone_figure, tone_sample
 from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
 
-TONE_MARK_LIMIT = 5000
 CONFLICT_ROW_LIMIT = 1000
 
 
@@ -30,10 +29,9 @@ def render(view: View) -> None:
     if show_empty_notice(view):
         return
     records = view.records
-    if len(records) > TONE_MARK_LIMIT:
-        # One mark, hover text and id per record: 100k marks are 174 MB for the browser. Say what is drawn.
-        records = records.sample(TONE_MARK_LIMIT, random_state=0).sort_index()
-        st.caption(f"Drawing a random sample of {TONE_MARK_LIMIT:,} of {len(view.records):,} records.")
+    records = tone_sample(records)
+    if len(records) < len(view.records):
+        st.caption(f"Drawing a random sample of {len(records):,} of {len(view.records):,} records.")
     event = st.plotly_chart(
         cached_tone_figure(records),
         key="chart_tone",
