@@ -6,6 +6,7 @@ so the dashboard and the tests can show where the rules and the curators disagre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,8 @@ SCORED_COLUMNS = (
 )
 # Between the reactions listed in `sentence_reactions` ("call_for → Syria, Russia | concern").
 REACTION_SEPARATOR = " | "
+# How often score_records reports progress, in distinct (text, actor) pairs read (about a second of work).
+PROGRESS_EVERY = 100
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,33 @@ def describe_reactions(reactions: list[Reaction]) -> str:
     )
 
 
-def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
-    """A copy of records with the scored columns added; empty stance/target/cue filled from the rules."""
+def _read_pairs(
+    pairs: list[tuple[str, str]], resources: Resources, progress: Callable[[int, int], None] | None
+) -> tuple[dict, dict, dict]:
+    """Each distinct (text, actor) read once by the rules: headline stance, its targets, every reaction.
+    `progress(done, total)` is told how far it is every PROGRESS_EVERY pairs and at the end."""
+    lexicon, registry = resources.lexicon, resources.registry
+    readings, targets, reactions = {}, {}, {}
+    distinct = list(dict.fromkeys(pairs))
+    for done, (text, actor) in enumerate(distinct, start=1):
+        reading = classify_stance(text, lexicon, actor, registry)
+        readings[(text, actor)] = reading
+        targets[(text, actor)] = TARGET_SEPARATOR.join(
+            detect_targets(text, actor, registry, reading.stance, reading.cue, lexicon)
+        )
+        reactions[(text, actor)] = find_reactions(text, actor, registry, lexicon)
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(distinct)):
+            progress(done, len(distinct))
+    return readings, targets, reactions
+
+
+def score_records(
+    records: pd.DataFrame, resources: Resources, progress: Callable[[int, int], None] | None = None
+) -> pd.DataFrame:
+    """A copy of records with the scored columns added; empty stance/target/cue filled from the rules.
+
+    The rules read each distinct (text, actor) once, whatever the number of records; `progress(done, total)`
+    is called as those readings advance (the upload page's progress bar)."""
     scored = records.copy()
     for column in _TEXT_COLUMNS:
         if column not in scored.columns:
@@ -98,19 +126,13 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
 
     # Curated files repeat a sentence once per (actor, stance, target): classify each pair once.
     pairs = list(zip(scored["text"], scored["actor"], strict=True))
-    readings = {pair: classify_stance(pair[0], resources.lexicon, pair[1], resources.registry) for pair in set(pairs)}
+    readings, targets, reactions = _read_pairs(pairs, resources, progress)
     predictions = [readings[pair] for pair in pairs]
     tones = {text: textblob_tone(text) for text in scored["text"].unique()}
     curated = scored["stance"].str.strip() != ""
 
     scored["predicted_stance"] = [p.stance for p in predictions]
     scored["predicted_cue"] = [p.cue for p in predictions]
-    targets = {
-        pair: TARGET_SEPARATOR.join(
-            detect_targets(pair[0], pair[1], resources.registry, p.stance, p.cue, resources.lexicon)
-        )
-        for pair, p in readings.items()
-    }
     scored["predicted_target"] = [targets[pair] for pair in pairs]
     scored["confidence"] = [p.confidence for p in predictions]
     scored["negated"] = [p.negated for p in predictions]
@@ -125,17 +147,20 @@ def score_records(records: pd.DataFrame, resources: Resources) -> pd.DataFrame:
     scored["stance_agrees"] = scored["stance"] == scored["predicted_stance"]
     # The headline prediction is one stance per sentence; a sentence with several reactions is read cue by
     # cue too, so a record can be checked against every stance its actor takes there.
-    reactions = {pair: find_reactions(pair[0], pair[1], resources.registry, resources.lexicon) for pair in readings}
     scored["sentence_reactions"] = [describe_reactions(reactions[pair]) for pair in pairs]
     scored["stance_found"] = [
         stance in {reaction.stance for reaction in reactions[pair]} or stance == prediction.stance
         for stance, pair, prediction in zip(scored["stance"], pairs, predictions, strict=True)
     ]
 
-    final_readings = [
-        _final_reading({"stance": stance, "cue": cue, "prediction": p}, resources)
-        for stance, cue, p in zip(scored["stance"], scored["cue"], predictions, strict=True)
-    ]
+    # Keyed by what the reading depends on, so a million records sharing a few sentences read each cue once.
+    final_by_key: dict[tuple[str, str, tuple[str, str]], dict] = {}
+    final_readings = []
+    for stance, cue, pair in zip(scored["stance"], scored["cue"], pairs, strict=True):
+        key = (stance, cue, pair)
+        if key not in final_by_key:
+            final_by_key[key] = _final_reading({"stance": stance, "cue": cue, "prediction": readings[pair]}, resources)
+        final_readings.append(final_by_key[key])
     negated_final = [p.negated and p.stance == stance for p, stance in zip(predictions, scored["stance"], strict=True)]
     scored["intensity"] = [
         intensity_score(stance, r["modifier"], negated, r["cue_type"], r["weight"])

@@ -168,3 +168,18 @@ def test_records_without_stance_are_filled_and_marked_predicted(resources):
     assert list(scored["stance"]) == ["condemn", "condolence", "support"]
     assert list(scored["target"]) == ["Syria", "Turkey", ""]
     assert list(scored["cue"]) == ["condemned", "condolences", ""]
+
+
+def test_progress_counts_distinct_sentence_actor_pairs_and_changes_nothing(resources):
+    from dashboard.records import load_curated_records
+
+    # The curated file three times, its stances blanked in one copy, so both paths (curated, predicted) run.
+    curated = load_curated_records(resources.registry)
+    records = pd.concat([curated, curated, curated.assign(stance="", target="", cue="")], ignore_index=True)
+    records["id"] = [f"r{i}" for i in range(len(records))]
+    seen: list[tuple[int, int]] = []
+    with_progress = score_records(records, resources, progress=lambda done, total: seen.append((done, total)))
+    pairs = len(set(zip(records["text"], records["actor"], strict=True)))
+    assert seen[-1] == (pairs, pairs)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    pd.testing.assert_frame_equal(with_progress, score_records(records, resources))
