@@ -280,8 +280,9 @@ async def run_action(page, base: str, kind: str, what: str) -> float | None:
     return time.perf_counter() - started
 
 
-async def session(index: int, browser, base: str, origin: float, deadline: float, ramp: float, run: Run) -> None:
-    context = await browser.new_context(viewport=VIEWPORT)
+async def new_context(browser, run: Run, reduced_motion: bool):
+    """A browser context whose requests outside 127.0.0.1 are blocked and counted."""
+    context = await browser.new_context(viewport=VIEWPORT, reduced_motion="reduce" if reduced_motion else None)
 
     async def keep_local(route):
         if is_local_url(route.request.url):
@@ -291,6 +292,17 @@ async def session(index: int, browser, base: str, origin: float, deadline: float
             await route.abort("blockedbyclient")
 
     await context.route("**/*", keep_local)
+    return context
+
+
+async def session(
+    index: int, browser, base: str, origin: float, deadline: float, ramp: float, run: Run, options: dict
+) -> None:
+    # Own context: own cookies and HTTP cache, as another person's browser. Shared: another tab of one browser
+    # (its HTTP cache shared, as a returning visitor's is); either way its own websocket, so its own Streamlit
+    # session.
+    shared = options.get("shared_context")
+    context = shared or await new_context(browser, run, options.get("reduced_motion", False))
     page = await context.new_page()
     page.on(
         "console",
@@ -340,11 +352,18 @@ async def session(index: int, browser, base: str, origin: float, deadline: float
             run.updates.append(Update(index, kind, what, started - origin, seconds))
             await check_exceptions(page, run, index)
     finally:
-        await context.close()
+        await (page.close() if shared else context.close())
 
 
 async def load(
-    base: str, sessions: int, duration: float, browser_path: Path, origin_box: list, ramp: float = 0.0
+    base: str,
+    sessions: int,
+    duration: float,
+    browser_path: Path,
+    origin_box: list,
+    ramp: float = 0.0,
+    shared_cache: bool = False,
+    reduced_motion: bool = False,
 ) -> Run:
     from playwright.async_api import async_playwright
 
@@ -356,8 +375,13 @@ async def load(
         origin = time.perf_counter()
         origin_box.append(origin)
         deadline = origin + duration
+        options = {"reduced_motion": reduced_motion}
+        if shared_cache:
+            options["shared_context"] = await new_context(browser, run, reduced_motion)
         # Sessions arrive `ramp` seconds apart (people do not all open the page in the same millisecond).
-        await asyncio.gather(*(session(i, browser, base, origin, deadline, ramp, run) for i in range(sessions)))
+        await asyncio.gather(
+            *(session(i, browser, base, origin, deadline, ramp, run, options) for i in range(sessions))
+        )
         await browser.close()
     return run
 
@@ -383,6 +407,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ramp", type=float, default=0.5, help="seconds between one session's arrival and the next (default 0.5)"
     )
+    parser.add_argument(
+        "--shared-cache",
+        action="store_true",
+        help="all sessions as tabs of one browser context (one HTTP cache; each tab still its own Streamlit session)",
+    )
+    parser.add_argument(
+        "--reduced-motion", action="store_true", help="the browser asks pages for reduced motion (fewer animations)"
+    )
     parser.add_argument("--json", type=Path, help="also write every sample to this JSON file")
     args = parser.parse_args(argv)
     if args.sessions < 1 or args.duration <= 0:
@@ -405,7 +437,18 @@ def main(argv: list[str] | None = None) -> int:
         origin_box: list[float] = []
         sampler.start(time.perf_counter())
         wall = time.perf_counter()
-        run = asyncio.run(load(server.url, args.sessions, args.duration, browser_path, origin_box, args.ramp))
+        run = asyncio.run(
+            load(
+                server.url,
+                args.sessions,
+                args.duration,
+                browser_path,
+                origin_box,
+                args.ramp,
+                shared_cache=args.shared_cache,
+                reduced_motion=args.reduced_motion,
+            )
+        )
         wall = time.perf_counter() - wall
         time.sleep(2 * RSS_INTERVAL_S)
         sampler.stop()
@@ -428,7 +471,12 @@ def main(argv: list[str] | None = None) -> int:
     for error in run.errors:
         by_kind[error["kind"]] = by_kind.get(error["kind"], 0) + 1
 
-    print(f"\n{args.sessions} sessions, {args.duration:.0f} s of load ({wall:.0f} s wall), one server, one Chromium")
+    contexts = "tabs of one browser context (shared HTTP cache)" if args.shared_cache else "one context each"
+    motion = ", reduced motion" if args.reduced_motion else ""
+    print(
+        f"\n{args.sessions} sessions, {args.duration:.0f} s of load ({wall:.0f} s wall), one server, one Chromium, "
+        f"{contexts}{motion}, arriving {args.ramp:g} s apart"
+    )
     print(f"{'measure':<44} {'updates':>8} {'failed':>7} {'median':>8} {'p95':>8} {'max':>8}   (seconds)")
     for row in rows:
         times = " ".join(f"{row[k]:>8.2f}" for k in ("median", "p95", "max")) if "median" in row else ""
@@ -466,6 +514,8 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": psutil.cpu_count(),
             "load_average_at_end": list(psutil.getloadavg()),
             "ramp_s": args.ramp,
+            "shared_cache": args.shared_cache,
+            "reduced_motion": args.reduced_motion,
             "cpu_seconds": {"server": server_cpu, "browser_side": client_cpu},
             "summary": rows,
             "errors": run.errors,
