@@ -11,7 +11,9 @@ kinds of update, starting at a different point of the cycle so the sessions ask 
 
 Errors counted: a Python exception shown on the page (stException), console errors, uncaught JavaScript
 errors, failed requests and HTTP responses >= 400, requests leaving 127.0.0.1 (blocked), and updates that did
-not finish within the timeout. The server's memory (RSS of the process and its children) is sampled every
+not finish within the timeout (--timeout, 60 s). Each session runs for --duration seconds from its own arrival;
+--think pauses before each update as a person would; --shared-cache makes the sessions tabs of one browser
+context; --reduced-motion asks pages for fewer animations. The server's memory (RSS of the process and its children) is sampled every
 0.5 s with psutil. Prints one table; `--json PATH` writes every sample.
 
     .venv/bin/python benchmarks/load_sessions.py [--sessions 20] [--duration 60] [--json artifacts/load.json]
@@ -325,7 +327,10 @@ async def session(
 
     step = index  # each session starts at its own point of the cycle
     try:
-        await asyncio.sleep(max(0.0, origin + ramp * index - time.perf_counter()))
+        arrival = origin + ramp * index
+        await asyncio.sleep(max(0.0, arrival - time.perf_counter()))
+        # Each session is busy for `duration` seconds from its own arrival, so the last to arrive gets as long.
+        own_deadline = arrival + options.get("duration", deadline - origin)
         started = time.perf_counter()
         try:
             await url_update(page, base, ("/", 1))
@@ -333,7 +338,9 @@ async def session(
         except Exception as exc:  # the session could not even open: an error, and it tries again below
             run.error(index, "open failed", f"/: {type(exc).__name__}: {exc}")
             run.updates.append(Update(index, "open", "/", started - origin, None))
-        while time.perf_counter() < deadline:
+        while time.perf_counter() < own_deadline:
+            if options.get("think"):
+                await asyncio.sleep(options["think"])  # a person looks at what changed before the next change
             kind, what = ACTIONS[step % len(ACTIONS)]
             if kind == "url":
                 what = URL_VIEWS[(step // len(ACTIONS)) % len(URL_VIEWS)][0]
@@ -364,6 +371,7 @@ async def load(
     ramp: float = 0.0,
     shared_cache: bool = False,
     reduced_motion: bool = False,
+    think: float = 0.0,
 ) -> Run:
     from playwright.async_api import async_playwright
 
@@ -374,8 +382,8 @@ async def load(
         )
         origin = time.perf_counter()
         origin_box.append(origin)
-        deadline = origin + duration
-        options = {"reduced_motion": reduced_motion}
+        deadline = origin + ramp * (sessions - 1) + duration  # the last session's end
+        options = {"reduced_motion": reduced_motion, "think": think, "duration": duration}
         if shared_cache:
             options["shared_context"] = await new_context(browser, run, reduced_motion)
         # Sessions arrive `ramp` seconds apart (people do not all open the page in the same millisecond).
@@ -401,6 +409,7 @@ def latency_row(name: str, updates: list[Update]) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global UPDATE_TIMEOUT_MS  # --timeout sets it; the waits read it at call time
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", "-n", type=int, default=20, help="concurrent browser sessions (default 20)")
     parser.add_argument("--duration", "-d", type=float, default=60.0, help="seconds of load (default 60)")
@@ -415,8 +424,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reduced-motion", action="store_true", help="the browser asks pages for reduced motion (fewer animations)"
     )
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a session pauses before each update (default 0: none)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=UPDATE_TIMEOUT_MS / 1000, help="seconds before an update counts as failed"
+    )
     parser.add_argument("--json", type=Path, help="also write every sample to this JSON file")
     args = parser.parse_args(argv)
+    UPDATE_TIMEOUT_MS = int(args.timeout * 1000)
     if args.sessions < 1 or args.duration <= 0:
         parser.error("--sessions must be at least 1 and --duration positive")
     browser_path = chromium_path()
@@ -447,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.ramp,
                 shared_cache=args.shared_cache,
                 reduced_motion=args.reduced_motion,
+                think=args.think,
             )
         )
         wall = time.perf_counter() - wall
@@ -473,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
 
     contexts = "tabs of one browser context (shared HTTP cache)" if args.shared_cache else "one context each"
     motion = ", reduced motion" if args.reduced_motion else ""
+    motion += f", {args.think:g} s pause before each update" if args.think else ""
+    motion += f", updates fail after {args.timeout:g} s"
     print(
         f"\n{args.sessions} sessions, {args.duration:.0f} s of load ({wall:.0f} s wall), one server, one Chromium, "
         f"{contexts}{motion}, arriving {args.ramp:g} s apart"
@@ -481,7 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         times = " ".join(f"{row[k]:>8.2f}" for k in ("median", "p95", "max")) if "median" in row else ""
         print(f"{row['measure']:<44} {row['updates']:>8} {row['failed']:>7} {times}")
-    print(f"updates per second, all sessions: {rows[-1]['updates'] / args.duration:.1f}")
+    busy = args.duration + args.ramp * (args.sessions - 1)
+    print(f"updates per second, all sessions: {rows[-1]['updates'] / busy:.1f} (over {busy:.0f} s)")
     print(
         f"CPU seconds during the load: server {server_cpu:.0f}, browser side {client_cpu:.0f} "
         f"(of {psutil.cpu_count() * wall:.0f} available on {psutil.cpu_count()} CPUs); "
@@ -516,6 +536,8 @@ def main(argv: list[str] | None = None) -> int:
             "ramp_s": args.ramp,
             "shared_cache": args.shared_cache,
             "reduced_motion": args.reduced_motion,
+            "think_s": args.think,
+            "timeout_s": args.timeout,
             "cpu_seconds": {"server": server_cpu, "browser_side": client_cpu},
             "summary": rows,
             "errors": run.errors,
