@@ -430,6 +430,8 @@ ARC_POINTS = 25
 # The most links the map draws: past a few hundred lines a map is a hairball, and each line costs the
 # browser its arc points and a hover. The busiest links are kept and the map says how many were left out.
 MAP_LINK_LIMIT = 400
+# The most bands the Who -> whom Sankey draws (see flows_figure).
+FLOW_LINK_LIMIT = 200
 
 
 def _arc(lat0: float, lon0: float, lat1: float, lon1: float, bow: float) -> tuple[list[float], list[float]]:
@@ -1130,10 +1132,15 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
         stance=frame["stance"].fillna("").astype(str),
         target=frame["target"].replace("", NO_TARGET_LABEL),
     )
-    stances = stance_order_for(frame["stance"])
+    all_links = frame.groupby(["actor", "target", "stance"], sort=False).size().rename("records").reset_index()
+    # Past a few hundred bands a Sankey is unreadable and slow to draw (100k synthetic records: 13.9 s in the
+    # browser); the busiest bands are kept and the chart says how many were left out.
+    links = all_links.sort_values(["records", "actor", "target", "stance"], ascending=[False, True, True, True])
+    links = links.head(FLOW_LINK_LIMIT)
+    stances = stance_order_for(links["stance"])
     stance_rank = {stance: i for i, stance in enumerate(stances)}
-    actor_totals = frame.groupby("actor").size()
-    target_totals = frame.groupby("target").size()
+    actor_totals = links.groupby("actor")["records"].sum()
+    target_totals = links.groupby("target")["records"].sum()
     actors = sorted(actor_totals.index, key=lambda a: (-actor_totals[a], a))
     targets = sorted(target_totals.index, key=lambda t: (t == NO_TARGET_LABEL, -target_totals[t], t))
     # Actors and targets are separate nodes even when the same name is both (Turkey reacts and is
@@ -1141,7 +1148,6 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
     node_index = {("actor", a): i for i, a in enumerate(actors)}
     node_index |= {("target", t): len(actors) + i for i, t in enumerate(targets)}
 
-    links = frame.groupby(["actor", "target", "stance"], sort=False).size().rename("records").reset_index()
     links = links.assign(_rank=links["stance"].map(stance_rank)).sort_values(["_rank", "actor", "target"])
     sankey = go.Sankey(
         arrangement="snap",
@@ -1191,6 +1197,16 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
     figure.update_layout(**layout)
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
+    if len(all_links) > FLOW_LINK_LIMIT:
+        left_out = int(all_links["records"].sum() - links["records"].sum())
+        figure.add_annotation(
+            text=(
+                f"The {FLOW_LINK_LIMIT} busiest of {len(all_links):,} bands ({left_out:,} record-target pairs "
+                "in the others). Filter by actor, stance or target to see them."
+            ),
+            x=0.5, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", yshift=18,
+            showarrow=False, font={"size": 12},
+        )  # fmt: skip
     for x, text, anchor in ((0, "Actor", "left"), (1, "Target", "right")):
         figure.add_annotation(
             text=f"<b>{text}</b>", x=x, y=1.0, xref="paper", yref="paper", xanchor=anchor, yanchor="bottom",

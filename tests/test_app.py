@@ -78,6 +78,20 @@ def test_the_download_buttons_are_there(app):
     for table in ("Per-actor summary", "Per-target summary", "Filtered records"):
         for fmt in ("CSV", "Excel", "JSON"):
             assert f"{table} — {fmt}" in labels
+    assert not any(button.proto.disabled for button in app.get("download_button"))
+
+
+def test_excel_is_switched_off_above_its_row_limit_and_says_why(app, monkeypatch):
+    import dashboard.views.downloads as downloads
+
+    monkeypatch.setattr(downloads, "EXCEL_ROW_LIMIT", 20)  # the curated file has 32 records, 14 actors
+    app.run()
+    app.switch_page("screens/downloads.py")
+    app.run()
+    assert not app.exception
+    off = {button.proto.label: button.proto.help for button in app.get("download_button") if button.proto.disabled}
+    assert list(off) == ["Filtered records — Excel"]
+    assert "up to 20 rows" in off["Filtered records — Excel"]
 
 
 def test_a_broken_data_file_is_named_with_row_and_field_not_a_traceback(tmp_path, monkeypatch):

@@ -572,3 +572,20 @@ def test_the_tone_sample_is_all_records_up_to_the_limit_then_a_stable_sample_in_
     assert len(sample) == 7
     assert list(sample.index) == sorted(sample.index)
     assert list(tone_sample(frame, limit=7).index) == list(sample.index)
+
+
+def test_past_the_band_limit_the_flows_chart_keeps_the_busiest_bands_and_says_so(monkeypatch):
+    import dashboard.figures as figures
+
+    frame = scored_frame()
+    busy = frame[frame["id"] == "r4"].assign(id=["r4b"])  # Russia -> Turkey (warn) now has two records
+    frame = pd.concat([frame, busy], ignore_index=True)
+    monkeypatch.setattr(figures, "FLOW_LINK_LIMIT", 2)
+    figure = flows_figure(frame)
+    sankey = figure.data[0]
+    assert sorted(sankey.link.value) == [1, 2]
+    assert "warn" in list(sankey.link.label)
+    notes = [a.text for a in figure.layout.annotations]
+    assert any("The 2 busiest of 6 bands (4 record-target pairs in the others)" in note for note in notes)
+    # The legend names only the stances drawn.
+    assert {t.name for t in figure.data[1:]} == set(sankey.link.label)

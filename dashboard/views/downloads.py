@@ -34,12 +34,17 @@ def downloadable_tables(records: pd.DataFrame) -> dict[str, tuple[str, str, pd.D
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def cached_export(table: pd.DataFrame, holds: str, filters: tuple, sources: tuple, fmt: str, made_at: str) -> bytes:
-    provenance = Provenance(
-        holds=holds, filters=dict(filters), codebook_version=CODEBOOK_VERSION, sources=sources, generated_at=made_at
-    )
-    return export_bytes(table, provenance, fmt)
+# Excel writes cell by cell (a minute per 100,000 records here) and stops at 1,048,576 rows: above this,
+# CSV and JSON are offered and the Excel button says why it is off.
+EXCEL_ROW_LIMIT = 100_000
+# The previews show the first rows; the files hold them all (a 100,000-row preview was 48 MB for the browser).
+PREVIEW_ROW_LIMIT = 1000
+
+
+def deferred_export(table: pd.DataFrame, provenance: Provenance, fmt: str):
+    """The file's bytes, made when the reader clicks (Streamlit runs the callable then, off the script), so
+    opening the page never writes nine files nobody asked for."""
+    return lambda: export_bytes(table, provenance, fmt)
 
 
 def render(view: View) -> None:
@@ -61,18 +66,27 @@ def render(view: View) -> None:
     sources = tuple(sorted(view.records["source"].unique()))
     for stem, (title, holds, table) in downloadable_tables(view.records).items():
         st.subheader(title)
-        st.caption(f"{holds} · {len(table)} row(s)")
+        st.caption(f"{holds} · {len(table):,} row(s)")
+        provenance = Provenance(
+            holds=holds, filters=filters, codebook_version=CODEBOOK_VERSION, sources=sources, generated_at=made_at
+        )
         columns = st.columns(len(EXPORT_FORMATS))
         for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=True):
-            data = cached_export(table, holds, tuple(filters.items()), sources, fmt, made_at)
+            too_long = fmt == "xlsx" and len(table) > EXCEL_ROW_LIMIT
             column.download_button(
                 f"{title} — {export_format.label}",
-                data=data,
+                data=deferred_export(table, provenance, fmt),
                 file_name=f"diplomatic_reactions_{stem}{export_format.extension}",
                 mime=export_format.mime,
                 key=f"download_{stem}_{fmt}",
                 width="stretch",
                 on_click="ignore",
+                disabled=too_long,
+                help=f"Excel is offered up to {EXCEL_ROW_LIMIT:,} rows; take CSV or JSON, or narrow the filters."
+                if too_long
+                else None,
             )
         with st.expander(f"Preview: {title.lower()}"):
-            st.dataframe(table, hide_index=True, width="stretch")
+            if len(table) > PREVIEW_ROW_LIMIT:
+                st.caption(f"The first {PREVIEW_ROW_LIMIT:,} of {len(table):,} rows; the files hold them all.")
+            st.dataframe(table.head(PREVIEW_ROW_LIMIT), hide_index=True, width="stretch")
