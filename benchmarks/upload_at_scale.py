@@ -5,7 +5,7 @@ speaker and source columns (no stance, no scores), repeated row by row to the si
 id and one of the registry's actors drawn at random (seeded), written as CSV bytes. Then the page's steps are
 timed in the order the page runs them: read and validate (load_table_report), validate again after the actor
 decisions, split the valid rows, normalise, score (score_with_progress: one call, the bar told as it goes),
-and hash the session's records (add_session_records). Texts come from data/records, never from an evaluation
+and the content token naming the session's records (add_session_records). Texts come from data/records, never from an evaluation
 set. A step predicted to take longer than --budget seconds is extrapolated from the previous size ("~").
 
     .venv/bin/python benchmarks/upload_at_scale.py [--sizes 10000 100000 1000000] [--json artifacts/upload.json]
@@ -14,7 +14,6 @@ set. A step predicted to take longer than --budget seconds is extrapolated from 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import sys
@@ -30,6 +29,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from dashboard import DATA_DIR  # noqa: E402
 from dashboard.records import (  # noqa: E402
+    content_token,
     load_curated_records,
     load_table_report,
     normalise_records,
@@ -81,9 +81,7 @@ def page_steps(data: bytes, registry, resources, state: dict) -> dict[str, Calla
         "score (one call, with progress)": lambda: state.update(
             scored=scoring_with_progress(state["records"], resources)
         ),
-        "hash the session records": lambda: hashlib.sha256(
-            state["scored"].to_csv(index=False).encode("utf-8")
-        ).hexdigest(),
+        "content token of the session records": lambda: content_token(state["scored"]),
     }
 
 

@@ -300,3 +300,18 @@ def wait_for_plots(page, minimum: int = 1, timeout_ms: int = PAGE_WAIT_TIMEOUT_M
     """Wait until at least `minimum` plotly charts exist and every one of them has been drawn."""
     with explained_timeout(page, f"at least {minimum} drawn chart(s)"):
         page.wait_for_function(PLOTS_DRAWN_JS, arg=minimum, timeout=timeout_ms)
+
+
+def data_fingerprint(folder: Path | None = None) -> dict[str, str]:
+    """Every file under the shipped data folder and its SHA-256: equal before and after a session when the
+    app wrote nothing there."""
+    import hashlib
+
+    from dashboard import DATA_DIR
+
+    root = Path(folder or DATA_DIR)
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

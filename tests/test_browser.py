@@ -18,6 +18,7 @@ import pytest
 from tests.browser_support import (
     PROJECT_DIR,
     StreamlitServer,
+    data_fingerprint,
     explained_timeout,
     screenshot_whole_page,
     wait_for_app_idle,
@@ -338,7 +339,8 @@ def is_loopback(ip: str) -> bool:
 
 def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app):
     """A full session watched from the server's side (load, filter, map, upload, download): every socket its
-    processes hold is bound to loopback and talks to loopback. The browser's side: test_no_request_left_the_machine."""
+    processes hold is bound to loopback and talks to loopback, and no file under data/ changed. The browser's side: test_no_request_left_the_machine."""
+    shipped_data = data_fingerprint()
     with ServerConnections(streamlit_app) as watched:
         open_page(app_page, "", "stance=condemn&target=Syria")
         wait_for_plots(app_page)
@@ -362,6 +364,7 @@ def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app
             buttons.first.click()
         download_info.value.path()
 
+    assert data_fingerprint() == shipped_data, "the session changed a file under data/"
     assert watched.looks > 10, f"the server's sockets were listed only {watched.looks} time(s)"
     assert any(remote for _, remote, _ in watched.seen), "no connection to the server was seen: wrong process?"
     not_local = sorted(

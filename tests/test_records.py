@@ -354,3 +354,18 @@ def test_problems_table_has_a_row_per_problem_with_the_cell_as_written(registry)
 def test_generated_ids_never_repeat_an_id_the_file_gives(registry):
     table = pd.DataFrame([{"id": "row-2", "actor": "NATO", "text": "x"}, {"id": "", "actor": "NATO", "text": "y"}])
     assert normalise_records(table, registry)["id"].tolist() == ["row-2", "row-2-2"]
+
+
+def test_the_content_token_changes_with_any_cell_or_column_name_and_only_then():
+    from dashboard.records import content_token
+
+    frame = pd.DataFrame({"actor": ["NATO", "Russia"], "text": ["a", "b"], "polarity": [0.1, float("nan")]})
+    assert content_token(frame) == content_token(frame.copy())
+    changed = frame.copy()
+    changed.loc[1, "text"] = "c"
+    assert content_token(changed) != content_token(frame)
+    assert content_token(frame.rename(columns={"text": "quote"})) != content_token(frame)
+    assert content_token(frame.iloc[::-1]) != content_token(frame)  # order is content too
+    # A cell pandas cannot hash as it is (a list, from a JSON upload) is hashed by its text.
+    listed = frame.assign(extra=[["x"], ["y"]])
+    assert content_token(listed) != content_token(listed.assign(extra=[["x"], ["z"]]))

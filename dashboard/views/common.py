@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import streamlit as st
 from dashboard import DATA_DIR
 from dashboard.codebook import STANCES
 from dashboard.filters import POLARITY_RANGE, FilterState, apply_filters, filter_options
-from dashboard.records import load_articles, load_curated_records
+from dashboard.records import content_token, load_articles, load_curated_records
 from dashboard.registry import Registry
 from dashboard.scoring import Resources, load_resources, score_records
 
@@ -105,7 +104,7 @@ def add_session_records(records: pd.DataFrame, article) -> None:
         kept = kept[kept["event"] != article.event]
     combined = records if kept is None or kept.empty else pd.concat([kept, records], ignore_index=True)
     st.session_state[ADDED_RECORDS_KEY] = combined.reset_index(drop=True)
-    st.session_state[ADDED_TOKEN_KEY] = hashlib.sha256(combined.to_csv(index=False).encode("utf-8")).hexdigest()
+    st.session_state[ADDED_TOKEN_KEY] = content_token(combined)
     st.session_state.setdefault(ADDED_ARTICLES_KEY, {})[article.event] = article
 
 
