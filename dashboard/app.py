@@ -36,7 +36,8 @@ except ReactionsError as exc:  # a broken data file: say which file, row and fie
 data = rerun_data(folder)
 state = sidebar_filters(data.options)
 _, token = session_records()
-publish_view(View(data=data, state=state, records=cached_filtered(folder, token, state, data.scored)))
+records = cached_filtered(folder, token, state, data.scored)
+publish_view(View(data=data, state=state, records=records, key=(folder, token, state)))
 
 
 navigation = st.navigation(

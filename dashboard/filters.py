@@ -82,7 +82,8 @@ def apply_filters(scored: pd.DataFrame, state: FilterState) -> pd.DataFrame:
         for column in (c for c in SEARCHED_COLUMNS if c in scored.columns):
             found |= scored[column].astype(str).str.casefold().str.contains(needle, regex=False)
         keep &= found
-    return scored[keep]
+    # No filter: the frame itself, not a copy of a million rows (callers never mutate it).
+    return scored if keep.all() else scored[keep]
 
 
 def aimed_at(targets: pd.Series, wanted: tuple[str, ...]) -> pd.Series:

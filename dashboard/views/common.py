@@ -40,6 +40,22 @@ class View:
     data: ViewData
     state: FilterState
     records: pd.DataFrame
+    # What determines `records`: the data folder, the session's added-records token and the filter state.
+    # Caches key on it rather than on the frame, which Streamlit would hash on every rerun (1M rows: seconds).
+    key: tuple
+
+
+def per_view(view: View, name: str, compute, *extra):
+    """`compute()` once per view, named computation and extra arguments, shared by every session asking
+    for the same view. The result is shared, never copied: the pure functions never mutate, nor may callers.
+    cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
+    order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun."""
+    return _per_view(view.key, name, extra, compute)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _per_view(view_key: tuple, name: str, extra: tuple, _compute):
+    return _compute()
 
 
 def publish_view(view: View) -> None:
@@ -122,7 +138,9 @@ def cached_scored(folder: str, added_token: str, _added: pd.DataFrame | None) ->
     return pd.concat([shipped, _added], ignore_index=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# cache_resource: the same frame back, not an unpickled copy (cache_data copied a million rows per rerun and
+# held a pickled copy per view: 7 GB peak at 1M records). Few entries: a view of everything is the data itself.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def cached_filtered(folder: str, added_token: str, state: FilterState, _scored: pd.DataFrame) -> pd.DataFrame:
     return apply_filters(_scored, state)
 

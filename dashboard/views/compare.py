@@ -7,10 +7,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from dashboard.figures import stance_by_actor_figure
 from dashboard.filters import apply_filters
 from dashboard.summary import key_figures, summarise_by_actor
-from dashboard.views.common import PLOTLY_CONFIG, View
-from dashboard.views.overview import cached_stance_by_actor_figure
+from dashboard.views.common import PLOTLY_CONFIG, View, per_view
 
 
 def stance_differences(left: pd.DataFrame, right: pd.DataFrame, left_name: str, right_name: str) -> pd.DataFrame:
@@ -48,9 +48,8 @@ def render(view: View) -> None:
         metrics[0].metric("Records", figures["records"])
         metrics[1].metric("Actors", figures["actors"])
         metrics[2].metric("Hostile share", f"{figures['hostile_share']:.0%}" if figures["records"] else "—")
-        column.plotly_chart(
-            cached_stance_by_actor_figure(side), key=f"compare_chart_{event}", config=PLOTLY_CONFIG, width="stretch"
-        )
+        figure = per_view(view, "compare_stance_by_actor", lambda side=side: stance_by_actor_figure(side), event)
+        column.plotly_chart(figure, key=f"compare_chart_{event}", config=PLOTLY_CONFIG, width="stretch")
     st.subheader("How each actor's stance differs")
     st.dataframe(
         stance_differences(sides[left_event], sides[right_event], left_event, right_event),

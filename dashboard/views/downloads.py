@@ -10,7 +10,7 @@ from dashboard.export import EXPORT_FORMATS, Provenance, export_bytes
 from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
 from dashboard.summary import summarise_by_actor, summarise_by_target
-from dashboard.views.common import View, show_empty_notice
+from dashboard.views.common import View, per_view, show_empty_notice
 
 
 def downloadable_tables(records: pd.DataFrame) -> dict[str, tuple[str, str, pd.DataFrame]]:
@@ -64,7 +64,7 @@ def render(view: View) -> None:
         f"made_at_{hash(view.state)}", pd.Timestamp.now("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
     )
     sources = tuple(sorted(view.records["source"].unique()))
-    for stem, (title, holds, table) in downloadable_tables(view.records).items():
+    for stem, (title, holds, table) in per_view(view, "downloads", lambda: downloadable_tables(view.records)).items():
         st.subheader(title)
         st.caption(f"{holds} · {len(table):,} row(s)")
         provenance = Provenance(

@@ -7,17 +7,15 @@ import streamlit as st
 
 from dashboard.figures import stance_map_figure
 from dashboard.summary import dominant_stance_by_actor
-from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
+from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
 
 OVERALL = "Overall (any target)"
 
 
-# cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
-# order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun.
-@st.cache_resource(show_spinner=False, max_entries=64)
-def cached_map_figure(records: pd.DataFrame, toward: str | None, shade_members: bool, _registry, event_date: str):
-    return stance_map_figure(records, _registry, toward=toward, shade_members=shade_members)
+def target_names(records: pd.DataFrame) -> list[str]:
+    """Every target named in the view, sorted: split from the distinct cells, not from every record."""
+    return sorted({t.strip() for cell in records["target"].unique() for t in str(cell).split(";") if t.strip()})
 
 
 def render(view: View) -> None:
@@ -28,7 +26,7 @@ def render(view: View) -> None:
     )
     if show_empty_notice(view):
         return
-    targets = sorted({t for cell in view.records["target"] for t in str(cell).split("; ") if t})
+    targets = per_view(view, "target_names", lambda: target_names(view.records))
     left, right = st.columns([2, 1])
     # Bound to the URL like the sidebar filters, so a map view can be bookmarked and shared.
     toward = left.selectbox("Dominant stance toward", [OVERALL, *targets], key="toward", bind="query-params")
@@ -39,8 +37,13 @@ def render(view: View) -> None:
         help="Tints each member state in its organisation's colour: membership, not a stance of that state.",
     )
     chosen = None if toward == OVERALL else toward
-    event_date = ",".join(sorted(view.records["date"].unique()))
-    figure = cached_map_figure(view.records, chosen, shade, view.data.registry, event_date)
+    figure = per_view(
+        view,
+        "map",
+        lambda: stance_map_figure(view.records, view.data.registry, toward=chosen, shade_members=shade),
+        chosen,
+        shade,
+    )
     event = st.plotly_chart(
         figure, key="chart_map", on_select="rerun", selection_mode="points", config=PLOTLY_CONFIG, width="stretch"
     )
@@ -50,7 +53,7 @@ def render(view: View) -> None:
         view.data.registry,
         "Click a country, a seat marker or a line's midpoint to read its records.",
     )
-    table = dominant_stance_by_actor(view.records, toward=chosen)
+    table = per_view(view, "dominant", lambda: dominant_stance_by_actor(view.records, toward=chosen), chosen)
     st.dataframe(
         table,
         hide_index=True,

@@ -7,15 +7,8 @@ import streamlit as st
 
 from dashboard.figures import stance_by_actor_figure
 from dashboard.summary import key_figures, summarise_by_target
-from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice, stance_label
+from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice, stance_label
 from dashboard.views.evidence import show_selected_evidence
-
-
-# cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
-# order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun.
-@st.cache_resource(show_spinner=False, max_entries=64)
-def cached_stance_by_actor_figure(records: pd.DataFrame):
-    return stance_by_actor_figure(records)
 
 
 def headline(records: pd.DataFrame) -> list[str]:
@@ -33,8 +26,8 @@ def render(view: View) -> None:
     for article in view.data.articles.values():
         if not view.state.event or article.event == view.state.event:
             st.caption(f"{article.date} · {article.title} · {article.source}")
-    figures = key_figures(view.records)
-    total = key_figures(view.data.scored)
+    figures = per_view(view, "key_figures", lambda: key_figures(view.records))
+    total = per_view(view, "key_figures_all", lambda: key_figures(view.data.scored))
     columns = st.columns(6)
     columns[0].metric("Records", figures["records"], help=f"of {total['records']} curated records")
     columns[1].metric("Actors", figures["actors"])
@@ -44,7 +37,7 @@ def render(view: View) -> None:
         f"{figures['hostile_share']:.0%}" if figures["records"] else "—",
         help="share of records that condemn, warn or deny (concern and call for are not counted)",
     )
-    found = int(view.records["stance_found"].sum())
+    found = per_view(view, "found", lambda: int(view.records["stance_found"].sum()))
     columns[4].metric(
         "Found by the rules",
         f"{found}/{figures['records']}" if figures["records"] else "—",
@@ -57,7 +50,7 @@ def render(view: View) -> None:
     if show_empty_notice(view):
         return
     event = st.plotly_chart(
-        cached_stance_by_actor_figure(view.records),
+        per_view(view, "stance_by_actor", lambda: stance_by_actor_figure(view.records)),
         key="chart_stance_by_actor",
         on_select="rerun",
         selection_mode=("points", "box"),
@@ -65,7 +58,7 @@ def render(view: View) -> None:
         width="stretch",
     )
     with st.expander("In words: each stance, who took it, toward whom", expanded=True):
-        st.markdown("\n".join(f"- {line}" for line in headline(view.records)))
+        st.markdown("\n".join(f"- {line}" for line in per_view(view, "headline", lambda: headline(view.records))))
     show_selected_evidence(
         event, view.records, view.data.registry, "Click or box-select bars to see the sentences behind them."
     )

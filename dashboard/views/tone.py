@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.figures import tone_figure, tone_sample
-from dashboard.views.common import PLOTLY_CONFIG, View, show_empty_notice
+from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
 
 CONFLICT_ROW_LIMIT = 1000
-
-
-# cache_resource, not cache_data: an unpickled copy of a plotly figure serialises its layout in another
-# order, so Streamlit would take it for a new chart and drop the reader's selection on the rerun.
-@st.cache_resource(show_spinner=False, max_entries=64)
-def cached_tone_figure(records: pd.DataFrame):
-    return tone_figure(records)
 
 
 def render(view: View) -> None:
@@ -29,11 +21,11 @@ def render(view: View) -> None:
     if show_empty_notice(view):
         return
     records = view.records
-    records = tone_sample(records)
+    records = per_view(view, "tone_sample", lambda: tone_sample(view.records))
     if len(records) < len(view.records):
         st.caption(f"Drawing a random sample of {len(records):,} of {len(view.records):,} records.")
     event = st.plotly_chart(
-        cached_tone_figure(records),
+        per_view(view, "tone", lambda: tone_figure(records)),
         key="chart_tone",
         on_select="rerun",
         selection_mode=("points", "box", "lasso"),
