@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-load bench-scale evaluate clean
+.PHONY: run test lint bench bench-load bench-scale bench-app-scale bench-upload evaluate clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,10 +30,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_browser.py
 
 bench-load: $(STAMP)
-	$(BIN)/python benchmarks/load_sessions.py --sessions 20 --duration 60
+	$(BIN)/python benchmarks/load_sessions.py --sessions 20 --duration 60 --ramp 2 --think 3 --shared-cache --reduced-motion
 
 bench-scale: $(STAMP)
 	$(BIN)/python benchmarks/scale_records.py
+
+bench-app-scale: $(STAMP)
+	$(BIN)/python benchmarks/app_at_scale.py
+
+bench-upload: $(STAMP)
+	$(BIN)/python benchmarks/upload_at_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
