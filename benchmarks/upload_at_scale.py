@@ -7,6 +7,8 @@ timed in the order the page runs them: read and validate (load_table_report), va
 decisions, split the valid rows, normalise, score (score_with_progress: one call, the bar told as it goes),
 and the content token naming the session's records (add_session_records). Texts come from data/records, never from an evaluation
 set. A step predicted to take longer than --budget seconds is extrapolated from the previous size ("~").
+Then `reactions score` is timed on the same file, as a separate process (what a file too big for the page
+goes through); --no-cli skips it.
 
     .venv/bin/python benchmarks/upload_at_scale.py [--sizes 10000 100000 1000000] [--json artifacts/upload.json]
 """
@@ -16,7 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -85,7 +89,7 @@ def page_steps(data: bytes, registry, resources, state: dict) -> dict[str, Calla
     }
 
 
-def measure(sizes: list[int], budget: float) -> list[dict]:
+def measure(sizes: list[int], budget: float, cli: bool = True) -> list[dict]:
     resources = load_resources(DATA_DIR)
     registry = resources.registry
     curated = load_curated_records(registry, DATA_DIR)
@@ -119,16 +123,43 @@ def measure(sizes: list[int], budget: float) -> list[dict]:
             print(f"  {name:<40} {seconds:10.2f} s", flush=True)
         if "valid" in state:
             print(f"  valid rows {len(state['valid']):,} of {size:,}")
+        state.clear()
+        if cli:
+            seconds = time_cli(data)
+            rows.append({"size": size, "step": CLI_STEP, "seconds": seconds, "extrapolated": False})
+            print(f"  {CLI_STEP:<40} {seconds:10.2f} s", flush=True)
     return rows
+
+
+CLI_STEP = "reactions score FILE -o OUT.csv (the CLI)"
+
+
+def time_cli(data: bytes) -> float:
+    """Seconds for `reactions score` on the same file, from process start to the scored CSV written."""
+    with tempfile.TemporaryDirectory(prefix="reactions-upload-") as scratch:
+        source, target = Path(scratch) / "upload.csv", Path(scratch) / "scored.csv"
+        source.write_bytes(data)
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "dashboard.cli", "score", str(source), "-o", str(target)],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"reactions score failed ({done.returncode}): {done.stderr[-500:]}")
+        return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--budget", type=float, default=300.0, help="seconds a step may be predicted to take")
+    parser.add_argument("--no-cli", action="store_true", help="skip timing `reactions score` on each file")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
-    rows = measure(args.sizes, args.budget)
+    rows = measure(args.sizes, args.budget, cli=not args.no_cli)
     sizes = sorted({r["size"] for r in rows})
     print("\nseconds per step (SYNTHETIC rows; ~ = extrapolated, not run)")
     print(f"{'step':<40}" + "".join(f"{s:>14,}" for s in sizes))
