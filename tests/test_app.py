@@ -246,3 +246,74 @@ def test_compare_needs_two_events(app):
     app.switch_page("screens/compare.py").run()
     assert not app.exception
     assert any("Only one event is loaded" in info.value for info in app.info)
+
+
+# --- The rest of issue 4's bad inputs, through the upload page -------------------------------------------
+
+
+def upload_and_add(app: AppTest, name: str, content: bytes) -> AppTest:
+    """Upload a file, add its valid rows to the session, and return to a fresh run."""
+    open_upload_page(app, name, content)
+    assert not app.exception
+    app.button(key="upload_add").click().run()
+    assert not app.exception
+    return app
+
+
+def session_records(app: AppTest):
+    return app.session_state["added_records"]
+
+
+def test_a_header_with_no_rows_reads_as_zero_records_and_offers_nothing_to_add(app):
+    open_upload_page(app, "header_only.csv", b"actor,text,stance\n")
+    assert not app.exception
+    assert any("0 row(s) read, 0 valid, 0 left out" in text.value for text in app.markdown)
+    assert not [button for button in app.button if button.key == "upload_add"]
+
+
+def test_a_workbook_named_csv_is_read_as_excel_and_the_page_says_so(app):
+    from dashboard.export import Provenance, to_excel_bytes
+
+    table = __import__("pandas").DataFrame({"actor": ["NATO"], "text": ["NATO condemned the attack."]})
+    workbook = to_excel_bytes(table, Provenance(holds="test"))
+    open_upload_page(app, "really_excel.csv", workbook)
+    assert not app.exception
+    assert any("read as XLSX" in caption.value for caption in app.caption)
+    assert any("1 row(s) read, 1 valid, 0 left out" in text.value for text in app.markdown)
+
+
+def test_a_ten_thousand_character_cell_control_characters_and_mixed_scripts_are_kept_as_written(app):
+    long_text = "NATO condemned the attack. " + "x" * 10_000
+    odd_text = "Россия\u200b warned Ankara \x07 — 土耳其 — تركيا"
+    content = (f'actor,text\nNATO,"{long_text}"\nRussia,"{odd_text}"\n').encode()
+    upload_and_add(app, "odd_cells.csv", content)
+    texts = session_records(app)["text"].tolist()
+    assert texts == [long_text, odd_text]
+
+
+def test_html_and_script_tags_in_a_quote_are_shown_as_text_never_as_markup(app):
+    content = b'actor,text\nNATO,"<script>alert(1)</script><b>NATO condemned</b> the attack."\n'
+    upload_and_add(app, "tags.csv", content)
+    app.run()
+    app.selectbox(key="event").set_value("tags").run()
+    app.switch_page("screens/evidence.py").run()
+    assert not app.exception
+    bodies = [element.proto.body for element in app.get("html")]
+    (card,) = [body for body in bodies if "alert(1)" in body]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;NATO" in card
+    assert "<script>" not in card and "<b>" not in card
+
+
+def test_formula_cells_are_neutralised_in_the_pages_csv_and_excel_files_and_kept_in_json(app):
+    """What the Downloads page would hand over, built from the same tables and writers it uses."""
+    from dashboard.export import NEUTRALISING_PREFIX, Provenance, export_bytes
+    from dashboard.records import read_table_bytes
+    from dashboard.views.downloads import downloadable_tables
+
+    content = b'actor,text\nNATO,"=HYPERLINK(""http://x"",""click"")"\nRussia,+cmd|calc\n'
+    upload_and_add(app, "formulas.csv", content)
+    records = session_records(app)
+    _, _, table = downloadable_tables(records)["records"]
+    for fmt, prefix in (("csv", NEUTRALISING_PREFIX), ("xlsx", NEUTRALISING_PREFIX), ("json", "")):
+        back = read_table_bytes(export_bytes(table, Provenance(holds="test"), fmt), f"records.{fmt}")
+        assert back["text"].tolist() == [prefix + '=HYPERLINK("http://x","click")', prefix + "+cmd|calc"], fmt

@@ -393,3 +393,47 @@ def test_a_file_over_the_upload_limit_gets_a_clear_message(app_page):
     assert app_page.get_by_text(f"Files up to {limit_mb} MB").count() == 1  # the page states the limit too
     assert "joined this session" not in app_page.content()
     screenshot(app_page, "upload-over-limit")
+
+
+FORMULA_CSV = b'actor,text\nNATO,"=HYPERLINK(""http://x"",""click"")"\nRussia,+cmd|calc\n'
+
+
+def test_formula_cells_uploaded_come_back_neutralised_in_csv_and_excel_and_as_data_in_json(app_page):
+    """Through the real page: upload cells a spreadsheet would run, add them, download the filtered records."""
+    import json
+
+    import openpyxl
+
+    open_page(app_page, "upload")
+    app_page.locator('.st-key-records_upload input[type="file"]').set_input_files(
+        files=[{"name": "formulas.csv", "mimeType": "text/csv", "buffer": FORMULA_CSV}]
+    )
+    add = app_page.locator(".st-key-upload_add button")
+    with explained_timeout(app_page, "the uploaded file to be read and offered for adding"):
+        add.wait_for()
+    add.click()
+    with explained_timeout(app_page, "the uploaded records to join the session"):
+        app_page.get_by_text(re.compile(r"joined this session")).first.wait_for()
+    # The sidebar link keeps this Streamlit session (a new URL would start another, without the upload).
+    app_page.locator('[data-testid="stSidebarNav"] a', has_text="Downloads").click()
+    app_page.get_by_role("heading", name="Downloads").first.wait_for()
+    wait_for_app_idle(app_page)
+    buttons, labels = download_buttons(app_page)
+
+    def download(label: str) -> bytes:
+        with app_page.expect_download() as download_info:
+            buttons.nth(labels.index(label)).click()
+        return download_info.value.path().read_bytes()
+
+    csv_text = download("Filtered records — CSV").decode("utf-8-sig")
+    rows = list(csv.DictReader(line for line in io.StringIO(csv_text) if not line.startswith("#")))
+    texts = [row["text"] for row in rows if row["actor"] in ("NATO", "Russia") and row["event"] == "formulas"]
+    assert sorted(texts) == sorted(['\'=HYPERLINK("http://x","click")', "'+cmd|calc"])
+
+    workbook = openpyxl.load_workbook(io.BytesIO(download("Filtered records — Excel")))
+    cells = [cell.value for row in workbook.worksheets[0].iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert "'+cmd|calc" in cells and "+cmd|calc" not in cells
+    assert not any(cell.startswith("=") for cell in cells), "a cell Excel would run as a formula"
+
+    records = json.loads(download("Filtered records — JSON"))["records"]
+    assert "+cmd|calc" in [record["text"] for record in records]
