@@ -205,27 +205,21 @@ async def measure_size(size: int, folder: Path, browser_path: Path) -> dict:
                 timings["warm: new visitor -> Overview drawn"] = await open_overview(
                     page, server.url, UPDATE_TIMEOUT_MS
                 )
-                for stance in STANCES:
-                    name = f"stance '{stance}' chosen -> chart redrawn"
+
+                async def timed(name: str, update) -> None:
+                    """An update's seconds under `name`; None and an error when it fails (unresponsive)."""
                     try:
-                        timings[name] = await click_update(page, server.url, stance)
-                    except Exception as exc:  # noqa: BLE001  (a timeout is a result here: unresponsive)
+                        timings[name] = await update
+                    except Exception as exc:  # noqa: BLE001  (a timeout is a result here)
                         timings[name] = None
                         errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:200]}")
+
+                for stance in STANCES:
+                    await timed(f"stance '{stance}' chosen -> chart redrawn", click_update(page, server.url, stance))
                 await open_overview(page, server.url, UPDATE_TIMEOUT_MS)  # no filters again
                 for link_title in PAGES:
-                    name = f"page '{link_title}' -> drawn"
-                    try:
-                        timings[name] = await open_page(page, link_title)
-                    except Exception as exc:  # noqa: BLE001
-                        timings[name] = None
-                        errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:200]}")
-                name = f"search '{SEARCH_TERM}' -> chart redrawn"
-                try:
-                    timings[name] = await search(page, SEARCH_TERM)
-                except Exception as exc:  # noqa: BLE001
-                    timings[name] = None
-                    errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:200]}")
+                    await timed(f"page '{link_title}' -> drawn", open_page(page, link_title))
+                await timed(f"search '{SEARCH_TERM}' -> chart redrawn", search(page, SEARCH_TERM))
                 exceptions = await page.locator('[data-testid="stException"]').count()
                 if exceptions:
                     errors.append(f"{exceptions} exception(s) shown on the page")

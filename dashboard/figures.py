@@ -616,36 +616,35 @@ def stance_map_figure(
 
     links_in_view = len(scene.link_sizes)
     if links_in_view > MAP_LINK_LIMIT:
-        figure.add_annotation(
-            text=(
-                f"Lines: the {MAP_LINK_LIMIT} actor → target links with most records, of {links_in_view:,}. "
-                "Filter by actor, stance or target to see the others."
-            ),
-            x=0,
-            y=1,
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-            font={"size": 12, "color": FONT_COLOUR},
-            bgcolor="rgba(255,255,255,0.85)",
+        text = (
+            f"Lines: the {MAP_LINK_LIMIT} actor → target links with most records, of {links_in_view:,}. "
+            "Filter by actor, stance or target to see the others."
         )
+        _corner_note(figure, text, top=True, size=12, colour=FONT_COLOUR, background="rgba(255,255,255,0.85)")
     not_drawn = [a for a in scene.dominant.index if a not in scene.positions]
     not_drawn += [n for n in unplaced if n not in not_drawn]
     if not_drawn:
-        figure.add_annotation(
-            text="Not on the map (no place in the actor registry): " + _escape(", ".join(not_drawn)),
-            x=0,
-            y=0,
-            xref="paper",
-            yref="paper",
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 11, "color": "#6B6B6B"},
-        )
+        text = "Not on the map (no place in the actor registry): " + _escape(", ".join(not_drawn))
+        _corner_note(figure, text, top=False, size=11, colour="#6B6B6B")
     return figure
+
+
+def _corner_note(
+    figure: go.Figure, text: str, top: bool, size: int, colour: str, background: str | None = None
+) -> None:
+    """A line of text in the map's top or bottom left corner."""
+    figure.add_annotation(
+        text=text,
+        x=0,
+        y=1 if top else 0,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top" if top else "bottom",
+        showarrow=False,
+        font={"size": size, "color": colour},
+        bgcolor=background,
+    )
 
 
 def _member_traces(scene: _MapScene, on_date: str | None) -> list[go.Choropleth]:

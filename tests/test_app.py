@@ -115,6 +115,16 @@ def test_a_broken_data_file_is_named_with_row_and_field_not_a_traceback(tmp_path
     assert "row 3: stance: 'furious' is not one of" in message
 
 
+def propose_records_for_the_article(app: AppTest) -> AppTest:
+    """On "Add an article": paste ARTICLE, name its event border-2026, and ask for the proposed records."""
+    app.switch_page("screens/add_article.py").run()
+    app.text_area(key="article_text").set_value(ARTICLE)
+    app.text_input(key="article_event").set_value("border-2026")
+    app.date_input(key="article_date").set_value(datetime.date(2026, 11, 24))
+    app.text_input(key="article_source").set_value("written for this test")
+    return app.button(key="extract").click().run()
+
+
 def test_the_app_never_modifies_the_shipped_data(app):
     """A full session through the app's logic: every page, a filter, an upload accepted, an article added,
     the downloads page; data/ is byte for byte the same afterwards (the browser test adds a real download)."""
@@ -126,12 +136,7 @@ def test_the_app_never_modifies_the_shipped_data(app):
         app.run()
     open_upload_page(app, "my_records.csv", UPLOADED)
     app.button(key="upload_add").click().run()
-    app.switch_page("screens/add_article.py").run()
-    app.text_area(key="article_text").set_value(ARTICLE)
-    app.text_input(key="article_event").set_value("border-2026")
-    app.date_input(key="article_date").set_value(datetime.date(2026, 11, 24))
-    app.text_input(key="article_source").set_value("written for this test")
-    app.button(key="extract").click().run()
+    propose_records_for_the_article(app)
     app.button(key="accept").click().run()
     assert any("joined this session as event 'border-2026'" in s.value for s in app.success)
     app.switch_page("screens/downloads.py").run()
@@ -148,12 +153,7 @@ ARTICLE = (
 
 def test_an_added_article_joins_the_session_data_under_its_own_event(app):
     app.run()
-    app.switch_page("screens/add_article.py").run()
-    app.text_area(key="article_text").set_value(ARTICLE)
-    app.text_input(key="article_event").set_value("border-2026")
-    app.date_input(key="article_date").set_value(datetime.date(2026, 11, 24))
-    app.text_input(key="article_source").set_value("written for this test")
-    app.button(key="extract").click().run()
+    propose_records_for_the_article(app)
     assert not app.exception
     assert any("Proposed records for border-2026" in header.value for header in app.subheader)
     app.button(key="accept").click().run()

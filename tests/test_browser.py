@@ -337,25 +337,31 @@ def is_loopback(ip: str) -> bool:
     return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
+def upload_and_add(page, name: str, content: bytes) -> None:
+    """On the Upload page: send a CSV file, add its valid rows to the session, wait until they have joined."""
+    open_page(page, "upload")
+    page.locator('.st-key-records_upload input[type="file"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}]
+    )
+    add = page.locator(".st-key-upload_add button")
+    with explained_timeout(page, "the uploaded file to be read and offered for adding"):
+        add.wait_for()
+    add.click()
+    with explained_timeout(page, "the uploaded records to join the session"):
+        page.get_by_text(re.compile(r"joined this session")).first.wait_for()
+
+
 def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app):
     """A full session watched from the server's side (load, filter, map, upload, download): every socket its
-    processes hold is bound to loopback and talks to loopback, and no file under data/ changed. The browser's side: test_no_request_left_the_machine."""
+    processes hold is bound to loopback and talks to loopback, and no file under data/ changed. The browser's
+    side: test_no_request_left_the_machine."""
     shipped_data = data_fingerprint()
     with ServerConnections(streamlit_app) as watched:
         open_page(app_page, "", "stance=condemn&target=Syria")
         wait_for_plots(app_page)
         open_page(app_page, "map", "actor=NATO&actor=Russia")
         wait_for_plots(app_page)
-        open_page(app_page, "upload")
-        app_page.locator('.st-key-records_upload input[type="file"]').set_input_files(
-            files=[{"name": "our-records.csv", "mimeType": "text/csv", "buffer": UPLOADED_CSV}]
-        )
-        add = app_page.locator(".st-key-upload_add button")
-        with explained_timeout(app_page, "the uploaded file to be read and offered for adding"):
-            add.wait_for()
-        add.click()
-        with explained_timeout(app_page, "the uploaded records to join the session"):
-            app_page.get_by_text(re.compile(r"joined this session")).first.wait_for()
+        upload_and_add(app_page, "our-records.csv", UPLOADED_CSV)
         wait_for_app_idle(app_page)
         app_page.goto(f"{app_page.app_url}/downloads?stance=condemn")
         wait_for_app_idle(app_page)
@@ -404,16 +410,7 @@ def test_formula_cells_uploaded_come_back_neutralised_in_csv_and_excel_and_as_da
 
     import openpyxl
 
-    open_page(app_page, "upload")
-    app_page.locator('.st-key-records_upload input[type="file"]').set_input_files(
-        files=[{"name": "formulas.csv", "mimeType": "text/csv", "buffer": FORMULA_CSV}]
-    )
-    add = app_page.locator(".st-key-upload_add button")
-    with explained_timeout(app_page, "the uploaded file to be read and offered for adding"):
-        add.wait_for()
-    add.click()
-    with explained_timeout(app_page, "the uploaded records to join the session"):
-        app_page.get_by_text(re.compile(r"joined this session")).first.wait_for()
+    upload_and_add(app_page, "formulas.csv", FORMULA_CSV)
     # The sidebar link keeps this Streamlit session (a new URL would start another, without the upload).
     app_page.locator('[data-testid="stSidebarNav"] a', has_text="Downloads").click()
     app_page.get_by_role("heading", name="Downloads").first.wait_for()
