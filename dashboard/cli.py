@@ -32,9 +32,10 @@ SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
 def _load_valid_table(path: str, resources) -> pd.DataFrame:
-    from dashboard.records import load_table_report
+    from dashboard.records import load_articles, load_table_report
 
-    table, report = load_table_report(path, resources.registry)
+    # Records that name a shipped article's event and give offsets are checked against its text.
+    table, report = load_table_report(path, resources.registry, load_articles())
     # How the file was read (a renamed column, a semicolon CSV, an Excel file named .csv) goes to stderr,
     # so a person sees it and a pipe does not.
     for line in report.lines()[1:]:

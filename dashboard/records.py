@@ -310,6 +310,8 @@ def _read_json_objects(text: str, label: str, suffix: str) -> tuple[list[dict], 
             raise UnreadableFileError(label, _json_reason(exc, body)) from exc
     except RecursionError as exc:
         raise UnreadableFileError(label, "not JSON we can read: nested too deeply") from exc
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        raise UnreadableFileError(label, f"not JSON we can read: {_one_line(exc)}") from exc
     if isinstance(objects, dict) and isinstance(objects.get("records"), list):
         objects = objects["records"]  # our own JSON export wraps records beside an "about" block
     if not isinstance(objects, list) or not all(isinstance(item, dict) for item in objects):
@@ -331,7 +333,7 @@ def _read_json_lines(text: str, label: str, whole_file_error: json.JSONDecodeErr
             continue
         try:
             item = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError; so is a huge integer
             if whole_file_error is not None:  # a .json file that is not JSON Lines either: report it as JSON
                 raise UnreadableFileError(label, _json_reason(whole_file_error, text)) from exc
             raise UnreadableFileError(

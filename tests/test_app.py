@@ -317,3 +317,28 @@ def test_formula_cells_are_neutralised_in_the_pages_csv_and_excel_files_and_kept
     for fmt, prefix in (("csv", NEUTRALISING_PREFIX), ("xlsx", NEUTRALISING_PREFIX), ("json", "")):
         back = read_table_bytes(export_bytes(table, Provenance(holds="test"), fmt), f"records.{fmt}")
         assert back["text"].tolist() == [prefix + '=HYPERLINK("http://x","click")', prefix + "+cmd|calc"], fmt
+
+
+def test_comparing_an_event_with_itself_asks_for_two_different_ones(app):
+    upload_and_add(app, "my_records.csv", UPLOADED)
+    app.switch_page("screens/compare.py").run()
+    app.selectbox(key="compare_right").set_value(app.selectbox(key="compare_left").value).run()
+    assert not app.exception
+    assert any("Pick two different events" in info.value for info in app.info)
+
+
+def test_an_uploaded_record_whose_offsets_miss_the_article_is_reported(app):
+    from dashboard import DATA_DIR
+
+    lines = (DATA_DIR / "records" / "idlib-2020.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    header, first = lines[0], lines[1]
+    # The upload's first record is the curated one; the second is the same with its offsets one off.
+    shifted = first.replace("idlib-2020-001", "mine-002", 1)
+    start, end = (int(x) for x in first.rstrip("\r\n").rsplit(",", 2)[1:])
+    shifted = shifted.rstrip("\r\n").rsplit(",", 2)[0] + f",{start + 1},{end + 1}\n"
+    content = (header + first.replace("idlib-2020-001", "mine-001", 1) + shifted).encode("utf-8")
+    open_upload_page(app, "offsets.csv", content)
+    assert not app.exception
+    problems = app.dataframe[-1].value
+    assert problems["row"].tolist() == [2]
+    assert "differs from the article 'idlib-2020'" in problems["problem"].iloc[0]

@@ -351,10 +351,10 @@ def upload_and_add(page, name: str, content: bytes) -> None:
         page.get_by_text(re.compile(r"joined this session")).first.wait_for()
 
 
-def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app):
+def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app, network_log):
     """A full session watched from the server's side (load, filter, map, upload, download): every socket its
-    processes hold is bound to loopback and talks to loopback, and no file under data/ changed. The browser's
-    side: test_no_request_left_the_machine."""
+    processes hold is bound to loopback and talks to loopback, no request of the browser left 127.0.0.1, and
+    no file under data/ changed."""
     shipped_data = data_fingerprint()
     with ServerConnections(streamlit_app) as watched:
         open_page(app_page, "", "stance=condemn&target=Syria")
@@ -371,6 +371,9 @@ def test_the_server_connects_to_nothing_beyond_127_0_0_1(app_page, streamlit_app
         download_info.value.path()
 
     assert data_fingerprint() == shipped_data, "the session changed a file under data/"
+    # The browser's side of the same session (the log covers every request of this test run's context).
+    assert network_log.outgoing() == []
+    assert any(urlsplit(url).path.endswith("/_stcore/upload_file") or "upload" in url for url in network_log.requests)
     assert watched.looks > 10, f"the server's sockets were listed only {watched.looks} time(s)"
     assert any(remote for _, remote, _ in watched.seen), "no connection to the server was seen: wrong process?"
     not_local = sorted(

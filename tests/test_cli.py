@@ -1,5 +1,7 @@
 """The `reactions` CLI: score, summary, validate and their exit codes; never a traceback."""
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -132,3 +134,21 @@ def test_an_empty_file_says_so(tmp_path, capsys):
     path.write_text("", encoding="utf-8")
     assert main(["validate", str(path)]) == 2
     assert capsys.readouterr().err.strip() == f"{path}: cannot read: the file is empty"
+
+
+def test_validate_checks_offsets_against_the_shipped_article(tmp_path, capsys):
+    from dashboard import DATA_DIR
+
+    rows = (DATA_DIR / "records" / "idlib-2020.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = tmp_path / "shifted.csv"
+    header, first = rows[0], rows[1]
+    # The first record's offsets moved by one character: its text no longer sits there in the article.
+    cells = next(csv.reader([first]))
+    columns = next(csv.reader([header]))
+    cells[columns.index("start")] = str(int(cells[columns.index("start")]) + 1)
+    cells[columns.index("end")] = str(int(cells[columns.index("end")]) + 1)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    broken.write_text(header + buffer.getvalue(), encoding="utf-8")
+    assert main(["validate", str(broken)]) == 1
+    assert "differs from the article 'idlib-2020'" in capsys.readouterr().out

@@ -308,3 +308,12 @@ def test_a_csv_whose_first_header_is_bracketed_is_still_csv(tmp_path):
     path = tmp_path / "brackets.csv"
     path.write_text("[note],actor,text\nx,France,y\n", encoding="utf-8")
     assert read_table(path)["[note]"].tolist() == ["x"]
+
+
+def test_a_json_integer_python_refuses_is_unreadable_not_a_crash(tmp_path):
+    digits = "9" * 5000
+    for suffix, content in ((".json", f'[{{"actor": "NATO", "text": {digits}}}]'), (".jsonl", f'{{"x": {digits}}}\n')):
+        path = tmp_path / f"huge{suffix}"
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(UnreadableFileError, match=f"huge{suffix}"):
+            read_table(path)

@@ -38,6 +38,9 @@ def render(view: View) -> None:
     pick_left, pick_right = st.columns(2)
     left_event = pick_left.selectbox("Event", events, index=0, key="compare_left")
     right_event = pick_right.selectbox("Against", events, index=1, key="compare_right")
+    if left_event == right_event:
+        st.info("Pick two different events to compare.")
+        return
     # The sidebar's other filters apply to both sides; only the event differs.
     records = apply_filters(view.data.scored, replace(view.state, event=""))
     sides = {event: records[records["event"] == event] for event in (left_event, right_event)}

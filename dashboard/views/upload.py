@@ -98,7 +98,7 @@ def render(view: View) -> None:
     if upload is None:
         return
     try:
-        table, report = load_table_report(upload, view.data.registry)
+        table, report = load_table_report(upload, view.data.registry, view.data.articles)
     except ReactionsError as exc:
         st.error(str(exc))
         return
@@ -113,7 +113,7 @@ def render(view: View) -> None:
     kept_new = {name for name, choice in decisions.items() if choice == KEEP_AS_NEW}
     problems = [
         p
-        for p in validate_records(table, view.data.registry)
+        for p in validate_records(table, view.data.registry, view.data.articles)
         if not (p.kind == "unknown_actor" and p.value in kept_new)
     ]
     valid, _ = split_valid_rows(table, problems)
