@@ -199,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check a records file; one line per problem")
     validate.add_argument("input")
+    validate.add_argument(
+        "--table",
+        action="store_true",
+        help="print the problems as the upload page's table (CSV: row, field, value, problem, suggestion)",
+    )
     validate.set_defaults(run=command_validate)
 
     evaluate = commands.add_parser("evaluate", help="measure the stance classifier on a labelled JSONL file")
@@ -223,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     except InvalidDataError as exc:
         # For validate the problems are the answer (stdout); elsewhere stdout may carry data, so stderr.
         stream = sys.stdout if args.command == "validate" else sys.stderr
+        if getattr(args, "table", False):
+            from dashboard.records import problems_table
+
+            problems_table(list(exc.problems)).to_csv(stream, index=False)
+            return EXIT_INVALID
         for problem in exc.problems:
             print(str(problem), file=stream)
         return EXIT_INVALID

@@ -310,13 +310,14 @@ def test_formula_cells_are_neutralised_in_the_pages_csv_and_excel_files_and_kept
     from dashboard.records import read_table_bytes
     from dashboard.views.downloads import downloadable_tables
 
-    content = b'actor,text\nNATO,"=HYPERLINK(""http://x"",""click"")"\nRussia,+cmd|calc\n'
+    content = b'actor,text\nNATO,"=HYPERLINK(""http://x"",""click"")"\nRussia,+cmd|calc\nTurkey,-2+3\nChina,@SUM(1)\n'
     upload_and_add(app, "formulas.csv", content)
     records = session_records(app)
     _, _, table = downloadable_tables(records)["records"]
     for fmt, prefix in (("csv", NEUTRALISING_PREFIX), ("xlsx", NEUTRALISING_PREFIX), ("json", "")):
         back = read_table_bytes(export_bytes(table, Provenance(holds="test"), fmt), f"records.{fmt}")
-        assert back["text"].tolist() == [prefix + '=HYPERLINK("http://x","click")', prefix + "+cmd|calc"], fmt
+        expected = ['=HYPERLINK("http://x","click")', "+cmd|calc", "-2+3", "@SUM(1)"]
+        assert back["text"].tolist() == [prefix + text for text in expected], fmt
 
 
 def test_comparing_an_event_with_itself_asks_for_two_different_ones(app):

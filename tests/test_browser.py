@@ -404,7 +404,11 @@ def test_a_file_over_the_upload_limit_gets_a_clear_message(app_page):
     screenshot(app_page, "upload-over-limit")
 
 
-FORMULA_CSV = b'actor,text\nNATO,"=HYPERLINK(""http://x"",""click"")"\nRussia,+cmd|calc\n'
+FORMULA_CSV = (
+    b'actor,text\nNATO,"=HYPERLINK(""http://x"",""click"")"\nRussia,+cmd|calc\n'
+    b"Turkey,-2+3+cmd|' /C calc'!A0\nUnited States,@SUM(1+1)*cmd|' /C calc'!A0\n"
+)
+FORMULA_TEXTS = ['=HYPERLINK("http://x","click")', "+cmd|calc", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0"]
 
 
 def test_formula_cells_uploaded_come_back_neutralised_in_csv_and_excel_and_as_data_in_json(app_page):
@@ -427,13 +431,14 @@ def test_formula_cells_uploaded_come_back_neutralised_in_csv_and_excel_and_as_da
 
     csv_text = download("Filtered records — CSV").decode("utf-8-sig")
     rows = list(csv.DictReader(line for line in io.StringIO(csv_text) if not line.startswith("#")))
-    texts = [row["text"] for row in rows if row["actor"] in ("NATO", "Russia") and row["event"] == "formulas"]
-    assert sorted(texts) == sorted(['\'=HYPERLINK("http://x","click")', "'+cmd|calc"])
+    texts = [row["text"] for row in rows if row["event"] == "formulas"]
+    assert sorted(texts) == sorted("'" + text for text in FORMULA_TEXTS)
 
     workbook = openpyxl.load_workbook(io.BytesIO(download("Filtered records — Excel")))
     cells = [cell.value for row in workbook.worksheets[0].iter_rows() for cell in row if isinstance(cell.value, str)]
-    assert "'+cmd|calc" in cells and "+cmd|calc" not in cells
-    assert not any(cell.startswith("=") for cell in cells), "a cell Excel would run as a formula"
+    for text in FORMULA_TEXTS:
+        assert "'" + text in cells and text not in cells, text
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), "a cell Excel would run as a formula"
 
     records = json.loads(download("Filtered records — JSON"))["records"]
-    assert "+cmd|calc" in [record["text"] for record in records]
+    assert set(FORMULA_TEXTS) <= {record["text"] for record in records}

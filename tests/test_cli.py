@@ -152,3 +152,12 @@ def test_validate_checks_offsets_against_the_shipped_article(tmp_path, capsys):
     broken.write_text(header + buffer.getvalue(), encoding="utf-8")
     assert main(["validate", str(broken)]) == 1
     assert "differs from the article 'idlib-2020'" in capsys.readouterr().out
+
+
+def test_validate_table_prints_the_upload_pages_problem_table(tmp_path, capsys):
+    path = tmp_path / "names.csv"
+    path.write_text("actor,text\nFrnace,Paris condemned the strike.\n", encoding="utf-8")
+    assert main(["validate", "--table", str(path)]) == 1
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["row", "field", "value", "problem", "suggestion"]
+    assert table.loc[0, ["row", "field", "value", "suggestion"]].tolist() == ["1", "actor", "Frnace", "France"]
