@@ -343,3 +343,23 @@ def test_an_uploaded_record_whose_offsets_miss_the_article_is_reported(app):
     problems = app.dataframe[-1].value
     assert problems["row"].tolist() == [2]
     assert "differs from the article 'idlib-2020'" in problems["problem"].iloc[0]
+
+
+def test_a_name_written_as_markdown_is_shown_as_written_never_as_an_image_or_link(app):
+    content = b"actor,text\n![x](http://example.org/x.png),The Atlantis delegation condemned the strike.\n"
+    open_upload_page(app, "md.csv", content)
+    # The reader keeps the unknown name as a new actor (the editor's state, as the browser would send it).
+    app.session_state["unknown_actors"] = {
+        "edited_rows": {0: {"use": "(keep as a new actor)"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert any("1 row(s) read, 1 valid, 0 left out" in text.value for text in app.markdown)
+    app.button(key="upload_add").click().run()
+    app.run()
+    app.switch_page("screens/overview.py").run()
+    assert not app.exception
+    (headline,) = [markdown.value for markdown in app.markdown if "example" in markdown.value]
+    assert "\\!\\[x\\]\\(http" in headline  # escaped: Streamlit shows the characters, fetches nothing
+    assert "![x](http" not in headline

@@ -45,3 +45,12 @@ def test_confirmed_names_replace_the_unknown_ones_in_actor_and_target():
     assert out["actor"].tolist() == ["France", "Atlantis", "NATO"]
     assert out["target"].tolist() == ["Syria; Atlantis", "", "France"]
     assert table["actor"].tolist() == ["Frnace", "Atlantis", "NATO"]  # the input is untouched
+
+
+def test_plain_shows_markdown_as_written():
+    from dashboard.views.common import plain
+
+    name = "![x](http://example.org/x.png) **Atlantis** [link](http://e) :red[x] `c`"
+    escaped = plain(name)
+    assert "](" not in escaped.replace("\\]\\(", "")  # no unescaped link or image syntax left
+    assert escaped.replace("\\", "") == name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -198,6 +199,16 @@ def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
         polarity=(float(polarity[0]), float(polarity[1])),
         text=text or "",
     )
+
+
+# Every character Markdown gives a meaning to. Escaped in names and file names from users' files, so a name
+# like "![x](http://example.org/x.png)" is shown as written, never fetched as an image or followed as a link.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """`text` for st.markdown, st.write and captions: shown exactly as written, no Markdown interpreted."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def stance_label(stance: str) -> str:

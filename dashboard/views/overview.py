@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.figures import stance_by_actor_figure
 from dashboard.summary import key_figures, summarise_by_target
-from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice, stance_label
+from dashboard.views.common import PLOTLY_CONFIG, View, per_view, plain, show_empty_notice, stance_label
 from dashboard.views.evidence import show_selected_evidence
 
 
@@ -16,7 +16,7 @@ def headline(records: pd.DataFrame) -> list[str]:
     by_target = summarise_by_target(records)
     lines = []
     for stance, rows in by_target.groupby("stance", sort=False):
-        parts = [f"{row.actors.replace('; ', ', ')} → {row.target}" for row in rows.itertuples()]
+        parts = [f"{plain(row.actors.replace('; ', ', '))} → {plain(row.target)}" for row in rows.itertuples()]
         lines.append(f"**{stance_label(stance)}**: " + " · ".join(parts))
     return lines
 
@@ -25,7 +25,7 @@ def render(view: View) -> None:
     st.title("Overview")
     for article in view.data.articles.values():
         if not view.state.event or article.event == view.state.event:
-            st.caption(f"{article.date} · {article.title} · {article.source}")
+            st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source)))
     figures = per_view(view, "key_figures", lambda: key_figures(view.records))
     total = per_view(view, "key_figures_all", lambda: key_figures(view.data.scored))
     columns = st.columns(6)

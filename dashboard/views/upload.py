@@ -17,7 +17,7 @@ from dashboard.records import (
     split_valid_rows,
     validate_records,
 )
-from dashboard.views.common import View, add_session_records, data_dir, score_with_progress
+from dashboard.views.common import View, add_session_records, data_dir, plain, score_with_progress
 
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "xlsx"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
@@ -107,7 +107,7 @@ def render(view: View) -> None:
     if file_wide:
         st.error(f"{upload.name}: " + "; ".join(f"{p.field}: {p.message}" for p in file_wide))
         return
-    st.caption(" · ".join(report.lines()))
+    st.caption(" · ".join(plain(line) for line in report.lines()))
     decisions = unknown_actor_decisions(problems, view)
     table = apply_actor_decisions(table, decisions)
     kept_new = {name for name, choice in decisions.items() if choice == KEEP_AS_NEW}
@@ -118,7 +118,7 @@ def render(view: View) -> None:
     ]
     valid, _ = split_valid_rows(table, problems)
     left_out = len(table) - len(valid)
-    st.write(f"**{upload.name}**: {len(table):,} row(s) read, {len(valid):,} valid, {left_out:,} left out.")
+    st.write(f"**{plain(upload.name)}**: {len(table):,} row(s) read, {len(valid):,} valid, {left_out:,} left out.")
     if problems:
         st.warning("These rows have problems and are left out (fix the file and upload it again to keep them):")
         st.dataframe(problems_table(problems), hide_index=True, width="stretch")
