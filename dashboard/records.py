@@ -58,6 +58,10 @@ RECORD_COLUMNS = (
     "start",
     "end",
 )
+# Columns a user's file may carry beside the record's own: the reacting actor's ISO 3166 alpha-3 country
+# code, which places an actor the registry does not know on the map when the user keeps it as a new actor.
+ACTOR_CODE_COLUMN = "actor_iso3"
+MATCHED_COLUMNS = (*RECORD_COLUMNS, ACTOR_CODE_COLUMN)
 # The least a user's file needs for scoring: who reacted, and the words.
 MINIMAL_COLUMNS = ("actor", "text")
 OFFSET_COLUMNS = ("start", "end")
@@ -364,7 +368,7 @@ def _json_table(objects: list[dict]) -> pd.DataFrame:
 
 @functools.cache
 def _column_synonyms() -> dict[str, str]:
-    return load_column_synonyms(DATA_DIR / "column_synonyms.csv", RECORD_COLUMNS)
+    return load_column_synonyms(DATA_DIR / "column_synonyms.csv", MATCHED_COLUMNS)
 
 
 def _date_notes(table: pd.DataFrame) -> tuple[str, ...]:
@@ -672,3 +676,19 @@ def content_token(records: pd.DataFrame) -> str:
     digest = hashlib.sha256("\x1f".join(map(str, records.columns)).encode("utf-8"))
     digest.update(cells.tobytes())
     return digest.hexdigest()
+
+
+ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+def new_actor_codes(table: pd.DataFrame, names: set[str]) -> dict[str, str]:
+    """For actors the user keeps as new: the ISO 3166 alpha-3 code the file gives them (first valid one, in
+    the actor_iso3 column), so the map can place them on their country. Names without one are left out."""
+    if ACTOR_CODE_COLUMN not in table.columns or not names:
+        return {}
+    codes: dict[str, str] = {}
+    for actor, code in zip(table["actor"].astype(str), table[ACTOR_CODE_COLUMN].astype(str), strict=True):
+        name, code = " ".join(actor.split()), code.strip().upper()
+        if name in names and name not in codes and ISO3.match(code):
+            codes[name] = code
+    return codes

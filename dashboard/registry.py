@@ -109,6 +109,18 @@ class Registry:
                 self._speakers_by_alias.setdefault(alias, []).append(speaker)
         self._speaker_pattern = _alias_pattern(list(self._speakers_by_alias))
 
+    def with_new_states(self, codes: dict[str, str]) -> Registry:
+        """A registry that also knows these new actors (name -> ISO 3166 alpha-3 code) as states placed at
+        their country's centroid; names already known keep their entry."""
+        added = {
+            name: Actor(name=name, kind="state", iso3=code, lat=None, lon=None, memberships=(), aliases=())
+            for name, code in codes.items()
+            if name not in self.actors
+        }
+        if not added:
+            return self
+        return Registry({**self.actors, **added}, self.speakers, tuple(self._not_actors))
+
     def resolve_actor(self, name: str) -> str | None:
         """Canonical actor name for a name or alias typed by a person (case-insensitive), else None."""
         cleaned = " ".join(str(name).split())

@@ -363,3 +363,26 @@ def test_a_name_written_as_markdown_is_shown_as_written_never_as_an_image_or_lin
     (headline,) = [markdown.value for markdown in app.markdown if "example" in markdown.value]
     assert "\\!\\[x\\]\\(http" in headline  # escaped: Streamlit shows the characters, fetches nothing
     assert "![x](http" not in headline
+
+
+def test_a_new_actor_kept_with_its_country_code_is_known_to_the_map(app):
+    content = (
+        b"actor,country code,text\n"
+        b"Kingdom of Bhutan,btn,The Kingdom of Bhutan condemned the strike.\n"
+        b"Atlantis,,Atlantis was furious.\n"
+    )
+    open_upload_page(app, "new_states.csv", content)
+    app.session_state["unknown_actors"] = {
+        "edited_rows": {0: {"use": "(keep as a new actor)"}, 1: {"use": "(keep as a new actor)"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    shown = [caption.value.replace("\\", "") for caption in app.caption]  # as the page renders it
+    assert any("column 'country code' read as 'actor_iso3'" in text for text in shown)
+    app.button(key="upload_add").click().run()
+    assert not app.exception
+    assert app.session_state["added_actors"] == {"Kingdom of Bhutan": "BTN"}  # Atlantis gave no code
+    app.run()
+    app.switch_page("screens/map_view.py").run()
+    assert not app.exception

@@ -589,3 +589,18 @@ def test_past_the_band_limit_the_flows_chart_keeps_the_busiest_bands_and_says_so
     assert any("The 2 busiest of 6 bands (4 record-target pairs in the others)" in note for note in notes)
     # The legend names only the stances drawn.
     assert {t.name for t in figure.data[1:]} == set(sankey.link.label)
+
+
+def test_a_new_state_with_a_country_code_is_drawn_on_its_country():
+    from dashboard.registry import load_registry
+
+    frame = scored_frame()
+    frame.loc[frame["id"] == "r4", "actor"] = "Kingdom of Bhutan"
+    registry = load_registry().with_new_states({"Kingdom of Bhutan": "BTN"})
+    figure = stance_map_figure(frame, registry)
+    warn_states = [t for t in figure.data if t.type == "choropleth" and t.name == "warn"]
+    assert "BTN" in [code for t in warn_states for code in t.locations]
+    notes = " ".join(a.text for a in figure.layout.annotations)
+    assert "Kingdom of Bhutan" not in notes  # placed, so not listed as "not on the map"
+    without = stance_map_figure(frame, load_registry())
+    assert "Kingdom of Bhutan" in " ".join(a.text for a in without.layout.annotations)

@@ -369,3 +369,17 @@ def test_the_content_token_changes_with_any_cell_or_column_name_and_only_then():
     # A cell pandas cannot hash as it is (a list, from a JSON upload) is hashed by its text.
     listed = frame.assign(extra=[["x"], ["y"]])
     assert content_token(listed) != content_token(listed.assign(extra=[["x"], ["z"]]))
+
+
+def test_new_actor_codes_take_the_first_valid_code_per_kept_name():
+    from dashboard.records import new_actor_codes
+
+    table = pd.DataFrame(
+        {
+            "actor": ["Kingdom of Bhutan", "Kingdom of Bhutan", "Atlantis", "Ruritania", "France"],
+            "actor_iso3": ["", "btn", "Atlantis!", "RUR", "FRA"],
+        }
+    )
+    kept = {"Kingdom of Bhutan", "Atlantis", "Ruritania"}
+    assert new_actor_codes(table, kept) == {"Kingdom of Bhutan": "BTN", "Ruritania": "RUR"}
+    assert new_actor_codes(table.drop(columns="actor_iso3"), kept) == {}

@@ -132,3 +132,12 @@ def test_phrases_that_only_contain_an_alias_name_no_actor(registry, text):
 def test_the_stop_phrases_leave_the_real_actor_in_the_same_sentence(registry):
     mentions = registry.find_actor_mentions("Damascus said Syrian rebels shelled the Syrian army.")
     assert [(m.actor, m.alias) for m in mentions] == [("Syria", "Damascus"), ("Syria", "Syrian army")]
+
+
+def test_new_states_join_a_copy_and_known_names_keep_their_entry(registry):
+    extended = registry.with_new_states({"Kingdom of Bhutan": "BTN", "France": "XXX"})
+    assert extended.resolve_actor("Kingdom of Bhutan") == "Kingdom of Bhutan"
+    assert extended.actors["Kingdom of Bhutan"].iso3 == "BTN"
+    assert extended.actors["France"].iso3 == registry.actors["France"].iso3 != "XXX"
+    assert registry.resolve_actor("Kingdom of Bhutan") is None  # the shipped registry is untouched
+    assert registry.with_new_states({}) is registry

@@ -92,6 +92,8 @@ def cached_view_data(folder: str) -> ViewData:
 ADDED_RECORDS_KEY = "added_records"
 ADDED_TOKEN_KEY = "added_token"
 ADDED_ARTICLES_KEY = "added_articles"
+# New actors the user kept, with the country code their file gave (name -> ISO alpha-3), for the map.
+ADDED_ACTORS_KEY = "added_actors"
 
 
 # Below this many records scoring takes about a second at most, so no progress bar.
@@ -154,7 +156,19 @@ def rerun_data(folder: str) -> ViewData:
         return shipped
     scored = cached_scored(folder, token, added)
     articles = {**shipped.articles, **st.session_state.get(ADDED_ARTICLES_KEY, {})}
-    return ViewData(scored=scored, registry=shipped.registry, articles=articles, options=filter_options(scored))
+    registry = cached_registry(folder, tuple(sorted(st.session_state.get(ADDED_ACTORS_KEY, {}).items())))
+    return ViewData(scored=scored, registry=registry, articles=articles, options=cached_options(folder, token, scored))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_registry(folder: str, new_states: tuple[tuple[str, str], ...]):
+    return cached_resources(folder).registry.with_new_states(dict(new_states))
+
+
+# Keyed by the session token: the options of a million records took 1.2 s, on every rerun before.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_options(folder: str, added_token: str, _scored: pd.DataFrame) -> dict[str, list[str]]:
+    return filter_options(_scored)
 
 
 def reset_filters() -> None:

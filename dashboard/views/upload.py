@@ -12,12 +12,20 @@ from dashboard.errors import ReactionsError
 from dashboard.records import (
     Article,
     load_table_report,
+    new_actor_codes,
     normalise_records,
     problems_table,
     split_valid_rows,
     validate_records,
 )
-from dashboard.views.common import View, add_session_records, data_dir, plain, score_with_progress
+from dashboard.views.common import (
+    ADDED_ACTORS_KEY,
+    View,
+    add_session_records,
+    data_dir,
+    plain,
+    score_with_progress,
+)
 
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "xlsx"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
@@ -37,7 +45,9 @@ def unknown_actor_decisions(problems, view: View) -> dict[str, str]:
         return {}
     st.info(
         "Some actor or target names are not in the registry. Confirm the suggested actor, pick another, keep the "
-        "name as a new actor (it will not be placed on the map), or leave its rows out."
+        "name as a new actor, or leave its rows out. A new actor is placed on the map at its country when the "
+        "file gives its three-letter ISO code (an `actor_iso3` or `country code` column); otherwise it is "
+        "listed under the map."
     )
     choices = pd.DataFrame(
         [
@@ -135,6 +145,9 @@ def render(view: View) -> None:
         st.error("Give a new event slug: 2–41 characters, lower case letters, digits and '-', not used yet.")
         return
     records = normalise_records(valid.assign(event=event), view.data.registry)
+    codes = new_actor_codes(valid, kept_new)
+    if codes:
+        st.session_state.setdefault(ADDED_ACTORS_KEY, {}).update(codes)
     first_date = min((d for d in records["date"].astype(str) if d), default="")
     add_session_records(score_with_progress(records, str(data_dir())), Article(event, first_date, "", upload.name, ""))
     # Rerun so the sidebar, drawn before this page, lists the new event at once.
