@@ -552,7 +552,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(f"results written to {args.json}")
-    return 0 if alive else 1
+    # Non-zero when the server died or any session met an error, so a script can tell a clean run.
+    return 0 if alive and not run.errors and not run.outgoing else 1
 
 
 if __name__ == "__main__":
