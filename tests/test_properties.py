@@ -14,6 +14,7 @@ from dashboard.export import (
     FORMULA_PREFIXES,
     NEUTRALISING_PREFIX,
     Provenance,
+    export_bytes,
     to_csv_bytes,
     to_excel_bytes,
     to_json_bytes,
@@ -177,3 +178,36 @@ def test_scoring_the_valid_rows_of_any_table_raises_nothing(table):
     scored = score_records(normalise_records(valid, REGISTRY), RESOURCES)
     assert len(scored) == len(valid)
     assert scored["stance"].isin(STANCES).all()
+
+
+@FAST
+@given(
+    table=record_tables(),
+    noise=st.lists(st.text(st.characters(codec="utf-8"), max_size=12), max_size=4),
+    fmt=st.sampled_from(["csv", "xlsx", "json"]),
+)
+def test_exporting_any_table_raises_nothing_but_our_errors(table, noise, fmt):
+    """Any cells at all (control characters, lone carriage returns, formula prefixes, any script) in any
+    format: a file comes out, or the project's own error says why."""
+    if len(table) and noise:
+        table = table.assign(notes=[noise[i % len(noise)] for i in range(len(table))])
+    try:
+        data = export_bytes(table, PROVENANCE, fmt)
+    except ReactionsError:
+        return
+    assert isinstance(data, bytes) and data
+
+
+@FAST
+@given(table=record_tables(min_rows=1))
+def test_scoring_any_normalised_table_raises_nothing_but_our_errors(table):
+    """Scoring what normalising makes of any table, valid or not (unknown actors, bad dates, empty text)."""
+    try:
+        records = normalise_records(table, REGISTRY)
+    except ReactionsError:
+        return
+    try:
+        scored = score_records(records, RESOURCES)
+    except ReactionsError:
+        return
+    assert len(scored) == len(records)
