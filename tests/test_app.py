@@ -222,16 +222,18 @@ def test_an_uploaded_event_can_be_compared_with_the_shipped_one(app):
     app.switch_page("screens/compare.py").run()
     assert not app.exception
     assert [header.value for header in app.subheader][:2] == ["idlib-2020", "my-records"]
-    differences = app.dataframe[0].value
-    assert "Turkey" in differences["actor"].tolist()
+    differences = app.dataframe[0].value.set_index("actor")
+    assert "Turkey" in differences.index
+    assert {"stances (idlib-2020)", "stances (my-records)", "changed", "mix_changed"} <= set(differences.columns)
+    assert differences.loc["Russia", "stances (my-records)"] == "deny 1"  # "Moscow denied …" in the upload
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("empty.csv", b"", "the file is empty"),
-        ("garbage.csv", bytes(range(256)) * 8, "garbage.csv"),
-        ("broken.json", b'[{"actor": "NATO", "text": "x"', "broken.json"),
+        ("garbage.csv", bytes(range(256)) * 8, "garbage.csv: cannot read: holds binary data"),
+        ("broken.json", b'[{"actor": "NATO", "text": "x"', "the file seems cut off before its end"),
         ("no_text.csv", b"actor,stance\nNATO,support\n", "text: column is missing"),
     ],
 )

@@ -54,3 +54,23 @@ def test_plain_shows_markdown_as_written():
     escaped = plain(name)
     assert "](" not in escaped.replace("\\]\\(", "")  # no unescaped link or image syntax left
     assert escaped.replace("\\", "") == name
+
+
+def test_stance_differences_show_each_actors_dominant_stance_and_mix_in_both_events():
+    import pandas as pd
+
+    from dashboard.views.compare import stance_differences
+
+    def records(rows):
+        return pd.DataFrame(
+            [{"id": f"r{i}", "actor": a, "stance": s, "target": "", "intensity": -0.5} for i, (a, s) in enumerate(rows)]
+        )
+
+    left = records([("NATO", "condemn"), ("NATO", "condemn"), ("NATO", "warn"), ("Russia", "deny")])
+    right = records([("NATO", "condemn"), ("NATO", "warn"), ("NATO", "warn"), ("NATO", "condemn"), ("NATO", "condemn")])
+    table = stance_differences(left, right, "a", "b").set_index("actor")
+    assert table.loc["NATO", "stances (a)"] == "condemn 2 · warn 1"
+    assert table.loc["NATO", "stances (b)"] == "condemn 3 · warn 2"
+    assert not table.loc["NATO", "changed"] and table.loc["NATO", "mix_changed"]
+    assert table.loc["Russia", "dominant_stance (b)"] == "—" and table.loc["Russia", "records (b)"] == 0
+    assert table.loc["Russia", "changed"]

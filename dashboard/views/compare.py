@@ -7,21 +7,31 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard.figures import stance_by_actor_figure
+from dashboard.figures import stance_by_actor_figure, stance_map_figure
 from dashboard.filters import apply_filters
-from dashboard.summary import key_figures, summarise_by_actor
+from dashboard.summary import STANCE_ORDER, key_figures, summarise_by_actor
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view
 
 
+def stance_mix(summary: pd.DataFrame) -> pd.Series:
+    """Per actor, its records per stance in one cell, in the fixed order: "condemn 2 · warn 1"."""
+    stances = [s for s in STANCE_ORDER if s in summary.columns]
+    return summary.apply(lambda row: " · ".join(f"{s} {row[s]}" for s in stances if row[s]), axis=1)
+
+
 def stance_differences(left: pd.DataFrame, right: pd.DataFrame, left_name: str, right_name: str) -> pd.DataFrame:
-    """Per actor: its dominant stance and records in each event, and whether the dominant stance changed."""
-    columns = ["actor", "dominant_stance", "records"]
-    merged = summarise_by_actor(left)[columns].merge(
-        summarise_by_actor(right)[columns], on="actor", how="outer", suffixes=(f" ({left_name})", f" ({right_name})")
-    )
+    """Per actor: its dominant stance, records and stance mix in each event, whether the dominant stance
+    changed, and whether the mix did (same dominant stance, other proportions)."""
+    columns = ["actor", "dominant_stance", "records", "stances"]
+    sides = []
+    for records in (left, right):
+        summary = summarise_by_actor(records)
+        sides.append(summary.assign(stances=stance_mix(summary) if len(summary) else "")[columns])
+    merged = sides[0].merge(sides[1], on="actor", how="outer", suffixes=(f" ({left_name})", f" ({right_name})"))
     before, after = merged[f"dominant_stance ({left_name})"], merged[f"dominant_stance ({right_name})"]
     merged["changed"] = before.fillna("—") != after.fillna("—")
-    filled = {c: "—" for c in merged.columns if c.startswith("dominant_stance")}
+    merged["mix_changed"] = merged[f"stances ({left_name})"].fillna("") != merged[f"stances ({right_name})"].fillna("")
+    filled = {c: "—" for c in merged.columns if c.startswith(("dominant_stance", "stances"))}
     filled |= {c: 0 for c in merged.columns if c.startswith("records")}
     merged = merged.fillna(filled)
     for column in (c for c in merged.columns if c.startswith("records")):
@@ -53,6 +63,8 @@ def render(view: View) -> None:
         metrics[2].metric("Hostile share", f"{figures['hostile_share']:.0%}" if figures["records"] else "—")
         figure = per_view(view, "compare_stance_by_actor", lambda side=side: stance_by_actor_figure(side), event)
         column.plotly_chart(figure, key=f"compare_chart_{event}", config=PLOTLY_CONFIG, width="stretch")
+        world = per_view(view, "compare_map", lambda side=side: stance_map_figure(side, view.data.registry), event)
+        column.plotly_chart(world, key=f"compare_map_{event}", config=PLOTLY_CONFIG, width="stretch")
     st.subheader("How each actor's stance differs")
     st.dataframe(
         stance_differences(sides[left_event], sides[right_event], left_event, right_event),
