@@ -61,7 +61,13 @@ def render(view: View) -> None:
         metrics[0].metric("Records", figures["records"])
         metrics[1].metric("Actors", figures["actors"])
         metrics[2].metric("Hostile share", f"{figures['hostile_share']:.0%}" if figures["records"] else "—")
-        figure = per_view(view, "compare_stance_by_actor", lambda side=side: stance_by_actor_figure(side), event)
+        figure = per_view(
+            view,
+            "compare_stance_by_actor",
+            # Half a page wide: the Overview's long title would be cut off.
+            lambda side=side: stance_by_actor_figure(side).update_layout(title_text="Records per actor and stance"),
+            event,
+        )
         column.plotly_chart(figure, key=f"compare_chart_{event}", config=PLOTLY_CONFIG, width="stretch")
         world = per_view(view, "compare_map", lambda side=side: stance_map_figure(side, view.data.registry), event)
         column.plotly_chart(world, key=f"compare_map_{event}", config=PLOTLY_CONFIG, width="stretch")
