@@ -548,7 +548,7 @@ def test_a_map_toward_a_target_picks_only_the_actors_records_aimed_at_it():
 
 
 def test_past_the_link_limit_the_map_draws_the_busiest_links_and_says_how_many_are_left_out(monkeypatch):
-    import dashboard.figures as figures
+    import dashboard.figures.world_map as figures
 
     frame = scored_frame()
     busy = frame[frame["id"] == "r4"].assign(id=["r4b"])  # Russia -> Turkey (warn) now has two records
@@ -575,7 +575,7 @@ def test_the_tone_sample_is_all_records_up_to_the_limit_then_a_stable_sample_in_
 
 
 def test_past_the_band_limit_the_flows_chart_keeps_the_busiest_bands_and_says_so(monkeypatch):
-    import dashboard.figures as figures
+    import dashboard.figures.flows as figures
 
     frame = scored_frame()
     busy = frame[frame["id"] == "r4"].assign(id=["r4b"])  # Russia -> Turkey (warn) now has two records

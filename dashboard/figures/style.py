@@ -1,0 +1,127 @@
+"""What every chart shares: stance colours, fonts, layout, the empty figure, and text for hovers."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.summary import (
+    STANCE_ORDER,
+)
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies (INTERFACES.md).
+STANCE_COLOURS: dict[str, str] = {
+    "condemn": "#D55E00",
+    "warn": "#E69F00",
+    "deny": "#CC79A7",
+    "concern": "#F0E442",
+    "call_for": "#0072B2",
+    "neutral": "#999999",
+    "condolence": "#56B4E9",
+    "support": "#009E73",
+}
+# A stance label outside the codebook (from a user's own file) still gets a visible, neutral colour.
+UNKNOWN_STANCE_COLOUR = "#6B6B6B"
+
+EMPTY_MESSAGE = "No records match the filters"
+# Streamlit's own font, so charts and page read as one.
+FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
+FONT_COLOUR = "#31333F"
+TITLE_SIZE = 18
+# Hover quotes wrap at this many characters a line; longer lines run off narrow screens.
+HOVER_WRAP_WIDTH = 70
+# A quote longer than this is cut in hovers (the evidence table holds it whole).
+HOVER_QUOTE_LIMIT = 420
+# Pixel heights: a bar or strip row per actor, plus room for title, legend and axis.
+ROW_HEIGHT = 34
+CHROME_HEIGHT = 170
+
+
+def stance_colour(stance: str) -> str:
+    return STANCE_COLOURS.get(stance, UNKNOWN_STANCE_COLOUR)
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    red, green, blue = (int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def text_colour_on(hex_colour: str) -> str:
+    """Dark text on light fills (concern's yellow, condolence's sky blue), white text on dark ones."""
+    red, green, blue = (int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return FONT_COLOUR if luminance > 0.5 else "#FFFFFF"
+
+
+def base_layout(title: str, height: int) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "font": {"size": TITLE_SIZE}, "x": 0.01, "xanchor": "left"},
+        "font": {"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},
+        "template": "plotly_white",
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
+        # Explicit, so Streamlit's theme does not turn hover labels into faint grey text.
+        "hoverlabel": {
+            "font": {"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},
+            "bgcolor": "rgba(255,255,255,0.97)",
+            "bordercolor": "#8A8A8A",
+            "align": "left",
+        },
+        "legend": {"title": {"text": "Stance"}, "traceorder": "normal"},
+    }
+
+
+# Legends sit under the chart, pinned to the bottom of the figure: plotly then grows the bottom margin
+# to fit however many rows the stance names wrap into, so a narrow column never overlaps the title.
+LEGEND_BELOW: dict[str, Any] = {
+    "orientation": "h",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "xanchor": "left",
+    "x": 0,
+}
+
+
+def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:
+    """A figure with no data and a centred note, for an empty selection."""
+    figure = go.Figure()
+    figure.update_layout(**base_layout(title, 320))
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    figure.add_annotation(
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 16, "color": "#6B6B6B"},
+    )
+    return figure
+
+
+def wrapped_quote(text: str) -> str:
+    """A quote for a hover label: HTML-escaped, cut to HOVER_QUOTE_LIMIT, wrapped with <br>."""
+    text = " ".join(str(text).split())
+    if len(text) > HOVER_QUOTE_LIMIT:
+        text = text[: HOVER_QUOTE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+    lines = textwrap.wrap(text, HOVER_WRAP_WIDTH) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
+def escape(value: Any) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def score_text(value: Any) -> str:
+    number = pd.to_numeric(value, errors="coerce")
+    return "n/a" if pd.isna(number) else f"{number:+.2f}"
+
+
+def stance_rank(stance: str) -> int:
+    return STANCE_ORDER.index(stance) if stance in STANCE_ORDER else len(STANCE_ORDER)
