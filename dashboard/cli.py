@@ -143,11 +143,29 @@ def command_evaluate(args: argparse.Namespace) -> int:
     from dashboard.evaluate import evaluate, format_report, read_labelled_jsonl, report_as_dict
     from dashboard.scoring import load_resources
 
+    if args.articles:
+        return _evaluate_articles(args)
+    if not args.input:
+        raise UnreadableFileError("(none)", "give a labelled JSONL file, or --articles DIR")
     report = evaluate(read_labelled_jsonl(args.input), load_resources())
     if args.json:
         print(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
     else:
         print(format_report(report))
+    return EXIT_OK
+
+
+def _evaluate_articles(args: argparse.Namespace) -> int:
+    import json
+
+    from dashboard.evaluate_articles import evaluate_articles, format_report, report_as_dict
+    from dashboard.scoring import load_resources
+
+    report = evaluate_articles(args.articles, load_resources())
+    if args.json:
+        print(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report, details=args.details))
     return EXIT_OK
 
 
@@ -207,7 +225,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=command_validate)
 
     evaluate = commands.add_parser("evaluate", help="measure the stance classifier on a labelled JSONL file")
-    evaluate.add_argument("input", help="JSONL with text, actor, stance and optionally target, also, event, tags")
+    evaluate.add_argument(
+        "input", nargs="?", help="JSONL with text, actor, stance and optionally target, also, event, tags"
+    )
+    evaluate.add_argument(
+        "--articles",
+        metavar="DIR",
+        help="instead: score `reactions extract` on every NAME.txt in DIR with a NAME.gold.jsonl beside it",
+    )
+    evaluate.add_argument("--details", action="store_true", help="with --articles: list missed and spurious triples")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON on standard output")
     evaluate.set_defaults(run=command_evaluate)
 
