@@ -5,11 +5,18 @@ One `streamlit run` and one Chromium serve the whole session; every request the 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass, field
 
 import pytest
 
 from tests import browser_support
+
+# No test may touch a real event library (the user's data folder): every test, and every server or command a
+# test starts, gets an empty one of its own for the session. Tests that need their own set it themselves.
+os.environ["REACTIONS_LIBRARY"] = tempfile.mkdtemp(prefix="reactions-test-library-")
+os.environ.pop("REACTIONS_LIBRARY_READ_ONLY", None)
 
 
 def _skip_or_fail(reason: str) -> None:

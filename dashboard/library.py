@@ -1,0 +1,540 @@
+"""The event library: events kept on disk, shared by every visitor of the dashboard and by the CLI.
+
+Layout, in open formats that other tools read (DuckDB, pandas, polars, Arrow, Spark):
+
+    <root>/events/<slug>.parquet   one event: its records with their scores (one row per record). The file's
+                                   footer (Parquet key-value metadata, key "diplomatic_reactions") holds the
+                                   event's title, date, source, article text, new actors' country codes and the
+                                   codebook and lexicon versions that scored it.
+    <root>/.lock                   writers hold it (flock) for the whole of an add, a removal or a rescore.
+    <root>/.incoming/              files being written; renamed into events/ once complete and synced.
+
+Why one self-describing file per event and no separate manifest: a write is one os.replace and a removal one
+unlink, so the list of events and their contents can never disagree, whatever is interrupted where. The list
+is the folder; reading it costs one footer per event. Readers take no lock: a rename is atomic, so a reader
+sees an event's old file or its new one, never half of one.
+
+The shipped event(s) in data/ are not copied here: data/ is read-only and versioned with the code, and a copy
+would go stale the day the curated records or the lexicon change. They are served from data/ and always
+listed first; the library refuses their slugs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import DATA_DIR
+from dashboard.errors import ReactionsError
+from dashboard.records import RECORD_COLUMNS
+from dashboard.scoring import SCORED_COLUMNS
+
+LIBRARY_VARIABLE = "REACTIONS_LIBRARY"
+# Set to 1/true/yes on a public server: the app then shows the library but offers no way to change it.
+READ_ONLY_VARIABLE = "REACTIONS_LIBRARY_READ_ONLY"
+APP_NAME = "diplomatic-reactions"
+METADATA_KEY = b"diplomatic_reactions"
+# Bumped when the stored layout changes in a way older code cannot read.
+FORMAT_VERSION = 1
+# The same rule as the upload and article pages: lower case letters, digits and '-', 2 to 41 characters.
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+EVENT_SUFFIX = ".parquet"
+PART_SUFFIX = ".part"
+# A writer waits this long for another one to finish before giving up with a message.
+LOCK_TIMEOUT_S = 120.0
+LOCK_POLL_S = 0.05
+# Columns of a user's file beyond the record's own are kept, as one JSON object per row in this column.
+EXTRA_COLUMN = "extra"
+STORED_COLUMNS = (*RECORD_COLUMNS, *SCORED_COLUMNS, EXTRA_COLUMN)
+BOOL_COLUMNS = ("negated", "tone_conflict", "stance_agrees", "stance_found")
+FLOAT_COLUMNS = ("confidence", "polarity", "subjectivity", "intensity", "goldstein")
+OFFSET_COLUMNS = ("start", "end")
+# Where a record's stance came from the rules; rescoring reads these again from the text.
+PREDICTED = "predicted"
+
+
+class LibraryError(ReactionsError):
+    """Something about the event library: a bad slug, an unknown event, a folder that cannot be used."""
+
+
+class InvalidSlugError(LibraryError):
+    def __init__(self, slug: str):
+        self.slug = slug
+        super().__init__(
+            f"{slug!r} is not a valid event slug: use 2 to 41 characters, lower case letters, digits and '-', "
+            "starting with a letter or digit (e.g. kerch-2018)"
+        )
+
+
+class EventExistsError(LibraryError):
+    def __init__(self, slug: str, shipped: bool = False):
+        self.slug = slug
+        where = "is shipped with the dashboard" if shipped else "is in the library already"
+        super().__init__(
+            f"the event {slug!r} {where}; choose another slug"
+            + ("" if shipped else ", or replace it (reactions library add --replace)")
+        )
+
+
+class UnknownEventError(LibraryError):
+    def __init__(self, slug: str, shipped: bool = False):
+        self.slug = slug
+        super().__init__(
+            f"the event {slug!r} is shipped with the dashboard (data/) and cannot be removed"
+            if shipped
+            else f"there is no event {slug!r} in the library (reactions library list shows them)"
+        )
+
+
+class LibraryBusyError(LibraryError):
+    def __init__(self, root: Path):
+        super().__init__(f"{root}: another program has been writing the library for {LOCK_TIMEOUT_S:.0f} s; try again")
+
+
+class ReadOnlyLibraryError(LibraryError):
+    def __init__(self):
+        super().__init__(f"the library is read-only on this server ({READ_ONLY_VARIABLE} is set)")
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """One event as listed: what the footer says, and how many records the file holds."""
+
+    slug: str
+    title: str
+    date: str
+    first_date: str
+    last_date: str
+    records: int
+    actors: tuple[str, ...]
+    source: str
+    codebook_version: str
+    lexicon_version: str
+    saved_at: str
+    shipped: bool = False
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file in the events folder that is not an event the library can read, and why."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: skipped: {self.reason}"
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event's records with their scores, and what its footer says about it."""
+
+    info: EventInfo
+    records: pd.DataFrame
+    article_text: str = ""
+    new_actors: dict[str, str] = field(default_factory=dict)
+
+
+def read_only() -> bool:
+    """True when the server setting makes the library read-only for the app."""
+    return os.environ.get(READ_ONLY_VARIABLE, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def library_root() -> Path:
+    """The library folder: $REACTIONS_LIBRARY, else the user's data folder (platformdirs). Never data/."""
+    given = os.environ.get(LIBRARY_VARIABLE, "").strip()
+    if given:
+        root = Path(given).expanduser()
+    else:
+        import platformdirs
+
+        root = platformdirs.user_data_path(APP_NAME, appauthor=False) / "library"
+    resolved = root.resolve()
+    shipped = DATA_DIR.resolve()
+    if resolved == shipped or shipped in resolved.parents:
+        raise LibraryError(f"{root}: the library cannot live in data/, which is read-only; set {LIBRARY_VARIABLE}")
+    return root
+
+
+def validate_slug(slug: str) -> str:
+    """The slug itself when it is safe as a file name and a URL parameter; InvalidSlugError otherwise."""
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        raise InvalidSlugError(str(slug))
+    return slug
+
+
+def knowledge_versions(data_dir: Path = DATA_DIR) -> dict[str, str]:
+    """The versions of the knowledge that scores records: the codebook's own version line, and the lexicon's
+    content digest (the lexicon has no version line; a digest changes whenever a cue does)."""
+    from dashboard.codebook import read_codebook_version
+
+    digest = hashlib.sha256()
+    for name in ("cue_lexicon.csv", "cameo_crosswalk.csv"):
+        digest.update((Path(data_dir) / name).read_bytes())
+    return {"codebook": read_codebook_version(Path(data_dir) / "codebook.csv"), "lexicon": digest.hexdigest()[:12]}
+
+
+def shipped_events(data_dir: Path = DATA_DIR) -> frozenset[str]:
+    """The slugs of the events shipped in data/ (its articles index)."""
+    from dashboard.datafiles import read_commented_csv
+
+    return frozenset(read_commented_csv(Path(data_dir) / "articles.csv", required=("event",))["event"])
+
+
+# --- Converting between the scored frame and what is stored ---
+
+
+def _stored_frame(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored records in the stored schema: every record and score column, other columns as JSON."""
+    frame = pd.DataFrame(index=range(len(scored)))
+    source = scored.reset_index(drop=True)
+    for column in (*RECORD_COLUMNS, *SCORED_COLUMNS):
+        values = source[column] if column in source.columns else pd.Series([""] * len(source))
+        if column in OFFSET_COLUMNS:
+            frame[column] = pd.array(pd.to_numeric(values, errors="coerce"), dtype="Int64")
+        elif column in BOOL_COLUMNS:
+            frame[column] = values.fillna(False).astype(bool)
+        elif column in FLOAT_COLUMNS:
+            frame[column] = pd.to_numeric(values, errors="coerce").astype("float64")
+        else:
+            frame[column] = values.fillna("").astype(str)
+    extra = [c for c in source.columns if c not in RECORD_COLUMNS and c not in SCORED_COLUMNS and c != EXTRA_COLUMN]
+    if extra:
+        lines = source[extra].astype(str).to_json(orient="records", lines=True, force_ascii=False)
+        frame[EXTRA_COLUMN] = lines.splitlines()[: len(source)] if len(source) else []
+    else:
+        frame[EXTRA_COLUMN] = ""
+    return frame
+
+
+def records_for_app(stored: pd.DataFrame) -> pd.DataFrame:
+    """Stored records as the app holds scored ones (the extra-columns JSON stays on disk)."""
+    return stored.drop(columns=[EXTRA_COLUMN], errors="ignore")
+
+
+def records_to_rescore(stored: pd.DataFrame) -> pd.DataFrame:
+    """The records as they were before scoring: the rules' stance, target and cue cleared where the rules gave
+    them, so a rescore reads them again; curated ones stay. Extra columns come back as columns."""
+    records = stored[list(RECORD_COLUMNS)].copy()
+    predicted = stored["stance_source"] == PREDICTED
+    for column in ("stance", "target", "cue"):
+        records[column] = records[column].where(~predicted, "")
+    cells = stored[EXTRA_COLUMN] if EXTRA_COLUMN in stored.columns else pd.Series([], dtype=str)
+    if (cells != "").any():
+        extra = pd.DataFrame([json.loads(cell) if cell else {} for cell in cells], index=records.index)
+        records = pd.concat([records, extra.fillna("")], axis=1)
+    return records
+
+
+def _event_metadata(
+    slug: str, stored: pd.DataFrame, title: str, date: str, source: str, article_text: str, new_actors: dict
+) -> dict:
+    dates = sorted(d for d in stored["date"].unique() if re.match(r"^\d{4}-\d{2}-\d{2}$", d))
+    return {
+        "format": FORMAT_VERSION,
+        "slug": slug,
+        "title": title,
+        "date": date or (dates[0] if dates else ""),
+        "first_date": dates[0] if dates else "",
+        "last_date": dates[-1] if dates else "",
+        "actors": sorted(stored["actor"].unique().tolist()),
+        "source": source,
+        "article": article_text,
+        "new_actors": dict(new_actors),
+        "saved_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+class Library:
+    """The library at `root`. `shipped` are the slugs served from data/, which the library never holds."""
+
+    def __init__(self, root: Path | str | None = None, shipped: frozenset[str] | None = None):
+        self.root = Path(root) if root is not None else library_root()
+        self.shipped = shipped if shipped is not None else shipped_events()
+
+    @property
+    def events_dir(self) -> Path:
+        return self.root / "events"
+
+    def path_of(self, slug: str) -> Path:
+        return self.events_dir / f"{validate_slug(slug)}{EVENT_SUFFIX}"
+
+    # --- Reading (no lock: renames are atomic) ---
+
+    def signature(self) -> tuple[tuple[str, int, int], ...]:
+        """What changes whenever an event is added, replaced or removed: (name, size, mtime) per file.
+        A directory listing and one stat per file: cheap enough for every page load."""
+        entries = []
+        with contextlib.suppress(FileNotFoundError), os.scandir(self.events_dir) as folder:
+            for entry in folder:
+                with contextlib.suppress(FileNotFoundError):
+                    stat = entry.stat()
+                    entries.append((entry.name, stat.st_size, stat.st_mtime_ns))
+        return tuple(sorted(entries))
+
+    def _candidates(self) -> tuple[list[tuple[str, Path]], list[SkippedFile]]:
+        events, skipped = [], []
+        if not self.events_dir.is_dir():
+            return events, skipped
+        for path in sorted(self.events_dir.iterdir()):
+            slug = path.name[: -len(EVENT_SUFFIX)] if path.name.endswith(EVENT_SUFFIX) else ""
+            if not path.is_file() or not SLUG.fullmatch(slug):
+                skipped.append(SkippedFile(str(path), f"not an event file (the library holds <slug>{EVENT_SUFFIX})"))
+            elif slug in self.shipped:
+                skipped.append(SkippedFile(str(path), f"{slug!r} is a shipped event; data/ serves it"))
+            else:
+                events.append((slug, path))
+        return events, skipped
+
+    def _read_footer(self, slug: str, path: Path) -> tuple[EventInfo, dict]:
+        import pyarrow.parquet as pq
+
+        try:
+            footer = pq.read_metadata(path)
+        except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+            if not path.exists():  # removed since the listing: gone, not damaged
+                raise FileNotFoundError(errno.ENOENT, "removed", str(path)) from exc
+            raise _Damaged(f"not a readable Parquet file ({_one_line(exc)})") from exc
+        raw = (footer.metadata or {}).get(METADATA_KEY)
+        if raw is None:
+            raise _Damaged("a Parquet file the library did not write (no diplomatic_reactions metadata)")
+        try:
+            meta = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _Damaged("its diplomatic_reactions metadata is not JSON") from exc
+        if not isinstance(meta, dict) or meta.get("slug") != slug:
+            raise _Damaged(
+                f"its metadata names another event ({meta.get('slug') if isinstance(meta, dict) else meta!r})"
+            )
+        if meta.get("format", 0) > FORMAT_VERSION:
+            raise _Damaged(f"written by a newer version of the dashboard (format {meta.get('format')})")
+        missing = [c for c in STORED_COLUMNS if c not in footer.schema.names]
+        if missing:
+            raise _Damaged(f"columns missing: {', '.join(missing)}")
+        info = EventInfo(
+            slug=slug,
+            title=str(meta.get("title", "")),
+            date=str(meta.get("date", "")),
+            first_date=str(meta.get("first_date", "")),
+            last_date=str(meta.get("last_date", "")),
+            records=footer.num_rows,
+            actors=tuple(meta.get("actors", ())),
+            source=str(meta.get("source", "")),
+            codebook_version=str(meta.get("codebook_version", "")),
+            lexicon_version=str(meta.get("lexicon_version", "")),
+            saved_at=str(meta.get("saved_at", "")),
+            path=str(path),
+        )
+        return info, meta
+
+    def events(self) -> tuple[list[EventInfo], list[SkippedFile]]:
+        """Every readable event in the library (by slug), and every file skipped with the reason."""
+        found, skipped = self._candidates()
+        events = []
+        for slug, path in found:
+            try:
+                events.append(self._read_footer(slug, path)[0])
+            except _Damaged as exc:
+                skipped.append(SkippedFile(str(path), exc.reason))
+            except FileNotFoundError:  # removed since the listing: not there any more, not damaged
+                continue
+        return events, skipped
+
+    def read_event(self, slug: str) -> StoredEvent:
+        """One event's stored records (every stored column) and its footer; UnknownEventError if absent."""
+        import pyarrow.parquet as pq
+
+        path = self.path_of(slug)
+        try:
+            info, meta = self._read_footer(slug, path)
+            table = pq.read_table(path)
+        except FileNotFoundError:
+            raise UnknownEventError(slug, slug in self.shipped) from None
+        except _Damaged as exc:
+            raise LibraryError(f"{path}: {exc.reason}") from exc
+        except (OSError, ValueError) as exc:
+            if not path.exists():
+                raise UnknownEventError(slug) from exc
+            raise LibraryError(f"{path}: damaged: {_one_line(exc)}") from exc
+        return StoredEvent(
+            info=info,
+            records=_from_arrow(table),
+            article_text=str(meta.get("article", "")),
+            new_actors=dict(meta.get("new_actors", {})),
+        )
+
+    def read_all(self) -> tuple[list[StoredEvent], list[SkippedFile]]:
+        """Every readable event with its records; a file that fails to read is skipped and reported."""
+        events, skipped = self.events()
+        stored = []
+        for info in events:
+            try:
+                stored.append(self.read_event(info.slug))
+            except UnknownEventError:
+                continue
+            except LibraryError as exc:
+                skipped.append(SkippedFile(info.path, str(exc).removeprefix(f"{info.path}: ")))
+        return stored, skipped
+
+    # --- Writing (under the lock; each change is one rename or one unlink) ---
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.events_dir.mkdir(exist_ok=True)
+        with open(self.root / ".lock", "a+b") as handle:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+                        raise LibraryBusyError(self.root) from exc
+                    time.sleep(LOCK_POLL_S)
+            try:
+                self._clear_leftovers()
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _clear_leftovers(self) -> None:
+        """Half-written files of an interrupted writer: nobody else writes while we hold the lock."""
+        incoming = self.root / ".incoming"
+        if incoming.is_dir():
+            for part in incoming.glob(f"*{PART_SUFFIX}"):
+                with contextlib.suppress(FileNotFoundError):
+                    part.unlink()
+
+    def _write(self, slug: str, stored: pd.DataFrame, meta: dict) -> None:
+        """Write to .incoming/, sync, then rename over events/<slug>.parquet: all of it or nothing."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(stored, preserve_index=False)
+        table = table.replace_schema_metadata({METADATA_KEY: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
+        incoming = self.root / ".incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        descriptor, part = tempfile.mkstemp(dir=incoming, prefix=f"{slug}.", suffix=PART_SUFFIX)
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                pq.write_table(table, handle, compression="zstd", row_group_size=128_000)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(part, self.path_of(slug))
+            _sync_folder(self.events_dir)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part)
+            raise
+
+    def add(
+        self,
+        scored: pd.DataFrame,
+        slug: str,
+        *,
+        title: str = "",
+        date: str = "",
+        source: str = "",
+        article_text: str = "",
+        new_actors: dict[str, str] | None = None,
+        versions: dict[str, str] | None = None,
+        replace: bool = False,
+    ) -> EventInfo:
+        """Store scored records as the event `slug` (their event column set to it); EventExistsError if the
+        slug is taken (a shipped event always, a library one unless replace)."""
+        validate_slug(slug)
+        if slug in self.shipped:
+            raise EventExistsError(slug, shipped=True)
+        stored = _stored_frame(scored.assign(event=slug))
+        versions = versions or knowledge_versions()
+        meta = _event_metadata(slug, stored, title, date, source, article_text, new_actors or {})
+        meta |= {"codebook_version": versions["codebook"], "lexicon_version": versions["lexicon"]}
+        with self._locked():
+            if self.path_of(slug).exists() and not replace:
+                raise EventExistsError(slug)
+            self._write(slug, stored, meta)
+        return self._read_footer(slug, self.path_of(slug))[0]
+
+    def remove(self, slug: str) -> None:
+        """Remove the event `slug`; UnknownEventError if the library does not hold it."""
+        validate_slug(slug)
+        if slug in self.shipped:
+            raise UnknownEventError(slug, shipped=True)
+        with self._locked():
+            try:
+                self.path_of(slug).unlink()
+            except FileNotFoundError:
+                raise UnknownEventError(slug) from None
+            _sync_folder(self.events_dir)
+
+    def rescore(self, resources, versions: dict[str, str], only: str | None = None) -> list[tuple[str, int]]:
+        """Score every event's records again with `resources` (after a lexicon change) and store them with the
+        new versions; curated stances stay, the rules' ones are read again. Returns (slug, records) done."""
+        from dashboard.scoring import score_records
+
+        done = []
+        with self._locked():
+            events, _ = self.events()
+            for info in events:
+                if only and info.slug != only:
+                    continue
+                event = self.read_event(info.slug)
+                scored = score_records(records_to_rescore(event.records), resources)
+                stored = _stored_frame(scored)
+                meta = _event_metadata(
+                    info.slug, stored, info.title, info.date, info.source, event.article_text, event.new_actors
+                )
+                meta |= {"codebook_version": versions["codebook"], "lexicon_version": versions["lexicon"]}
+                self._write(info.slug, stored, meta)
+                done.append((info.slug, len(stored)))
+        if only and not done:
+            raise UnknownEventError(only, only in self.shipped)
+        return done
+
+
+class _Damaged(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _from_arrow(table) -> pd.DataFrame:
+    """A stored table as a pandas frame with the dtypes scoring gives (offsets Int64, text as str)."""
+    frame = table.to_pandas()
+    for column in OFFSET_COLUMNS:
+        if column in frame.columns:
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename or unlink durable (the folder's entry), where the platform allows it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,412 @@
+"""The event library on real disk: read, write, remove, bad slugs, damaged and foreign files, an interrupted
+write and two writer processes at once; and `reactions library` through the real command."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dashboard import DATA_DIR, PROJECT_DIR
+from dashboard.library import (
+    LIBRARY_VARIABLE,
+    EventExistsError,
+    InvalidSlugError,
+    Library,
+    LibraryError,
+    UnknownEventError,
+    knowledge_versions,
+    library_root,
+    records_to_rescore,
+)
+from dashboard.records import normalise_records
+from dashboard.scoring import load_resources, score_records
+
+# Sentences written for these tests; none is quoted from any source.
+ROWS = [
+    {"actor": "Turkey", "text": "Ankara strongly condemned the shelling of its border post by Damascus.", "stance": ""},
+    {"actor": "NATO", "text": "The Alliance said it stands in solidarity with its member.", "stance": "support"},
+    {"actor": "Russia", "text": "Moscow voiced deep concern over the clashes near the border.", "stance": ""},
+]
+SHIPPED = frozenset({"idlib-2020"})
+BAD_SLUGS = ["../evil", "a/b", "a\\b", "..", ".hidden", "", "x", "Upper", "with space", "a" * 42, "-lead", "ok\n"]
+
+
+@pytest.fixture(scope="module")
+def resources():
+    return load_resources()
+
+
+@pytest.fixture(scope="module")
+def scored(resources):
+    table = pd.DataFrame(ROWS).assign(note=["first", "second", "third"], date="2024-05-01")
+    return score_records(normalise_records(table, resources.registry), resources)
+
+
+@pytest.fixture
+def library(tmp_path) -> Library:
+    return Library(tmp_path / "library", shipped=SHIPPED)
+
+
+def file_bytes(library: Library) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(library.events_dir.glob("*"))}
+
+
+# --- Where it lives ---
+
+
+def test_the_location_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv(LIBRARY_VARIABLE, str(tmp_path / "mine"))
+    assert library_root() == tmp_path / "mine"
+
+
+def test_by_default_it_lives_in_the_users_data_folder(tmp_path, monkeypatch):
+    import platformdirs
+
+    monkeypatch.delenv(LIBRARY_VARIABLE, raising=False)
+    monkeypatch.setattr(platformdirs, "user_data_path", lambda name, appauthor=None: tmp_path / "user" / name)
+    assert library_root() == tmp_path / "user" / "diplomatic-reactions" / "library"
+
+
+@pytest.mark.parametrize("inside", [".", "records", "library"])
+def test_it_never_lives_in_data(monkeypatch, inside):
+    monkeypatch.setenv(LIBRARY_VARIABLE, str(DATA_DIR / inside))
+    with pytest.raises(LibraryError, match="data/"):
+        library_root()
+
+
+# --- Read, write, remove ---
+
+
+def test_an_added_event_reads_back_with_its_scores_versions_and_extra_columns(library, scored):
+    info = library.add(scored, "border-2024", title="Border shelling", source="notes.csv")
+    assert (info.slug, info.records, info.title, info.first_date) == ("border-2024", 3, "Border shelling", "2024-05-01")
+    assert info.codebook_version == knowledge_versions()["codebook"]
+    assert info.lexicon_version == knowledge_versions()["lexicon"]
+    assert info.actors == ("NATO", "Russia", "Turkey")
+    stored = library.read_event("border-2024").records
+    assert stored["event"].unique().tolist() == ["border-2024"]
+    for column in ("text", "stance", "target", "polarity", "intensity", "cameo", "stance_source", "stance_found"):
+        assert stored[column].tolist() == scored[column].tolist(), column
+    assert [json.loads(cell)["note"] for cell in stored["extra"]] == ["first", "second", "third"]
+    # An open format: DuckDB reads the file as it is.
+    import duckdb
+
+    query = "select count(*) from read_parquet(?) where stance = 'condemn'"
+    count = duckdb.connect().execute(query, [info.path]).fetchone()[0]
+    assert count == int((scored["stance"] == "condemn").sum()) > 0
+
+
+def test_events_are_listed_and_removed(library, scored):
+    library.add(scored, "first-event")
+    library.add(scored, "second-event")
+    assert [info.slug for info in library.events()[0]] == ["first-event", "second-event"]
+    library.remove("first-event")
+    assert [info.slug for info in library.events()[0]] == ["second-event"]
+    with pytest.raises(UnknownEventError):
+        library.remove("first-event")
+
+
+def test_a_taken_slug_is_refused_unless_replaced(library, scored):
+    library.add(scored, "one-event", title="old")
+    with pytest.raises(EventExistsError):
+        library.add(scored.head(1), "one-event")
+    assert library.read_event("one-event").info.title == "old"
+    library.add(scored.head(1), "one-event", title="new", replace=True)
+    assert (library.read_event("one-event").info.title, len(library.read_event("one-event").records)) == ("new", 1)
+
+
+def test_the_shipped_event_can_be_neither_added_nor_removed(library, scored):
+    with pytest.raises(EventExistsError, match="shipped"):
+        library.add(scored, "idlib-2020", replace=True)
+    with pytest.raises(UnknownEventError, match="shipped"):
+        library.remove("idlib-2020")
+    assert not library.events_dir.exists() or not any(library.events_dir.iterdir())
+
+
+@pytest.mark.parametrize("slug", BAD_SLUGS)
+def test_bad_slugs_are_refused_and_nothing_is_written(library, scored, tmp_path, slug):
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(InvalidSlugError):
+        library.add(scored, slug)
+    with pytest.raises(InvalidSlugError):
+        library.remove(slug)
+    with pytest.raises(InvalidSlugError):
+        library.read_event(slug)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_rescore_reads_the_rules_stances_again_and_keeps_the_curated_ones(library, scored, resources):
+    changed = scored.copy()
+    # As if an older lexicon had read the first sentence as a warning: the rules' stance is stale.
+    changed.loc[0, ["stance", "predicted_stance"]] = "warn"
+    library.add(changed, "stale-event", versions={"codebook": "0.9", "lexicon": "old"})
+    assert library.events()[0][0].lexicon_version == "old"
+    done = library.rescore(resources, knowledge_versions())
+    assert done == [("stale-event", 3)]
+    event = library.read_event("stale-event")
+    assert event.info.lexicon_version == knowledge_versions()["lexicon"]
+    assert event.records["stance"].tolist() == scored["stance"].tolist()  # condemn again, support kept
+    assert event.records["stance_source"].tolist() == ["predicted", "curated", "predicted"]
+    assert records_to_rescore(event.records)["note"].tolist() == ["first", "second", "third"]
+
+
+# --- Foreign and damaged files ---
+
+
+def test_foreign_and_damaged_files_are_reported_and_skipped(library, scored, tmp_path):
+    library.add(scored, "good-event")
+    events = library.events_dir
+    (events / "notes.txt").write_text("not an event")
+    (events / "garbage.parquet").write_bytes(b"PAR1 this is not parquet")
+    pq.write_table(pa.table({"a": [1, 2]}), events / "foreign.parquet")
+    good = (events / "good-event.parquet").read_bytes()
+    (events / "truncated.parquet").write_bytes(good[: len(good) // 2])
+    other = pq.read_table(events / "good-event.parquet")
+    pq.write_table(other, events / "renamed-copy.parquet")  # metadata names good-event
+    (events / "Bad..Name.parquet").write_bytes(good)
+    listed, skipped = library.events()
+    assert [info.slug for info in listed] == ["good-event"]
+    reasons = {Path(skip.path).name: skip.reason for skip in skipped}
+    assert set(reasons) == {
+        "notes.txt",
+        "garbage.parquet",
+        "foreign.parquet",
+        "truncated.parquet",
+        "renamed-copy.parquet",
+        "Bad..Name.parquet",
+    }
+    assert "not a readable Parquet file" in reasons["garbage.parquet"]
+    assert "did not write" in reasons["foreign.parquet"]
+    assert "another event" in reasons["renamed-copy.parquet"]
+    stored, skipped_too = library.read_all()
+    assert [event.info.slug for event in stored] == ["good-event"]
+    assert len(skipped_too) == len(skipped)
+
+
+def test_a_file_damaged_inside_is_skipped_when_read(library, scored):
+    info = library.add(scored, "good-event")
+    library.add(scored, "hurt-event")
+    path = library.path_of("hurt-event")
+    data = bytearray(path.read_bytes())
+    footer_length = int.from_bytes(data[-8:-4], "little")
+    # Scribble over the data pages, leaving the footer (and so the listing) intact.
+    data[4 : len(data) - footer_length - 8] = b"\xff" * (len(data) - footer_length - 12)
+    path.write_bytes(bytes(data))
+    stored, skipped = library.read_all()
+    assert [event.info.slug for event in stored] == [info.slug]
+    assert [Path(skip.path).name for skip in skipped] == ["hurt-event.parquet"]
+
+
+# --- An interrupted write leaves the library as it was ---
+
+
+def test_a_write_that_fails_half_way_leaves_the_library_as_it_was(library, scored, monkeypatch):
+    library.add(scored, "kept-event", title="before")
+    before = file_bytes(library)
+    real_write = pq.write_table
+
+    def half_then_fail(table, where, **kwargs):
+        real_write(table.slice(0, 1), where, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq, "write_table", half_then_fail)
+    with pytest.raises(OSError):
+        library.add(scored, "kept-event", title="after", replace=True)
+    with pytest.raises(OSError):
+        library.add(scored, "new-event")
+    assert file_bytes(library) == before
+    assert list((library.root / ".incoming").iterdir()) == []
+
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import pandas as pd
+    import pyarrow.parquet as pq
+    from dashboard.library import Library
+
+    root, marker = sys.argv[1], Path(sys.argv[2])
+    real_write = pq.write_table
+
+    def write_half_then_hang(table, where, **kwargs):
+        real_write(table.slice(0, 1), where, **kwargs)
+        where.flush()
+        marker.write_text("half written")
+        time.sleep(600)  # killed here, mid-write
+
+    pq.write_table = write_half_then_hang
+    scored = pd.read_pickle(sys.argv[3])
+    Library(root, shipped=frozenset()).add(scored, "kept-event", title="after", replace=True)
+    """
+)
+
+
+def test_a_writer_killed_mid_write_leaves_the_library_as_it_was(library, scored, tmp_path):
+    library.add(scored, "kept-event", title="before")
+    before = file_bytes(library)
+    frame = tmp_path / "scored.pkl"
+    scored.to_pickle(frame)
+    marker = tmp_path / "marker"
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(library.root), str(marker), str(frame)], cwd=PROJECT_DIR
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert child.poll() is None, "the writer died before it started writing"
+            assert time.monotonic() < deadline, "the writer never started writing"
+            time.sleep(0.05)
+        leftovers = list((library.root / ".incoming").iterdir())
+        assert len(leftovers) == 1  # the half-written file is there, outside events/
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert file_bytes(library) == before
+    assert library.read_event("kept-event").info.title == "before"
+    # The next writer takes the lock the dead one held (the kernel released it) and clears its leftover.
+    library.add(scored, "next-event")
+    assert list((library.root / ".incoming").iterdir()) == []
+    assert [info.slug for info in library.events()[0]] == ["kept-event", "next-event"]
+
+
+# --- Two writer processes at once ---
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    import pandas as pd
+    from dashboard.library import EventExistsError, Library
+
+    root, name, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    scored = pd.read_pickle(sys.argv[4])
+    library = Library(root, shipped=frozenset())
+    for n in range(rounds):
+        library.add(scored.assign(note=f"{name}-{n}"), f"{name}-{n}")
+        library.add(scored.assign(note=f"{name}-{n}"), "shared-event", title=f"{name}-{n}", replace=True)
+        if n % 2:
+            library.remove(f"{name}-{n - 1}")
+    try:
+        library.add(scored, "contested-event")
+        print("added")
+    except EventExistsError:
+        print("refused")
+    """
+)
+
+
+def test_two_writer_processes_at_once_never_corrupt_the_library(library, scored, tmp_path):
+    frame = tmp_path / "scored.pkl"
+    scored.to_pickle(frame)
+    rounds = 6
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(library.root), name, str(rounds), str(frame)],
+            cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("left", "right")
+    ]
+    # A reader meanwhile: every event it sees reads whole, never half-written.
+    while any(writer.poll() is None for writer in writers):
+        stored, skipped = library.read_all()
+        assert skipped == []
+        assert all(len(event.records) == len(scored) for event in stored)
+        time.sleep(0.02)
+    outputs = [writer.communicate(timeout=60) for writer in writers]
+    for writer, (_, err) in zip(writers, outputs, strict=True):
+        assert writer.returncode == 0, err
+    assert sorted(out.strip() for out, _ in outputs) == ["added", "refused"]
+    events, skipped = library.events()
+    assert skipped == []
+    expected = {f"{name}-{n}" for name in ("left", "right") for n in range(1, rounds, 2)}
+    assert {info.slug for info in events} == expected | {"shared-event", "contested-event"}
+    for info in events:
+        records = library.read_event(info.slug).records
+        assert len(records) == len(scored)
+        if info.slug.startswith(("left", "right")):
+            assert {json.loads(c)["note"] for c in records["extra"]} == {info.slug}
+    shared = library.read_event("shared-event")
+    assert shared.info.title in {f"{name}-{rounds - 1}" for name in ("left", "right")}
+    assert {json.loads(c)["note"] for c in shared.records["extra"]} == {shared.info.title}
+    assert list((library.root / ".incoming").iterdir()) == []
+
+
+# --- The real command ---
+
+
+def reactions(*args: str, library_dir: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, LIBRARY_VARIABLE: str(library_dir)}
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+    )
+
+
+def test_the_library_commands_add_list_rescore_and_remove(tmp_path):
+    rows = tmp_path / "border.csv"
+    pd.DataFrame(ROWS).to_csv(rows, index=False)
+    where = tmp_path / "lib"
+    added = reactions(
+        "library", "add", str(rows), "--event", "border-2024", "--title", "Border", "--date", "2024-05-01",
+        library_dir=where,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "border-2024: 3 record(s)" in added.stdout
+    listed = reactions("library", "list", library_dir=where)
+    assert listed.returncode == 0
+    lines = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert lines[0][0] == "idlib-2020" and lines[0][3].endswith("(shipped)")
+    assert lines[1] == ["border-2024", "3", "2024-05-01", "Border"]
+    stored = Library(where).read_event("border-2024").records
+    assert stored["date"].unique().tolist() == ["2024-05-01"]  # undated records take --date
+    assert stored.loc[0, "stance"] == "condemn" and stored.loc[0, "stance_source"] == "predicted"
+    again = reactions("library", "add", str(rows), "--event", "border-2024", library_dir=where)
+    assert again.returncode == 1 and "in the library already" in again.stderr
+    rescored = reactions("library", "rescore", library_dir=where)
+    assert rescored.returncode == 0 and "border-2024: 3 record(s) scored again" in rescored.stdout
+    removed = reactions("library", "remove", "border-2024", library_dir=where)
+    assert removed.returncode == 0
+    assert [line.split("\t")[0] for line in reactions("library", "list", library_dir=where).stdout.splitlines()] == [
+        "idlib-2020"
+    ]
+
+
+@pytest.mark.parametrize("slug", ["../evil", "a/b", "Upper"])
+def test_the_command_refuses_a_bad_slug_with_one_line(tmp_path, slug):
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame(ROWS).to_csv(rows, index=False)
+    result = reactions("library", "add", str(rows), "--event", slug, library_dir=tmp_path / "lib")
+    assert result.returncode == 1
+    assert "not a valid event slug" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "evil").exists() and not (tmp_path / "lib" / "events" / "a").exists()
+
+
+def test_the_command_reports_invalid_rows_and_stores_nothing(tmp_path):
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame([{"actor": "", "text": "A sentence without an actor."}]).to_csv(rows, index=False)
+    result = reactions("library", "add", str(rows), "--event", "bad-rows", library_dir=tmp_path / "lib")
+    assert result.returncode == 1 and "row 1: actor" in result.stderr
+    assert not (tmp_path / "lib" / "events" / "bad-rows.parquet").exists()
+
+
+def test_list_reports_a_damaged_file_and_goes_on(tmp_path):
+    events = tmp_path / "lib" / "events"
+    events.mkdir(parents=True)
+    (events / "broken.parquet").write_bytes(b"not parquet")
+    result = reactions("library", "list", library_dir=tmp_path / "lib")
+    assert result.returncode == 0
+    assert "broken.parquet: skipped: not a readable Parquet file" in result.stderr
+    assert result.stdout.startswith("idlib-2020\t")
