@@ -1,0 +1,149 @@
+"""The parties named in a sentence: actors, speakers, anaphors and pronouns, news agencies as carriers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from dashboard.extract.rules import (
+    _WORD,
+    ExtractionRules,
+)
+from dashboard.registry import ActorMention, Registry, Speaker
+
+
+class _Party(NamedTuple):
+    """A party named in a sentence (offsets within the sentence)."""
+
+    actor: str
+    start: int
+    end: int
+    speaker: Speaker | None
+    role: str  # institution role ("Ministry of Defence") when an institution is named
+    person: bool  # a person (speaker or "he"), not an institution
+
+
+@dataclass
+class _Context:
+    """What earlier sentences tell the next one: who spoke last, what "the ministry" refers to."""
+
+    person: tuple[str, Speaker | None] | None = None  # (actor, speaker if known) of the last person speaking
+    institution: tuple[str, str] | None = None  # (actor, role)
+    anaphors: dict[str, tuple[str, str]] = field(default_factory=dict)  # noun -> (actor, role)
+    last_reactors: list[str] = field(default_factory=list)
+    hostile_target: dict[str, str] = field(default_factory=dict)
+    perpetrator: str = ""
+
+
+class _SentenceRegistry:
+    """The registry, plus this sentence's anaphors ("the government" -> the actor named with it) as actor mentions; for the classifier."""
+
+    def __init__(self, registry: Registry, anaphors: list[ActorMention], on_date: str):
+        self._registry = registry
+        self._anaphors = anaphors
+        self._date = on_date
+        self.speakers = registry.speakers
+
+    def resolve_actor(self, name: str) -> str | None:
+        return self._registry.resolve_actor(name)
+
+    def find_actor_mentions(self, text: str) -> list[ActorMention]:
+        found = self._registry.find_actor_mentions(text)
+        extra = [m for m in self._anaphors if text[m.start : m.end] == m.alias]
+        return _non_overlapping(found + [m for m in extra if not any(_overlaps(m, f) for f in found)])
+
+    def find_speaker_mentions(self, text: str, on_date: str | None = None):
+        return self._registry.find_speaker_mentions(text, on_date or self._date)
+
+
+def _overlaps(a, b) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _non_overlapping(mentions: list) -> list:
+    kept: list = []
+    for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
+def _institution_role(alias: str, rules: ExtractionRules) -> str:
+    return next((rule.value for rule in rules.institutions if rule.pattern.search(alias)), "")
+
+
+def _noun_phrase(text: str, start: int, end: int, rules: ExtractionRules) -> str:
+    """A mention with the office words that follow it: "Chinese" + " Foreign Ministry", "Russia's defence ministry"."""
+    tail = re.match(r"(?:'s)?(?:\s+(?:[A-Z][\w'-]*|of|[a-z]+))*", text[end:])
+    words = []
+    for word in _WORD.findall(tail.group(0) if tail else ""):
+        if not (word[0].isupper() or word.lower() in rules.subject_words or word == "of" or word == "'s"):
+            break
+        words.append(word)
+    return " ".join([text[start:end], *words]).replace(" 's", "'s")
+
+
+def _anaphor_mentions(text: str, context: _Context, rules: ExtractionRules) -> list[tuple[ActorMention, str]]:
+    found = []
+    for noun, (actor, role) in context.anaphors.items():
+        for match in re.finditer(rf"\b[Tt]he\s+{re.escape(noun)}\b", text, re.IGNORECASE):
+            found.append((ActorMention(actor, match.group(0), match.start(), match.end()), role))
+    return found
+
+
+def _find_parties(
+    text: str, registry: Registry, date: str, context: _Context, rules: ExtractionRules, agencies: list
+) -> tuple[list[_Party], list[ActorMention]]:
+    anaphors = _anaphor_mentions(text, context, rules)
+    actors = registry.find_actor_mentions(text)
+    parties = []
+    for m in actors:
+        phrase = _noun_phrase(text, m.start, m.end, rules)
+        # "German Chancellor Olaf Scholz", "a UN spokesman": a person speaking for the actor, name unknown.
+        person = any(word in rules.person_titles for word in _WORD.findall(phrase.lower()))
+        parties.append(_Party(m.actor, m.start, m.end, None, _institution_role(phrase, rules), person))
+    parties += [
+        _Party(m.actor, m.start, m.end, None, role, False)
+        for m, role in anaphors
+        if not any(_overlaps(m, other) for other in actors)
+    ]
+    # Speakers stand for their actor in the role they held on the article's date.
+    speakers = [
+        _Party(m.speaker.actor, m.start, m.end, m.speaker, "", True) for m in registry.find_speaker_mentions(text, date)
+    ]
+    opening = _WORD.match(text)
+    # "The minister added ...": a title alone opening a sentence continues the last person, as "He" does.
+    titled = re.match(r"[Tt]he\s+([\w-]+)\b", text)
+    if titled and titled.group(1).lower() in rules.person_titles and context.person is not None:
+        actor, speaker = context.person
+        speakers.append(_Party(actor, titled.start(), titled.end(), speaker, "", True))
+    elif opening:
+        word = opening.group(0).lower()
+        if word in rules.person_pronouns and context.person is not None:
+            actor, speaker = context.person
+            speakers.append(_Party(actor, opening.start(), opening.end(), speaker, "", True))
+        elif word in rules.thing_pronouns and context.institution is not None:
+            actor, role = context.institution
+            parties.append(_Party(actor, opening.start(), opening.end(), None, role, False))
+    # '"...," he said': a pronoun after a quote or comma continues the last person, like one opening a sentence.
+    if context.person is not None:
+        actor, speaker = context.person
+        for match in re.finditer(r"[,\"”]\s*(\w+)\b", text):
+            if match.group(1).lower() in rules.person_pronouns:
+                speakers.append(_Party(actor, match.start(1), match.end(1), speaker, "", True))
+    # A speaker's name wins over an actor alias inside it; agencies are never parties.
+    merged = _non_overlapping(speakers + parties)
+    merged = [p for p in merged if not any(_overlaps(p, a) for a in agencies)]
+    anaphor_mentions = [m for m, _ in anaphors if not any(_overlaps(m, other) for other in actors)]
+    return merged, anaphor_mentions
+
+
+class _AgencyMention(NamedTuple):
+    name: str
+    start: int
+    end: int
+
+
+def _agency_mentions(text: str, rules: ExtractionRules) -> list[_AgencyMention]:
+    return [_AgencyMention(rules.agencies[m.group(0)], m.start(), m.end()) for m in rules.agency_pattern.finditer(text)]

@@ -1,0 +1,388 @@
+"""From a sentence's parties and cues to proposed records, with what each sentence tells the next."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import pandas as pd
+
+from dashboard.extract.clauses import (
+    _PUNCTUATION_BREAK,
+    CONTENT,
+    OBJECT,
+    REACTING,
+    _is_attribution,
+    _owners,
+    _statuses,
+)
+from dashboard.extract.parties import (
+    _agency_mentions,
+    _Context,
+    _find_parties,
+    _institution_role,
+    _noun_phrase,
+    _Party,
+    _SentenceRegistry,
+)
+from dashboard.extract.rules import (
+    _WORD,
+    ExtractionRules,
+    default_rules,
+)
+from dashboard.extract.sentences import (
+    OPENING_QUOTES,
+    Sentence,
+    segment_sentences,
+)
+from dashboard.records import RECORD_COLUMNS
+from dashboard.registry import ActorMention, Registry, Speaker
+from dashboard.scoring import Resources
+from dashboard.stance import (
+    DOMINANT_MIN_SCORE,
+    PERFORMATIVE_WEIGHT,
+    CueLexicon,
+    find_cues,
+    find_reactions,
+    normalise_quotes,
+)
+
+# A background word ("despite earlier warnings") reaches a cue this many words later.
+BACKGROUND_REACH = 2
+# Hostile stances whose target may come from context when the sentence names none.
+CONTEXT_TARGET_STANCES = frozenset({"condemn", "warn", "deny"})
+NEUTRAL = "neutral"
+ID_WIDTH = 3
+# "an air strike carried out by X": an event noun this many words before "by X" makes X the perpetrator.
+PERPETRATOR_REACH = 6
+
+
+class _Cue(NamedTuple):
+    start: int
+    end: int
+    weight: float
+    stance: str  # the lexicon's stance; NEUTRAL for procedural acts
+    cue_type: str
+    procedural: bool
+    negated: bool
+
+
+def _is_background(text: str, start: int, rules: ExtractionRules) -> bool:
+    """A cue just after "despite" ("despite earlier warnings") recalls an earlier act; it is not a reaction."""
+    window = " ".join(_WORD.findall(text[:start])[-(BACKGROUND_REACH + 3) :])
+    return any(
+        len(_WORD.findall(window[match.end() :])) <= BACKGROUND_REACH
+        for pattern in rules.background
+        for match in pattern.finditer(window)
+    )
+
+
+def _sentence_cues(text: str, lexicon: CueLexicon, rules: ExtractionRules) -> list[_Cue]:
+    normalised = normalise_quotes(text)
+    cues = [
+        _Cue(c.start, c.end, c.weight, c.stance, c.cue_type, False, c.negated) for c in find_cues(normalised, lexicon)
+    ]
+    for rule in rules.procedural:
+        for match in rule.pattern.finditer(normalised):
+            cues.append(_Cue(match.start(), match.end(), PERFORMATIVE_WEIGHT, NEUTRAL, rule.value, True, False))
+    return sorted(
+        (cue for cue in cues if not _is_background(normalised, cue.start, rules)),
+        key=lambda cue: (cue.start, -(cue.end - cue.start)),
+    )
+
+
+def _reaction_text(
+    text: str, actor: str, owned: dict[str, list], parties: list[_Party], statuses: list[str], rules: ExtractionRules
+) -> str:
+    """The part of the sentence that is this actor's reaction, for the classifier: it ends where another
+    reacting party's clause or a trailing background clause (", after a convoy was shelled") begins,
+    and other parties' cues before that are blanked (same length, so offsets hold): "China declined to
+    comment, while Iran expressed its support for Moscow" is, for China, only its own words."""
+    last_end = max(cue.end for cue, _ in owned[actor])
+    end = len(text)
+    for party, status in zip(parties, statuses, strict=True):
+        if status == REACTING and party.actor != actor and party.start >= last_end:
+            end = min(end, party.start)
+            break
+    for match in re.finditer(r",\s*(\w+)\b", text[:end]):
+        if match.start() >= last_end and match.group(1).lower() in rules.background_clauses:
+            end = match.start()
+            break
+    own = {(cue.start, cue.end) for cue, _ in owned[actor]}
+    clause = text[:end]
+    for other, cues in owned.items():
+        for cue, _ in cues:
+            if other != actor and (cue.start, cue.end) not in own and cue.end <= end:
+                clause = _blank(clause, cue.start, cue.end)
+    return clause
+
+
+def _is_place(text: str, mention: ActorMention, lexicon) -> bool:
+    """ "in Syria", "in northwestern Syria": a country after a location word is a place, not a party."""
+    before = _WORD.findall(text[: mention.start].lower())
+    if before and before[-1] in lexicon.direction_words:
+        before = before[:-1]
+    return bool(before) and before[-1] in lexicon.location_words
+
+
+def _nearest_before(text: str, targets: tuple, cue_start: int, mentions: list[ActorMention], lexicon) -> tuple:
+    """Targets named only before the cue: keep the closest one, with any named in its clause ("the Iraqi
+    army has the right to" aims at Iraq, not at a party named two clauses earlier)."""
+    if not targets or any(
+        m.actor in targets and m.start >= cue_start and not _is_place(text, m, lexicon) for m in mentions
+    ):
+        return targets
+    last_before = {
+        t: max((m.start for m in mentions if m.actor == t and m.start < cue_start), default=-1) for t in targets
+    }
+    nearest = max(last_before.values())
+    breaks = [b.end() for b in _PUNCTUATION_BREAK.finditer(text[:nearest])]
+    clause_start = breaks[-1] if breaks else 0
+    return tuple(t for t in targets if last_before[t] >= clause_start)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def _own_reading(clause: str, cue: _Cue, actor_cues: list, actor: str, view, lexicon: CueLexicon):
+    """An explicit cue of the actor's that the classifier passed over. A second cue of a stance it reads once
+    ("condemned X ... and denounced Y") is read with the earlier cues of that stance blanked; one it gave to
+    a party just before it ("the raid by Iran, voiced concern") is read from the cue on."""
+    cue_text = clause[cue.start : cue.end]
+    earlier_blanked = clause
+    for other, _ in actor_cues:
+        if other.stance == cue.stance and other.end <= cue.start:
+            earlier_blanked = _blank(earlier_blanked, other.start, other.end)
+    for reading in (earlier_blanked, " " * cue.start + clause[cue.start :]):
+        found = next((r for r in find_reactions(reading, actor, view, lexicon) if r.cue == cue_text), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _context_target(stance: str, actor: str, context: _Context) -> str:
+    if stance == "deny":
+        return next((other for other in reversed(context.last_reactors) if other != actor), "")
+    if stance == "condemn":
+        return context.perpetrator if context.perpetrator != actor else ""
+    if stance == "warn":
+        return context.hostile_target.get(actor, "")
+    return ""
+
+
+def _perpetrators(text: str, mentions: list[ActorMention], lexicon) -> list[str]:
+    """Parties named as the doers of the incident: "a strike carried out by Iranian forces"."""
+    found = []
+    for mention in mentions:
+        before = _WORD.findall(text[max(0, mention.start - 80) : mention.start].lower())
+        if before[-1:] == ["by"] and any(word in lexicon.event_words for word in before[-PERPETRATOR_REACH:]):
+            found.append(mention.actor)
+    return found
+
+
+class _Proposal(NamedTuple):
+    actor: str
+    speaker: str
+    speaker_role: str
+    via: str
+    stance: str
+    target: str
+    mode: str
+    cue: str
+    cue_start: int
+    inferred: bool = False  # the target came from context, not from the sentence
+    reach: int = 0  # characters from the cue to the target's next mention: the nearest cue is the evidence
+
+
+def _voice(owner: _Party, parties: list[_Party], statuses: list[str]) -> _Party:
+    """Who voices a reaction: the owner, or, for an owner inside a reported clause ("the State Department
+    announced that Paris stood by ..."), the party of the same actor reporting it."""
+    index = parties.index(owner)
+    if statuses[index] == CONTENT:
+        reporters = [p for p, s in zip(parties[:index], statuses[:index], strict=True) if s == REACTING]
+        if reporters and reporters[-1].actor == owner.actor:
+            return reporters[-1]
+    return owner
+
+
+def _speaker_for(owner: _Party, parties: list[_Party], statuses: list[str]) -> Speaker | None:
+    """The named person voicing the reaction: the owner, else a speaker of the same actor in the sentence."""
+    if owner.speaker is not None:
+        return owner.speaker
+    return next(
+        (
+            p.speaker
+            for p, s in zip(parties, statuses, strict=True)
+            if p.speaker and p.actor == owner.actor and s != OBJECT
+        ),
+        None,
+    )
+
+
+def _read_sentence(
+    sentence: Sentence, resources: Resources, lexicon: CueLexicon, date: str, context: _Context, rules: ExtractionRules
+) -> list[_Proposal]:
+    """The reactions in one sentence, given what earlier sentences said (context, updated here)."""
+    text = sentence.text
+    registry = resources.registry
+    agencies = _agency_mentions(text, rules)
+    parties, anaphor_mentions = _find_parties(text, registry, date, context, rules, agencies)
+    statuses = _statuses(text, parties, rules, lexicon)
+    view = _SentenceRegistry(registry, anaphor_mentions, date)
+    mentions = view.find_actor_mentions(normalise_quotes(text))
+    via = agencies[0].name if agencies else ""
+    cues = _sentence_cues(text, lexicon, rules)
+
+    owned: dict[str, list[tuple[_Cue, _Party]]] = {}
+    attributions = [i for i, party in enumerate(parties) if _is_attribution(text, party, rules, lexicon)]
+    statuses = [REACTING if i in attributions else status for i, status in enumerate(statuses)]
+    # A quotation standing alone, with no one named saying it, goes on quoting the last person quoted.
+    if not attributions and text[:1] in OPENING_QUOTES and context.person is not None:
+        actor, speaker = context.person
+        parties = [_Party(actor, 0, 1, speaker, "", True), *parties]
+        statuses = [REACTING, *statuses]
+    for cue in cues:
+        for owner in _owners(text, cue.start, cue.weight, parties, statuses, attributions):
+            owned.setdefault(owner.actor, []).append((cue, owner))
+
+    proposals: list[_Proposal] = []
+    for actor, actor_cues in owned.items():
+        clause = _reaction_text(text, actor, owned, parties, statuses, rules)
+        reactions = find_reactions(clause, actor, view, lexicon)
+        by_cue = {reaction.cue: reaction for reaction in reactions}
+        live = [(cue, owner) for cue, owner in actor_cues if not cue.negated]
+        for cue, owner in actor_cues:
+            cue_text = text[cue.start : cue.end]
+            voice = _voice(owner, parties, statuses)
+            speaker = _speaker_for(voice, parties, statuses)
+            person = dict(
+                actor=actor,
+                speaker=speaker.name if speaker else "",
+                speaker_role=speaker.role if speaker else voice.role,
+                via=via,
+                cue=cue_text,
+                cue_start=cue.start,
+            )
+            if cue.procedural or (cue.negated and not live):
+                # A negated cue alone ("did not condemn") says the actor did not take that stance: neutral.
+                proposals.append(_Proposal(**person, stance=NEUTRAL, target="", mode="verbal"))
+                continue
+            reaction = by_cue.get(cue_text)
+            if reaction is None and not cue.negated and cue.weight >= DOMINANT_MIN_SCORE:
+                reaction = _own_reading(clause, cue, actor_cues, actor, view, lexicon)
+            if reaction is None or cue.negated:
+                continue
+            targets = _nearest_before(clause, reaction.targets, cue.start, mentions, lexicon)
+            inferred = not targets and reaction.stance in CONTEXT_TARGET_STANCES
+            if inferred:
+                filled = _context_target(reaction.stance, actor, context)
+                targets = (filled,) if filled else ()
+            code = resources.crosswalk.codes.get((reaction.stance, reaction.cue_type))
+            mode = code.mode if code else "verbal"
+            for target in targets or ("",):
+                reach = min(
+                    (m.start - cue.end for m in mentions if m.actor == target and m.start >= cue.end), default=len(text)
+                )
+                proposals.append(
+                    _Proposal(
+                        **person, stance=reaction.stance, target=target, mode=mode, inferred=inferred, reach=reach
+                    )
+                )
+    _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
+    return _deduplicated(proposals)
+
+
+def _deduplicated(proposals: list[_Proposal]) -> list[_Proposal]:
+    """One record per (actor, stance, target) in a sentence. Its cue is the one nearest before the target
+    ("condemned the raid, and also criticized China": "criticized" for China), else the first; a named
+    speaker found with any of them is kept."""
+    kept: dict[tuple[str, str, str], _Proposal] = {}
+    for proposal in sorted(proposals, key=lambda p: p.cue_start):
+        key = (proposal.actor, proposal.stance, proposal.target)
+        if key not in kept:
+            kept[key] = proposal
+            continue
+        best = proposal if proposal.reach < kept[key].reach else kept[key]
+        if not best.speaker:
+            named = kept[key] if kept[key].speaker else proposal
+            best = best._replace(speaker=named.speaker, speaker_role=named.speaker_role)
+        kept[key] = best
+    return sorted(kept.values(), key=lambda p: p.cue_start)
+
+
+def _remember(
+    text: str,
+    parties: list[_Party],
+    statuses: list[str],
+    mentions: list[ActorMention],
+    proposals: list[_Proposal],
+    context: _Context,
+    registry: Registry,
+    lexicon: CueLexicon,
+    rules: ExtractionRules,
+) -> None:
+    """What this sentence tells the next: the last person and institution, who reacted, which noun names
+    whom, whom each actor last opposed, and who carried out the incident."""
+    reacting = [p for p, s in zip(parties, statuses, strict=True) if s == REACTING]
+    persons = [party for party in reacting if party.person]
+    if persons:
+        # "Sergey Lavrov, the Russian foreign minister": the named speaker, wherever the title stands.
+        actor = persons[-1].actor
+        named = [p.speaker for p in parties if p.speaker is not None and p.actor == actor]
+        context.person = (actor, persons[-1].speaker or (named[-1] if named else None))
+    for party in reacting:
+        if not party.person:
+            context.institution = (party.actor, party.role)
+    for party in reacting:
+        if not context.last_reactors or context.last_reactors[-1] != party.actor:
+            context.last_reactors.append(party.actor)
+    for mention in registry.find_actor_mentions(text):
+        phrase = _noun_phrase(text, mention.start, mention.end, rules)
+        role = _institution_role(phrase, rules)
+        # "the Iranian government" -> "the government"; "the French Foreign Ministry" -> "the ministry".
+        for word in _WORD.findall(phrase.lower())[1:]:
+            if word in rules.anaphor_nouns:
+                context.anaphors[word] = (mention.actor, role)
+    for proposal in proposals:
+        # Only targets the text names: a guess from context must not feed the next guess.
+        if proposal.target and not proposal.inferred and proposal.stance in CONTEXT_TARGET_STANCES | {"call_for"}:
+            context.hostile_target[proposal.actor] = proposal.target
+    perpetrators = _perpetrators(normalise_quotes(text), mentions, lexicon)
+    if perpetrators:
+        context.perpetrator = perpetrators[-1]
+
+
+def extract_records(
+    text: str, resources: Resources, event: str, date: str, source: str, rules: ExtractionRules | None = None
+) -> pd.DataFrame:
+    """Proposed reaction records for an article, in RECORD_COLUMNS order: ids `{event}-x001`..., offsets
+    into text (text[start:end] is the record's sentence), stance, target and cue filled. Pure: text and
+    resources are only read. `date` (ISO) picks each speaker's role; `source` is copied to every record."""
+    rules = rules or default_rules()
+    lexicon = rules.lexicon(resources.lexicon)
+    context = _Context()
+    rows = []
+    for sentence in segment_sentences(text, rules):
+        for proposal in _read_sentence(sentence, resources, lexicon, date, context, rules):
+            rows.append(
+                {
+                    "id": f"{event}-x{len(rows) + 1:0{ID_WIDTH}d}",
+                    "event": event,
+                    "date": date,
+                    "actor": proposal.actor,
+                    "speaker": proposal.speaker,
+                    "speaker_role": proposal.speaker_role,
+                    "via": proposal.via,
+                    "stance": proposal.stance,
+                    "target": proposal.target,
+                    "mode": proposal.mode,
+                    "text": sentence.text,
+                    "cue": proposal.cue,
+                    "source": source,
+                    "start": sentence.start,
+                    "end": sentence.end,
+                }
+            )
+    table = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
+    return table.astype({"start": "int64", "end": "int64"}) if len(table) else table

@@ -1,0 +1,116 @@
+"""Article text to sentences: debris and headings dropped, broken lines joined, offsets kept true."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pysbd
+
+from dashboard.extract.rules import (
+    _WORD,
+    ExtractionRules,
+    default_rules,
+)
+
+# A heading is at most this many words: "Reactions abroad", "Calls for calm".
+HEADING_MAX_WORDS = 6
+# A line ending in one of these (after closing quotes and brackets) is a complete sentence.
+TERMINAL_PUNCTUATION = ".!?:;…"
+CLOSING = "\"'”’»)]"
+OPENING_QUOTES = '"“«'
+
+
+class Sentence(NamedTuple):
+    """A sentence of an article and its character offsets: article[start:end] == text."""
+
+    text: str
+    start: int
+    end: int
+
+
+class _Line(NamedTuple):
+    start: int
+    end: int  # end of the line's content, newline excluded
+    kind: str  # blank | junk | heading | text
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip().rstrip(CLOSING)
+    return bool(stripped) and stripped[-1] in TERMINAL_PUNCTUATION
+
+
+def _is_heading(content: str, previous: str, rules: ExtractionRules) -> bool:
+    """A short line without final punctuation or a finite verb, standing after a break: a heading."""
+    words = _WORD.findall(content)
+    # "World reaction:" introduces what follows; a colon does not make a heading a sentence.
+    finished = _ends_sentence(content) and not content.rstrip().endswith(":")
+    if not words or len(words) > HEADING_MAX_WORDS or finished or previous not in ("", "blank", "junk", "heading"):
+        return False
+    if not content[0].isupper() or content.rstrip()[-1] in ",-–":
+        return False
+    return not any(word.lower() in rules.finite_verbs or word.lower().endswith("ed") for word in words)
+
+
+def _classify_lines(text: str, rules: ExtractionRules) -> list[_Line]:
+    lines: list[_Line] = []
+    position = 0
+    for raw in text.splitlines(keepends=True):
+        content = raw.rstrip("\r\n")
+        stripped = content.strip()
+        start = position + (len(content) - len(content.lstrip()))
+        end = start + len(stripped)
+        previous = lines[-1].kind if lines else ""
+        if not stripped:
+            kind = "blank"
+        elif any(pattern.fullmatch(stripped) for pattern in rules.junk_lines):
+            kind = "junk"
+        elif _is_heading(stripped, previous, rules):
+            kind = "heading"
+        else:
+            kind = "text"
+        lines.append(_Line(start, end, kind))
+        position += len(raw)
+    return lines
+
+
+def _blocks(text: str, rules: ExtractionRules) -> list[tuple[int, int]]:
+    """Spans of running text: a line that ends mid-sentence is joined to the text line right after it."""
+    blocks: list[tuple[int, int]] = []
+    lines = _classify_lines(text, rules)
+    open_block = False
+    for index, line in enumerate(lines):
+        if line.kind != "text":
+            open_block = False
+            continue
+        if open_block:
+            blocks[-1] = (blocks[-1][0], line.end)
+        else:
+            blocks.append((line.start, line.end))
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        open_block = (
+            following is not None and following.kind == "text" and not _ends_sentence(text[line.start : line.end])
+        )
+    return blocks
+
+
+def segment_sentences(text: str, rules: ExtractionRules | None = None) -> list[Sentence]:
+    """The article's sentences with offsets into text; debris and headings dropped, broken lines joined."""
+    rules = rules or default_rules()
+    sentences = []
+    for block_start, block_end in _blocks(text, rules):
+        block = text[block_start:block_end]
+        # pysbd would cut at the newline of a joined line; a space of the same length keeps offsets true.
+        flat = block.replace("\r", " ").replace("\n", " ")
+        cursor = 0
+        # A segmenter per call: pysbd keeps the text it is working on in the instance (app threads share modules).
+        for span in pysbd.Segmenter(language="en", clean=False, char_span=True).segment(flat):
+            piece = span.sent.strip()
+            if not piece:
+                continue
+            found = flat.find(piece, cursor)
+            if found < 0:
+                continue
+            cursor = found + len(piece)
+            start = block_start + found
+            sentences.append(Sentence(text[start : start + len(piece)], start, start + len(piece)))
+    return sentences
