@@ -688,8 +688,10 @@ def find_reactions(text: str, actor: str, registry: _Registry, lexicon: CueLexic
     ]
     reactions: dict[str, Reaction] = {}
     for cue in cues:
-        # Weak cues count only when they are all there is.
-        if cue.stance in reactions or (cue.score < DOMINANT_MIN_SCORE and len(cues) > 1):
+        # Weak cues count only when no strong cue is there ("reckless and illegal" is two weak cues, one stance).
+        if cue.stance in reactions or (
+            cue.score < DOMINANT_MIN_SCORE and any(c.score >= DOMINANT_MIN_SCORE for c in cues)
+        ):
             continue
         cue_text = str(text)[cue.start : cue.end]
         targets = detect_targets(str(text), actor, registry, cue.stance, cue_text, lexicon)

@@ -402,6 +402,72 @@ def test_refusing_to_condemn_is_neutral(resources):
     assert triples(extract("Beijing refused to condemn the incursion.", resources)) == [("China", "neutral", "")]
 
 
+# --- Targets carried across the article (issue 9) --------------------------------------------------
+
+
+def test_the_state_where_a_coup_happens_is_the_target_of_reactions_naming_no_one(resources):
+    text = (
+        "Pakistan's military seized power on Monday and detained the prime minister.\n\n"
+        "France condemned the takeover in the strongest terms.\n\n"
+        "Germany called for the immediate release of the detained ministers."
+    )
+    assert triples(extract(text, resources)) == [("France", "condemn", "Pakistan"), ("Germany", "call_for", "Pakistan")]
+
+
+def test_the_party_held_responsible_earlier_is_the_target_of_a_later_condemnation(resources):
+    text = (
+        "Iran fired three missiles at a tanker off the coast of Oman on Sunday.\n\n"
+        "Britain called the attack reckless and illegal.\n\n"
+        "Italy denounced what it called a flagrant breach of international law."
+    )
+    found = set(triples(extract(text, resources)))
+    assert {("United Kingdom", "condemn", "Iran"), ("Italy", "condemn", "Iran")} <= found
+
+
+def test_a_disasters_place_receives_the_support_and_condolences(resources):
+    text = (
+        "A powerful earthquake struck eastern Turkey overnight, flattening whole villages.\n\n"
+        "Japan is sending two search-and-rescue teams and a field hospital.\n\n"
+        "Qatar shares the pain of the families who lost loved ones."
+    )
+    assert triples(extract(text, resources)) == [("Japan", "support", "Turkey"), ("Qatar", "condolence", "Turkey")]
+
+
+def test_no_one_consoles_the_party_held_responsible(resources):
+    text = (
+        "A jailed opposition leader died in a prison in Russia, and France blamed the Kremlin for his death.\n\n"
+        "Canada offered its deepest condolences to his widow."
+    )
+    found = triples(extract(text, resources))
+    assert ("France", "condemn", "Russia") in found
+    assert ("Canada", "condolence", "") in found
+
+
+def test_states_reacting_together_are_not_each_others_targets(resources):
+    text = "Pakistan's army staged a coup.\n\nFrance, Germany and Italy condemned the coup and the arrests."
+    assert triples(extract(text, resources)) == [
+        ("France", "condemn", "Pakistan"),
+        ("Germany", "condemn", "Pakistan"),
+        ("Italy", "condemn", "Pakistan"),
+    ]
+
+
+def test_a_call_on_all_sides_keeps_no_target(resources):
+    text = "Pakistan's military seized power on Monday.\n\nChina called on all sides to exercise restraint."
+    assert triples(extract(text, resources)) == [("China", "call_for", "")]
+
+
+def test_a_disputed_accusation_is_not_carried_to_other_sentences(resources):
+    text = (
+        "Poland blamed Russia for the explosion at the gas terminal.\n\n"
+        "Moscow denied any involvement.\n\n"
+        "Canada condemned the sabotage of critical infrastructure."
+    )
+    found = triples(extract(text, resources))
+    assert ("Poland", "condemn", "Russia") in found
+    assert ("Canada", "condemn", "") in found
+
+
 # --- The seed article --------------------------------------------------------------------------------
 
 

@@ -72,7 +72,12 @@ def _statuses(text: str, parties: list[_Party], rules: ExtractionRules, lexicon:
     for index, party in enumerate(parties):
         status = _clause_status(text, party, rules, lexicon)
         # "Iran and Russia": a party coordinated with the one before shares its standing.
-        if _coordinated(text, parties, index):
+        # But "... died in Russia, and France blamed": after ", and" a subject opens its own clause.
+        if _coordinated(text, parties, index) and not (
+            statuses[-1] == OBJECT
+            and status == REACTING
+            and re.match(r"\s*,\s*and\s", text[parties[index - 1].end : party.start])
+        ):
             status = statuses[-1]
         # "France, which also called for": the head of a relative clause is that clause's subject.
         if re.match(r"\s*,\s*(?:which|who)\b", text[party.end :]):
@@ -107,9 +112,10 @@ def _coordinated(text: str, parties: list[_Party], index: int) -> bool:
     return False
 
 
-def _coordinated_group(text: str, parties: list[_Party], index: int) -> list[_Party]:
+def _coordinated_group(text: str, parties: list[_Party], index: int, statuses: list[str]) -> list[_Party]:
+    """The list a party stands in, up to it; a party standing otherwise ends it ("in Russia, and France")."""
     group = [parties[index]]
-    while _coordinated(text, parties, index):
+    while _coordinated(text, parties, index) and statuses[index - 1] == statuses[index]:
         index -= 1
         group.append(parties[index])
     return group[::-1]
@@ -156,11 +162,11 @@ def _owners(
     if before and cue_weight >= PERFORMATIVE_WEIGHT:
         last = before[-1]
         if statuses[last] != OBJECT and _GOVERNING_GAP.match(text[parties[last].end : cue_start]):
-            return _coordinated_group(text, parties, last)
+            return _coordinated_group(text, parties, last, statuses)
     after = [i for i in attributions if parties[i].start > cue_start]
     if after:
-        return _coordinated_group(text, parties, after[0])
+        return _coordinated_group(text, parties, after[0], statuses)
     reacting_before = [i for i in before if statuses[i] == REACTING]
     if reacting_before:
-        return _coordinated_group(text, parties, reacting_before[-1])
+        return _coordinated_group(text, parties, reacting_before[-1], statuses)
     return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -34,6 +35,11 @@ class _Context:
     last_reactors: list[str] = field(default_factory=list)
     hostile_target: dict[str, str] = field(default_factory=dict)
     perpetrator: str = ""
+    # Over the whole article: who is held responsible for the incident, and where it happened (counts).
+    blamed: Counter = field(default_factory=Counter)
+    places: Counter = field(default_factory=Counter)
+    doers: Counter = field(default_factory=Counter)  # named as doing it, not only accused
+    deniers: set[str] = field(default_factory=set)
 
 
 class _SentenceRegistry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import NamedTuple
 
 import pandas as pd
@@ -55,6 +56,11 @@ NEUTRAL = "neutral"
 ID_WIDTH = 3
 # "an air strike carried out by X": an event noun this many words before "by X" makes X the perpetrator.
 PERPETRATOR_REACH = 6
+# "Myanmar's military coup", "the coup in Niger": an incident word this many words from a state's name.
+INCIDENT_REACH = 4
+INCIDENT_REACH_CHARS = 60
+# A warning that things could escalate is aimed at no one; it takes no target from the article.
+UNAIMED_CUE_TYPES = frozenset({"warn_of_escalation"})
 
 
 class _Cue(NamedTuple):
@@ -192,6 +198,9 @@ class _Proposal(NamedTuple):
     cue: str
     cue_start: int
     inferred: bool = False  # the target came from context, not from the sentence
+    place: str = ""  # a state the reaction's clause names as a place ("the coup in X")
+    everyone: bool = False  # the clause speaks to everyone involved ("all sides"): no target to add
+    cue_type: str = ""
     reach: int = 0  # characters from the cue to the target's next mention: the nearest cue is the evidence
 
 
@@ -247,8 +256,19 @@ def _read_sentence(
             owned.setdefault(owner.actor, []).append((cue, owner))
 
     proposals: list[_Proposal] = []
+    # Parties sharing a cue react together ("The US, Britain and the EU condemned"): none is the others' target.
+    sharing: dict[tuple[int, int], set[str]] = {}
+    for actor, actor_cues in owned.items():
+        for cue, _ in actor_cues:
+            sharing.setdefault((cue.start, cue.end), set()).add(actor)
+    partners = {
+        actor: set().union(*(sharing[(cue.start, cue.end)] for cue, _ in actor_cues))
+        for actor, actor_cues in owned.items()
+    }
     for actor, actor_cues in owned.items():
         clause = _reaction_text(text, actor, owned, parties, statuses, rules)
+        places = [m.actor for m in mentions if m.actor != actor and _is_place(clause, m, lexicon)]
+        everyone = any(rule.pattern.search(clause.lower()) for rule in lexicon.all_parties)
         reactions = find_reactions(clause, actor, view, lexicon)
         by_cue = {reaction.cue: reaction for reaction in reactions}
         live = [(cue, owner) for cue, owner in actor_cues if not cue.negated]
@@ -274,6 +294,8 @@ def _read_sentence(
             if reaction is None or cue.negated:
                 continue
             targets = _nearest_before(clause, reaction.targets, cue.start, mentions, lexicon)
+            # "The US, Britain and the EU condemned ...": a party reacting in the sentence is not the target.
+            targets = tuple(t for t in targets if t not in partners[actor])
             inferred = not targets and reaction.stance in CONTEXT_TARGET_STANCES
             if inferred:
                 filled = _context_target(reaction.stance, actor, context)
@@ -286,7 +308,15 @@ def _read_sentence(
                 )
                 proposals.append(
                     _Proposal(
-                        **person, stance=reaction.stance, target=target, mode=mode, inferred=inferred, reach=reach
+                        **person,
+                        stance=reaction.stance,
+                        target=target,
+                        mode=mode,
+                        inferred=inferred,
+                        reach=reach,
+                        place=places[0] if places else "",
+                        cue_type=reaction.cue_type,
+                        everyone=everyone,
                     )
                 )
     _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
@@ -351,6 +381,99 @@ def _remember(
     perpetrators = _perpetrators(normalise_quotes(text), mentions, lexicon)
     if perpetrators:
         context.perpetrator = perpetrators[-1]
+    _count_incident_parties(normalise_quotes(text), mentions, proposals, perpetrators, context, lexicon, rules)
+
+
+def _count_incident_parties(
+    text: str,
+    mentions: list[ActorMention],
+    proposals: list[_Proposal],
+    perpetrators: list[str],
+    context: _Context,
+    lexicon: CueLexicon,
+    rules: ExtractionRules,
+) -> None:
+    """What this sentence says about who did it and where: explicit targets of condemnations and warnings,
+    doers ("carried out by X", "X's missile launch", "X shelled"), and places ("the coup in X", "the X
+    earthquake"). A coup's or crackdown's place is also its doer; a disaster's place is only a place."""
+    for proposal in proposals:
+        if proposal.target and not proposal.inferred and proposal.stance in ("condemn", "warn"):
+            context.blamed[proposal.target] += 1
+        if proposal.stance == "deny":
+            context.deniers.add(proposal.actor)
+    for actor in perpetrators:
+        context.blamed[actor] += 1
+        context.doers[actor] += 1
+    for mention in mentions:
+        possessive = re.match(r"['’]s\b", text[mention.end :])
+        after_start = mention.end + (possessive.end() if possessive else 0)
+        after = [
+            (w.group(0).lower(), w.start())
+            for w in _WORD.finditer(text, after_start, min(len(text), after_start + INCIDENT_REACH_CHARS))
+        ][:INCIDENT_REACH]
+        # "Myanmar's military coup", not "the US condemned the shelling": no reaction between name and word.
+        kinds_after = [
+            rules.incident_words[w]
+            for w, start in after
+            if w in rules.incident_words and not find_cues(text[mention.end : start], lexicon)
+        ]
+        before = [w.lower() for w in _WORD.findall(text[max(0, mention.start - INCIDENT_REACH_CHARS) : mention.start])]
+        kinds_before = [rules.incident_words[w] for w in before[-INCIDENT_REACH:] if w in rules.incident_words]
+        # "the coup in Niger", "the coup against Niger's president", "an earthquake struck eastern Turkey".
+        place = _is_place(text, mention, lexicon) or before[-1:] == ["against"] or bool(kinds_before)
+        if kinds_after and not re.match(r"\s*(?:,|and\b)", text[mention.end :]):
+            # "Myanmar's military coup", "North Korea fired", "the Kyrgyz dam"
+            if kinds_after[0] == "disaster":
+                context.places[mention.actor] += 1
+            else:
+                context.blamed[mention.actor] += 1
+                context.doers[mention.actor] += 1
+                if kinds_after[0] == "internal":
+                    context.places[mention.actor] += 1
+        if place:
+            context.places[mention.actor] += 1
+            if kinds_before and kinds_before[-1] == "internal":
+                context.blamed[mention.actor] += 1
+                context.doers[mention.actor] += 1
+
+
+def _responsible(context: _Context) -> str:
+    """The party the article holds responsible: the most blamed, unless it denies it and the article names
+    it as the doer less often than others accuse it (an accusation it rejects is a dispute, not a fact)."""
+    party = _most_counted(context.blamed)
+    if party in context.deniers and context.doers[party] < context.blamed[party] - context.doers[party]:
+        return ""
+    return party
+
+
+def _most_counted(counts: Counter) -> str:
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _incident_target(proposal: _Proposal, responsible: str, location: str) -> str:
+    """The target a reaction naming none takes from the article: the responsible party for a condemnation
+    or warning, and for a call unless it speaks to everyone; for support and condolence the place it names,
+    else the incident's location unless that is the party held responsible (no one consoles the culprit)."""
+    if proposal.cue_type in UNAIMED_CUE_TYPES:
+        return ""
+    if proposal.stance in ("condemn", "warn") or (proposal.stance == "call_for" and not proposal.everyone):
+        return responsible if responsible != proposal.actor else ""
+    if proposal.stance in ("support", "condolence"):
+        if proposal.place:
+            return proposal.place
+        return location if location not in (responsible, proposal.actor) else ""
+    return ""
+
+
+def _with_incident_targets(proposals: list[_Proposal], responsible: str, location: str) -> list[_Proposal]:
+    filled = []
+    for proposal in proposals:
+        if not proposal.target:
+            target = _incident_target(proposal, responsible, location)
+            if target:
+                proposal = proposal._replace(target=target, inferred=True)
+        filled.append(proposal)
+    return _deduplicated(filled)
 
 
 def extract_records(
@@ -363,8 +486,13 @@ def extract_records(
     lexicon = rules.lexicon(resources.lexicon)
     context = _Context()
     rows = []
-    for sentence in segment_sentences(text, rules):
-        for proposal in _read_sentence(sentence, resources, lexicon, date, context, rules):
+    read = [
+        (sentence, _read_sentence(sentence, resources, lexicon, date, context, rules))
+        for sentence in segment_sentences(text, rules)
+    ]
+    responsible, location = _responsible(context), _most_counted(context.places)
+    for sentence, proposals in read:
+        for proposal in _with_incident_targets(proposals, responsible, location):
             rows.append(
                 {
                     "id": f"{event}-x{len(rows) + 1:0{ID_WIDTH}d}",

@@ -37,8 +37,10 @@ RULE_KINDS = (
     "procedural",
     "institution",
     "person_title",
+    "incident",
 )
 CLAUSE_KINDS = ("content", "relative", "coordinate")
+INCIDENT_KINDS = ("hostile", "internal", "disaster")
 
 
 class _Rule(NamedTuple):
@@ -64,6 +66,7 @@ class ExtractionRules:
     procedural: tuple[_Rule, ...]
     institutions: tuple[_Rule, ...]
     person_titles: frozenset[str]
+    incident_words: dict[str, str] = field(default_factory=dict)  # word -> hostile | internal | disaster
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
     agency_pattern: re.Pattern[str] = re.compile(r"(?!)")
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
@@ -109,6 +112,8 @@ def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
                 continue
         if kind == "clause_opener" and value not in CLAUSE_KINDS:
             problems.append(Problem(row, "value", f"{value!r} is not one of {', '.join(CLAUSE_KINDS)}"))
+        if kind == "incident" and value not in INCIDENT_KINDS:
+            problems.append(Problem(row, "value", f"{value!r} is not one of {', '.join(INCIDENT_KINDS)}"))
         if kind in ("procedural", "institution") and not value:
             problems.append(Problem(row, "value", f"a {kind} row needs a value"))
         by_kind[kind].append((phrase, value))
@@ -142,6 +147,7 @@ def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
         procedural=compiled("procedural"),
         institutions=compiled("institution"),
         person_titles=words("person_title"),
+        incident_words={word: value for phrase, value in by_kind["incident"] for word in _alternatives(phrase)},
         agencies=agencies,
         agency_pattern=_alias_pattern(list(agencies)),
         extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,
