@@ -31,11 +31,11 @@ TABLE_SUFFIXES = (".csv", ".json", ".jsonl", ".xlsx")
 SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
-def _load_valid_table(path: str, resources) -> pd.DataFrame:
+def _load_valid_table(path: str, resources, encoding: str | None = None) -> pd.DataFrame:
     from dashboard.records import load_articles, load_table_report
 
     # Records that name a shipped article's event and give offsets are checked against its text.
-    table, report = load_table_report(path, resources.registry, load_articles())
+    table, report = load_table_report(path, resources.registry, load_articles(), encoding=encoding)
     # How the file was read (a renamed column, a semicolon CSV, an Excel file named .csv) goes to stderr,
     # so a person sees it and a pipe does not.
     for line in report.lines()[1:]:
@@ -110,7 +110,7 @@ def command_score(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, TABLE_SUFFIXES)
     resources = load_resources()
-    table = _load_valid_table(args.input, resources)
+    table = _load_valid_table(args.input, resources, args.encoding)
     scored = score_records(normalise_records(table, resources.registry), resources)
     _write_table(scored_output(table, scored), args.output, _provenance("scored records", args.input), TABLE_SUFFIXES)
     return EXIT_OK
@@ -123,7 +123,7 @@ def command_summary(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, SUMMARY_SUFFIXES)
     resources = load_resources()
-    table = _load_valid_table(args.input, resources)
+    table = _load_valid_table(args.input, resources, args.encoding)
     summary = summarise_by_actor(score_records(normalise_records(table, resources.registry), resources))
     _write_table(summary, args.output, _provenance("per-actor summary", args.input), SUMMARY_SUFFIXES)
     return EXIT_OK
@@ -132,7 +132,7 @@ def command_summary(args: argparse.Namespace) -> int:
 def command_validate(args: argparse.Namespace) -> int:
     from dashboard.scoring import load_resources
 
-    _load_valid_table(args.input, load_resources())
+    _load_valid_table(args.input, load_resources(), args.encoding)
     print(f"{args.input}: valid")
     return EXIT_OK
 
@@ -383,6 +383,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=command_extract)
 
     _add_library_commands(commands)
+    for command in (score, summary, validate):
+        command.add_argument(
+            "--encoding",
+            help="read a text input in this encoding (e.g. cp1254) instead of detecting it; for a file refused "
+            "because its encoding could not be told",
+        )
     return parser
 
 
@@ -403,6 +409,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except (UnreadableFileError, UnwritableFileError) as exc:
         print(str(exc), file=sys.stderr)
+        candidates = getattr(exc, "candidates", ())
+        if candidates:  # an encoding that could not be told: say how to choose one
+            print(
+                f"{exc.path}: run again with --encoding {candidates[0]} (or {', '.join(candidates[1:])})",
+                file=sys.stderr,
+            )
         return EXIT_UNREADABLE
     except ReactionsError as exc:
         print(str(exc), file=sys.stderr)

@@ -5,7 +5,9 @@ Reading (read_table, read_table_bytes, load_table_report) takes what people actu
   (first sheet). The content decides, the extension only hints: workbook bytes named .csv are read as Excel,
   CSV named .xlsx as CSV, JSON named .csv as JSON, one object per line named .json as JSON Lines, tabs or
   semicolons in a .csv's header as TSV or semicolon CSV; LoadReport.notes says so each time.
-- Encodings: see dashboard.datafiles.decode_text (BOM, UTF-8, cp1252, Latin-1; binary data refused).
+- Encodings: see dashboard.decoding (BOM, UTF-8, UTF-16 without BOM, legacy code pages detected exactly or
+  refused naming the candidates; `encoding=` reads as the person says). A control character in a cell is kept
+  and reported by validation on its row.
 - Headers: matched case-insensitively and by data/column_synonyms.csv; LoadReport.renamed lists the renames.
 - Cells stay text exactly as written (no type guessing, no stripping); JSON nulls and empty workbook cells
   are "", nested JSON values are JSON text, workbook numbers read as shown (12, not 12.0).
@@ -34,8 +36,9 @@ import pandas as pd
 
 from dashboard import DATA_DIR
 from dashboard.columns import load_column_synonyms, match_columns
-from dashboard.datafiles import decode_text, read_commented_csv
+from dashboard.datafiles import read_commented_csv
 from dashboard.dates import DAY_FIRST, MIXED, MONTH_FIRST, date_convention, read_dates
+from dashboard.decoding import CONTROL_CHARACTERS, LEGACY_CODE_PAGES, decode_text, describe_encoding
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.registry import Registry
 
@@ -103,7 +106,7 @@ class LoadReport:
 
     source: str
     format: str  # csv, tsv, json, jsonl or xlsx: what the content is, whatever the extension says
-    encoding: str  # utf-8, utf-8-sig, utf-16, utf-32, cp1252, latin-1; "" for Excel
+    encoding: str  # Python codec name: utf-8, utf-8-sig, utf-16, utf-16-le, cp1251, shift_jis, ...; "" for Excel
     rows: int
     renamed: dict[str, str] = field(default_factory=dict)  # header as written → record column
     notes: tuple[str, ...] = ()
@@ -127,10 +130,10 @@ class _RawTable:
     notes: tuple[str, ...]
 
 
-def read_table(path: Path | str) -> pd.DataFrame:
+def read_table(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
     """Read CSV, TSV, JSON (a list of objects), JSONL or XLSX into a frame of strings, headers matched to the
     record columns (case, synonyms); never guesses types. Raises UnreadableFileError with a one-line reason."""
-    return _read(path, None)[0]
+    return _read(path, None, encoding)[0]
 
 
 def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
@@ -144,19 +147,21 @@ def load_table_report(
     articles: dict[str, Article] | None = None,
     *,
     name: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read a table (a path, bytes with `name`, or an upload with .name and .getvalue()) and say what was
-    done; with a registry, the report carries every validation problem too. Nothing is dropped here."""
+    done; with a registry, the report carries every validation problem too. Nothing is dropped here.
+    `encoding` reads text in that encoding instead of detecting it (for a file refused as ambiguous)."""
     if hasattr(source, "getvalue") and hasattr(source, "name"):  # Streamlit's UploadedFile, io.BytesIO with a name
         source, name = bytes(source.getvalue()), name or str(source.name)
-    table, report = _read(source, name)
+    table, report = _read(source, name, encoding)
     if registry is not None:
         problems = tuple(validate_records(table, registry, articles))
         report = replace(report, problems=problems, notes=report.notes + _date_notes(table))
     return table, report
 
 
-def _read(source: Path | str | bytes, name: str | None) -> tuple[pd.DataFrame, LoadReport]:
+def _read(source: Path | str | bytes, name: str | None, encoding: str | None = None) -> tuple[pd.DataFrame, LoadReport]:
     label = str(name if name is not None else source) if not isinstance(source, bytes) else str(name or "upload")
     suffix = Path(label).suffix.lower()
     if suffix not in READABLE_SUFFIXES:
@@ -172,7 +177,7 @@ def _read(source: Path | str | bytes, name: str | None) -> tuple[pd.DataFrame, L
             data = path.read_bytes()
         except OSError as exc:
             raise UnreadableFileError(label, exc.strerror or str(exc)) from exc
-    raw = _parse(data, label, suffix)
+    raw = _parse(data, label, suffix, encoding)
     table = raw.table
     table.columns = [str(column).strip() for column in table.columns]
     match = match_columns(list(table.columns), _column_synonyms())
@@ -181,7 +186,7 @@ def _read(source: Path | str | bytes, name: str | None) -> tuple[pd.DataFrame, L
     return table, report
 
 
-def _parse(data: bytes, label: str, suffix: str) -> _RawTable:
+def _parse(data: bytes, label: str, suffix: str, chosen_encoding: str | None = None) -> _RawTable:
     if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
         raise UnreadableFileError(label, "the file is empty")
     named = suffix.lstrip(".")
@@ -191,7 +196,17 @@ def _parse(data: bytes, label: str, suffix: str) -> _RawTable:
         return _RawTable(table, "xlsx", "", notes + sheet_notes)
     if data.startswith(OLD_EXCEL_SIGNATURE):
         raise UnreadableFileError(label, "is an old Excel .xls workbook; save it as .xlsx or CSV")
-    text, encoding = decode_text(data, label)
+    text, encoding = decode_text(data, label, chosen_encoding)
+    # A legacy code page is a reading, not a certainty: say which, so a person who sees odd names knows why.
+    read_in = (
+        (
+            f"text read as {describe_encoding(encoding)}"
+            + ("" if chosen_encoding else ", detected")
+            + "; if names look wrong, save the file as UTF-8",
+        )
+        if encoding in LEGACY_CODE_PAGES
+        else ()
+    )
     if suffix in (".json", ".jsonl") or JSON_START.match(text):
         objects, found = _read_json_objects(text, label, suffix)
         notes = (
@@ -199,7 +214,7 @@ def _parse(data: bytes, label: str, suffix: str) -> _RawTable:
             if found == named
             else (f"the file holds {found.upper()} though named {suffix}; read as {found.upper()}",)
         )
-        return _RawTable(_json_table(objects), found, encoding, notes)
+        return _RawTable(_json_table(objects), found, encoding, read_in + notes)
     table, separator = _read_delimited(text, label, suffix)
     if suffix == ".xlsx" and len(table.columns) < 2:
         # Text with no separator named .xlsx is a broken workbook far more often than a one-column table.
@@ -212,7 +227,7 @@ def _parse(data: bytes, label: str, suffix: str) -> _RawTable:
         notes.append(f"the file is separated by tabs though named {suffix}; read as TSV")
     if separator == ";":
         notes.append("the file is separated by semicolons; read as CSV")
-    return _RawTable(table, found, encoding, tuple(notes))
+    return _RawTable(table, found, encoding, read_in + tuple(notes))
 
 
 def _one_line(exc: Exception) -> str:
@@ -492,6 +507,16 @@ def _validate_record(
     for target in targets:
         if registry.resolve_actor(target) is None:
             problems.append(_unknown_actor(row, "target", target, registry, suggestions))
+    for field_name, cell in record.items():
+        control = CONTROL_CHARACTERS.search(_cell(cell))
+        if control:
+            code = f"U+{ord(control.group()):04X}"
+            problem(
+                str(field_name),
+                f"holds a control character ({code}) at position {control.start() + 1}; remove it",
+                "control_character",
+                _cell(cell),
+            )
     if value("mode") and value("mode") not in MODES:
         problem("mode", f"{value('mode')!r} is not one of {', '.join(MODES)}", "unknown_mode")
     if date_reading is not None and date_reading.problem:
