@@ -165,7 +165,12 @@ def decode_text(data: bytes, label: str, encoding: str | None = None) -> tuple[s
                 raise UnreadableFileError(label, f"starts with a {name} byte-order mark but is not {name}") from exc
     utf16 = _utf16_without_mark(data)
     if utf16 is not None:
-        return _checked(data, label, utf16)
+        try:
+            return _checked(data, label, utf16)
+        except UnicodeDecodeError as exc:
+            raise UnreadableFileError(
+                label, f"looks like {utf16} without a byte-order mark but is not valid {utf16}"
+            ) from exc
     try:
         return _checked(data, label, "utf-8")
     except UnicodeDecodeError:
