@@ -66,10 +66,17 @@ def _provenance(what: str, source: str):
 
 
 def _write_table(table: pd.DataFrame, output: str | None, provenance, allowed: tuple[str, ...]) -> None:
-    from dashboard.export import neutralise_formula_cells, to_csv_bytes, to_excel_bytes, to_json_bytes
+    from dashboard.export import (
+        csvw_metadata_bytes,
+        metadata_name,
+        neutralise_formula_cells,
+        to_csv_bytes,
+        to_excel_bytes,
+        to_json_bytes,
+    )
 
     if output is None:
-        # Standard output feeds other programs: plain CSV, no byte-order mark and no provenance comment lines.
+        # Standard output feeds other programs: the same plain CSV as a file, with no place for a sidecar.
         sys.stdout.write(neutralise_formula_cells(table).to_csv(index=False))
         return
     suffix = Path(output).suffix.lower()
@@ -80,10 +87,19 @@ def _write_table(table: pd.DataFrame, output: str | None, provenance, allowed: t
         ".xlsx": to_excel_bytes,
     }
     check_output_path(output, allowed)
+    _write_bytes(output, writers[suffix](table, provenance))
+    if suffix == ".csv":
+        # The CSV stays plain for every tool; what it holds goes beside it, where CSVW processors look first.
+        sidecar = str(Path(output).with_name(metadata_name(Path(output).name)))
+        _write_bytes(sidecar, csvw_metadata_bytes(table, provenance, Path(output).name))
+        print(f"{output}: described in {sidecar} (CSVW)", file=sys.stderr)
+
+
+def _write_bytes(path: str, data: bytes) -> None:
     try:
-        Path(output).write_bytes(writers[suffix](table, provenance))
+        Path(path).write_bytes(data)
     except OSError as exc:
-        raise UnwritableFileError(output, exc.strerror or str(exc)) from exc
+        raise UnwritableFileError(path, exc.strerror or str(exc)) from exc
 
 
 def check_output_path(output: str | None, allowed: tuple[str, ...]) -> None:

@@ -1,13 +1,15 @@
-"""Downloadable tables as CSV, Excel and JSON bytes, each saying what it holds (its provenance).
+"""Downloadable tables as CSV, Excel and JSON bytes, and what each holds (its provenance).
 
 The formats a spreadsheet opens (CSV, Excel) neutralise cells it would run as a formula: a string
 beginning with =, +, -, @, a tab or a carriage return gets a leading apostrophe (OWASP's advice for CSV
 injection). JSON is read by programs, not spreadsheets, so it stays data: every value exactly as it is.
 
-CSV layout: UTF-8 with a byte-order mark (so Excel reads non-Latin names correctly), then one
-`# key: value` line per provenance item, then the table with every non-numeric field quoted.
-Quoting every text field keeps a `#` inside the data inside quotes, so
-`pandas.read_csv(path, comment="#")` skips exactly the provenance lines and reads the table back.
+CSV is plain RFC 4180 so that every tool opens it as it is (`pandas.read_csv(path)`, R's `read.csv`, Python's
+csv module, Excel): UTF-8 without a byte-order mark, the header on the first line, CRLF line ends, fields
+quoted only where they must be. Its provenance (what it holds, the filters, the codebook version, when, from
+which sources) is a CSVW table description, `csvw_metadata`, written beside it as `NAME.csv-metadata.json`:
+the name CSVW processors look for first. JSON is a list of records (`pandas.read_json(path)`, whose default
+orient reads it); the same metadata describes it. Excel keeps the provenance on its "about" sheet.
 """
 
 from __future__ import annotations
@@ -144,33 +146,91 @@ def neutralise_formula_cells(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# A comment line is split into cells by Excel at commas (or semicolons in some locales) and tabs;
-# each piece must be as safe as a data cell.
-_CELL_SEPARATORS = re.compile(r"([,;\t])")
+def to_csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
+    """RFC 4180 CSV of the neutralised table: UTF-8, no byte-order mark, header first, CRLF line ends.
 
-
-def _comment_line(key: str, value: str) -> str:
-    text = f"# {key}: {' '.join(value.splitlines())}".replace("\t", " ")
-    pieces = _CELL_SEPARATORS.split(text)
-    safe = []
-    for piece in pieces:
-        stripped = piece.lstrip(" ")
-        if stripped.startswith(FORMULA_PREFIXES):
-            piece = piece[: len(piece) - len(stripped)] + NEUTRALISING_PREFIX + stripped
-        safe.append(piece)
-    return "".join(safe)
-
-
-def to_csv_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
-    """CSV: `# key: value` provenance lines, then the neutralised table with text fields quoted.
-
-    Read back with `pandas.read_csv(io.BytesIO(data), comment="#")`; neutralised cells keep their
-    leading apostrophe.
+    The provenance is not in the file (see csvw_metadata); the parameter keeps the writers interchangeable.
     """
-    lines = [_comment_line(key, value) for key, value in provenance.items()]
-    lines.append(_comment_line("read_with", 'pandas.read_csv(path, comment="#")'))
-    table = neutralise_formula_cells(df).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
-    return ("\n".join(lines) + "\n" + table).encode("utf-8-sig")
+    text = neutralise_formula_cells(df).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    return text.encode("utf-8")
+
+
+METADATA_SUFFIX = "-metadata.json"
+CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
+# Column datatypes as CSVW names them (XSD built-ins), from pandas dtypes; anything else is a string.
+_CSVW_DATATYPES = (
+    (pd.api.types.is_bool_dtype, "boolean"),
+    (pd.api.types.is_integer_dtype, "integer"),
+    (pd.api.types.is_float_dtype, "number"),
+)
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("diplomatic-reactions")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
+def metadata_name(csv_name: str) -> str:
+    """Where CSVW looks first for a CSV's description: the CSV's own name plus `-metadata.json`."""
+    return csv_name + METADATA_SUFFIX
+
+
+def _csvw_datatype(series: pd.Series) -> str:
+    return next((name for test, name in _CSVW_DATATYPES if test(series)), "string")
+
+
+def _csvw_column_name(title: str, index: int, taken: set[str]) -> str:
+    """A column name CSVW accepts (letters, digits, _; not starting with _) and unique in the table."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", title).lstrip("_") or f"column_{index}"
+    name = name if name[0].isalpha() else f"c_{name}"
+    unique, suffix = name, 2
+    while unique in taken:
+        unique, suffix = f"{name}_{suffix}", suffix + 1
+    taken.add(unique)
+    return unique
+
+
+def csvw_metadata(df: pd.DataFrame, provenance: Provenance, csv_name: str) -> dict[str, Any]:
+    """A CSVW table description of the CSV `csv_name` (as to_csv_bytes writes df): its columns with their
+    titles and datatypes, and the provenance as Dublin Core and PROV properties."""
+    table = neutralise_formula_cells(df)
+    taken: set[str] = set()
+    columns = [
+        {
+            "name": _csvw_column_name(str(title), index, taken),
+            "titles": str(title),
+            "datatype": _csvw_datatype(df.iloc[:, index - 1]),
+        }
+        for index, title in enumerate(table.columns, start=1)
+    ]
+    description = {
+        "@context": [CSVW_CONTEXT, {"@language": "en"}],
+        "url": csv_name,
+        "dc:title": provenance.holds,
+        "dc:description": f"{provenance.holds}; filters: {provenance.describe_filters()}",
+        "dc:created": {"@value": provenance.generated_at, "@type": "xsd:dateTime"},
+        "dc:source": list(provenance.sources),
+        "dc:conformsTo": f"Diplomatic Reactions stance codebook, version {provenance.codebook_version or 'unknown'}",
+        "prov:wasGeneratedBy": f"Diplomatic Reactions {_package_version()}",
+        "dialect": {"header": True, "encoding": "utf-8", "lineTerminators": ["\r\n"]},
+        "tableSchema": {"columns": columns},
+    }
+    filters = _jsonable(provenance.active_filters())
+    if filters:
+        # Each filter as structured data too, for programs: schema.org's name/value pair, in CSVW's notes.
+        description["notes"] = [
+            {"@type": "schema:PropertyValue", "schema:name": key, "schema:value": value}
+            for key, value in filters.items()
+        ]
+    return description
+
+
+def csvw_metadata_bytes(df: pd.DataFrame, provenance: Provenance, csv_name: str) -> bytes:
+    return json.dumps(csvw_metadata(df, provenance, csv_name), ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _excel_value(value: Any) -> Any:
@@ -229,12 +289,12 @@ def to_excel_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
     return buffer.getvalue()
 
 
-def to_json_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
-    """UTF-8 JSON `{"about": provenance, "records": [one object per row]}`; missing values are null.
-    Values are kept exactly (no apostrophes): no spreadsheet runs JSON, and a program reading it wants the data."""
+def to_json_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
+    """UTF-8 JSON, a list with one object per row (pandas' "records" orient); missing values are null.
+    Values are kept exactly (no apostrophes): no spreadsheet runs JSON, and a program reading it wants the data.
+    The provenance is not in the file (see csvw_metadata), so `pandas.read_json(path)` reads it as it is."""
     records = json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
-    document = {"about": provenance.as_dict(), "records": records}
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 @dataclass(frozen=True)

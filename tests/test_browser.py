@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import ipaddress
+import json
 import re
 import threading
 from urllib.parse import parse_qs, urlsplit
 
+import pandas as pd
 import pytest
 
 from tests.browser_support import (
@@ -244,28 +246,28 @@ def test_a_bookmarked_filter_url_shows_the_filtered_view(app_page):
     assert 0 < int(filtered) < int(unfiltered)
 
 
-def test_a_csv_download_delivers_the_table_with_its_provenance(app_page):
+def test_a_csv_download_is_plain_and_its_csvw_description_carries_the_provenance(app_page):
     open_page(app_page, "downloads", "stance=condemn")
     buttons, labels = download_buttons(app_page)
-    csv_buttons = [i for i, label in enumerate(labels) if "csv" in label.lower()]
-    assert csv_buttons, f"no CSV download button; labels {labels}"
-    # The per-actor summary if it is there, else the first CSV.
-    chosen = next((i for i in csv_buttons if "actor" in labels[i].lower()), csv_buttons[0])
 
-    with app_page.expect_download() as download_info:
-        buttons.nth(chosen).click()
-    download = download_info.value
-    text = download.path().read_text(encoding="utf-8-sig")
+    def download(label: str):
+        with app_page.expect_download() as download_info:
+            buttons.nth(labels.index(label)).click()
+        return download_info.value
 
-    assert download.suggested_filename.endswith(".csv"), download.suggested_filename
-    provenance = [line for line in text.splitlines() if line.startswith("#")]
-    table = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    header = next(csv.reader(io.StringIO(table)))
-    assert "actor" in header, f"CSV header {header}"
-    said = "\n".join(provenance).lower()
-    assert "codebook" in said, f"no codebook version in provenance {provenance}"
-    assert "condemn" in said, f"the applied filter is not stated in provenance {provenance}"
-    assert len(list(csv.reader(io.StringIO(table)))) > 1, "the CSV holds no rows"
+    table_file = download("Per-actor summary — CSV")
+    assert table_file.suggested_filename == "diplomatic_reactions_summary_by_actor.csv"
+    table = pd.read_csv(table_file.path())  # pandas' defaults: header on line 1, no comment lines
+    assert "actor" in table.columns and len(table) > 0
+
+    described = download("Per-actor summary — description (CSVW)")
+    assert described.suggested_filename == "diplomatic_reactions_summary_by_actor.csv-metadata.json"
+    meta = json.loads(described.path().read_text(encoding="utf-8"))
+    assert meta["url"] == table_file.suggested_filename
+    assert [column["titles"] for column in meta["tableSchema"]["columns"]] == list(table.columns)
+    assert "codebook" in meta["dc:conformsTo"]
+    filters = {note["schema:name"]: note["schema:value"] for note in meta["notes"]}
+    assert "condemn" in str(filters["stance"]), f"the applied filter is not stated: {meta['notes']}"
 
 
 def test_an_excel_download_is_a_workbook(app_page):
@@ -429,8 +431,8 @@ def test_formula_cells_uploaded_come_back_neutralised_in_csv_and_excel_and_as_da
             buttons.nth(labels.index(label)).click()
         return download_info.value.path().read_bytes()
 
-    csv_text = download("Filtered records — CSV").decode("utf-8-sig")
-    rows = list(csv.DictReader(line for line in io.StringIO(csv_text) if not line.startswith("#")))
+    csv_text = download("Filtered records — CSV").decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(csv_text, newline="")))
     texts = [row["text"] for row in rows if row["event"] == "formulas"]
     assert sorted(texts) == sorted("'" + text for text in FORMULA_TEXTS)
 
@@ -440,5 +442,5 @@ def test_formula_cells_uploaded_come_back_neutralised_in_csv_and_excel_and_as_da
         assert "'" + text in cells and text not in cells, text
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), "a cell Excel would run as a formula"
 
-    records = json.loads(download("Filtered records — JSON"))["records"]
+    records = json.loads(download("Filtered records — JSON"))
     assert set(FORMULA_TEXTS) <= {record["text"] for record in records}

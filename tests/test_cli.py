@@ -161,3 +161,42 @@ def test_validate_table_prints_the_upload_pages_problem_table(tmp_path, capsys):
     table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
     assert list(table.columns) == ["row", "field", "value", "problem", "suggestion"]
     assert table.loc[0, ["row", "field", "value", "suggestion"]].tolist() == ["1", "actor", "Frnace", "France"]
+
+
+def test_score_to_csv_writes_plain_csv_and_a_csvw_description_beside_it(rows_csv, tmp_path, capsys):
+    out = tmp_path / "scored.csv"
+    assert main(["score", str(rows_csv), "-o", str(out)]) == 0
+    table = pd.read_csv(out)  # pandas' defaults: no comment=, no skiprows, no encoding
+    assert table["actor"].tolist() == ["Ankara", "NATO", "Moscow"]
+    with out.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header == list(table.columns)
+    assert not out.read_bytes().startswith((b"\xef\xbb\xbf", b"#"))
+    sidecar = tmp_path / "scored.csv-metadata.json"
+    meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert meta["url"] == "scored.csv"
+    assert [column["titles"] for column in meta["tableSchema"]["columns"]] == header
+    assert meta["dc:source"] == [str(rows_csv)]
+    assert meta["dc:title"] == "scored records"
+    assert "described in" in capsys.readouterr().err
+
+
+def test_summary_to_csv_has_its_description_too(rows_csv, tmp_path):
+    out = tmp_path / "summary.csv"
+    assert main(["summary", str(rows_csv), "-o", str(out)]) == 0
+    meta = json.loads((tmp_path / "summary.csv-metadata.json").read_text(encoding="utf-8"))
+    assert [column["titles"] for column in meta["tableSchema"]["columns"]] == list(pd.read_csv(out).columns)
+
+
+def test_score_to_json_is_read_by_pandas_read_json_with_its_defaults(rows_csv, tmp_path):
+    out = tmp_path / "scored.json"
+    assert main(["score", str(rows_csv), "-o", str(out)]) == 0
+    assert pd.read_json(out)["actor"].tolist() == ["Ankara", "NATO", "Moscow"]
+
+
+def test_an_old_export_with_provenance_comment_lines_still_reads(tmp_path):
+    old = tmp_path / "old.csv"
+    old.write_bytes(
+        '\ufeff# holds: scored records\n# filters: none\n"actor","text"\n"France","Paris condemned the strike."\n'.encode()
+    )
+    assert main(["validate", str(old)]) == 0

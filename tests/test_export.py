@@ -1,7 +1,9 @@
 """Downloads: formula cells neutralised in every format, provenance carried, tables read back."""
 
+import csv
 import io
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -10,7 +12,9 @@ import pytest
 from dashboard.export import (
     EXPORT_FORMATS,
     Provenance,
+    csvw_metadata_bytes,
     export_bytes,
+    metadata_name,
     neutralise_formula_cells,
     to_csv_bytes,
     to_excel_bytes,
@@ -79,14 +83,11 @@ def test_neutralise_also_covers_carriage_return_and_column_names():
     assert pd.isna(safe.iloc[2, 0])
 
 
-def test_csv_starts_with_provenance_comments_and_reads_back_with_pandas():
+def test_csv_is_plain_rfc4180_that_pandas_reads_with_its_defaults():
     data = to_csv_bytes(table_with_risky_cells(), provenance())
-    text = data.decode("utf-8-sig")
-    comments = [line for line in text.splitlines() if line.startswith("#")][:5]
-    assert comments[0] == "# holds: Filtered records"
-    assert comments[2] == "# codebook_version: 2020.1"
-    assert comments[3] == "# generated_at: 2026-11-25T16:00:00Z"
-    back = pd.read_csv(io.BytesIO(data), comment="#", keep_default_na=False)
+    assert not data.startswith(b"\xef\xbb\xbf") and not data.startswith(b"#")
+    assert data.split(b"\r\n", 1)[0].decode() == ",".join(table_with_risky_cells().columns)
+    back = pd.read_csv(io.BytesIO(data), keep_default_na=False)
     assert list(back["text"]) == NEUTRALISED
     assert list(back["actor"]) == list(table_with_risky_cells()["actor"])
     assert list(back["records"]) == [1, 2, 3, -4, 5, 6]
@@ -94,12 +95,36 @@ def test_csv_starts_with_provenance_comments_and_reads_back_with_pandas():
     assert list(back["tone_conflict"]) == [True, False, False, True, False, False]
 
 
-def test_csv_provenance_lines_cannot_run_as_formulas_when_excel_splits_them():
-    text = to_csv_bytes(table_with_risky_cells(), provenance()).decode("utf-8-sig")
-    filters = next(line for line in text.splitlines() if line.startswith("# filters:"))
-    assert "actor=Russia | NATO" in filters
-    for piece in filters.replace(";", ",").split(","):
-        assert not piece.lstrip(" ").startswith(("=", "+", "-", "@"))
+def test_csv_reads_with_pythons_csv_module_header_first():
+    text = to_csv_bytes(table_with_risky_cells(), provenance()).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == list(table_with_risky_cells().columns)
+    assert len(rows) == 1 + len(table_with_risky_cells())
+    assert [row[rows[0].index("text")] for row in rows[1:]] == NEUTRALISED
+
+
+def test_csvw_metadata_describes_the_csv_its_columns_and_provenance():
+    table = table_with_risky_cells()
+    data = to_csv_bytes(table, provenance())
+    meta = json.loads(csvw_metadata_bytes(table, provenance(), "records.csv"))
+    assert metadata_name("records.csv") == "records.csv-metadata.json"
+    assert meta["@context"][0] == "http://www.w3.org/ns/csvw"
+    assert meta["url"] == "records.csv"
+    header = next(csv.reader(io.StringIO(data.decode("utf-8"))))
+    columns = meta["tableSchema"]["columns"]
+    assert [column["titles"] for column in columns] == header
+    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", column["name"]) for column in columns)
+    assert len({column["name"] for column in columns}) == len(columns)
+    types = {column["titles"]: column["datatype"] for column in columns}
+    assert types["records"] == "integer" and types["polarity"] == "number" and types["tone_conflict"] == "boolean"
+    assert types["text"] == "string"
+    assert meta["dc:title"] == "Filtered records"
+    assert meta["dc:created"] == {"@value": "2026-11-25T16:00:00Z", "@type": "xsd:dateTime"}
+    assert meta["dc:source"] == ["data/records/idlib-2020.csv"]
+    assert "2020.1" in meta["dc:conformsTo"]
+    assert "actor=Russia | NATO" in meta["dc:description"]
+    notes = {note["schema:name"]: note["schema:value"] for note in meta["notes"]}
+    assert notes["actor"] == ["Russia", "NATO"] and "stance" not in notes
 
 
 def test_excel_data_sheet_is_neutralised_and_holds_strings_not_formulas():
@@ -128,19 +153,20 @@ def test_excel_about_sheet_carries_the_provenance():
     assert all(cell.data_type == "s" for row in workbook["about"].iter_rows() for cell in row)
 
 
-def test_json_holds_about_and_the_records_as_they_are():
-    document = json.loads(to_json_bytes(table_with_risky_cells(), provenance()))
-    assert document["about"]["holds"] == "Filtered records"
-    assert document["about"]["filters"]["actor"] == ["Russia", "NATO"]
-    assert document["about"]["sources"] == ["data/records/idlib-2020.csv"]
-    assert [record["text"] for record in document["records"]] == table_with_risky_cells()["text"].tolist()
-    assert document["records"][3]["records"] == -4
-    assert document["records"][0]["tone_conflict"] is True
+def test_json_is_the_records_as_they_are_and_pandas_reads_it_with_its_defaults():
+    data = to_json_bytes(table_with_risky_cells(), provenance())
+    records = json.loads(data)
+    assert [record["text"] for record in records] == table_with_risky_cells()["text"].tolist()
+    assert records[3]["records"] == -4
+    assert records[0]["tone_conflict"] is True
+    back = pd.read_json(io.BytesIO(data))
+    assert list(back.columns) == list(table_with_risky_cells().columns)
+    assert back["text"].tolist() == table_with_risky_cells()["text"].tolist()
 
 
 def test_json_writes_missing_values_as_null():
     table = pd.DataFrame({"target": ["Syria", None], "goldstein": [-2.0, float("nan")]})
-    records = json.loads(to_json_bytes(table, provenance()))["records"]
+    records = json.loads(to_json_bytes(table, provenance()))
     assert records[1] == {"target": None, "goldstein": None}
 
 
@@ -173,7 +199,7 @@ def test_empty_table_exports_in_every_format():
     empty = table_with_risky_cells().iloc[0:0]
     for export_format in EXPORT_FORMATS.values():
         assert export_format.write(empty, provenance())
-    back = pd.read_csv(io.BytesIO(to_csv_bytes(empty, provenance())), comment="#")
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(empty, provenance())))
     assert list(back.columns) == list(empty.columns)
 
 
@@ -185,7 +211,7 @@ def test_excel_replaces_control_characters_openpyxl_cannot_store():
 
 def test_csv_keeps_hashes_inside_data_even_at_the_start_of_a_line():
     table = pd.DataFrame({"#id": ["#1", "#2"], "text": ["first line\n# second line", "plain # mid"]})
-    back = pd.read_csv(io.BytesIO(to_csv_bytes(table, provenance())), comment="#", keep_default_na=False)
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(table, provenance())), keep_default_na=False)
     assert list(back.columns) == ["#id", "text"]
     assert list(back["#id"]) == ["#1", "#2"]
     assert list(back["text"]) == ["first line\n# second line", "plain # mid"]

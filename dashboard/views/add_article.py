@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.codebook import CODEBOOK_VERSION, MODES, STANCES
-from dashboard.export import EXPORT_FORMATS, Provenance, export_bytes
+from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
 from dashboard.records import RECORD_COLUMNS, Article, normalise_records, validate_records
 from dashboard.views.common import (
     ADDED_ARTICLES_KEY,
@@ -102,8 +102,8 @@ def accepted_download(records: pd.DataFrame, article: Article) -> None:
         codebook_version=CODEBOOK_VERSION,
         sources=(article.source,),
     )
-    columns = st.columns(len(EXPORT_FORMATS))
-    for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=True):
+    columns = st.columns(len(EXPORT_FORMATS) + 1)
+    for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=False):
         column.download_button(
             f"Accepted records — {export_format.label}",
             data=export_bytes(records[list(RECORD_COLUMNS)], provenance, fmt),
@@ -112,6 +112,16 @@ def accepted_download(records: pd.DataFrame, article: Article) -> None:
             key=f"accepted_{article.event}_{fmt}",
             on_click="ignore",
         )
+    # The CSV's provenance, under the name CSVW tools look for beside it.
+    csv_name = f"{article.event}_records.csv"
+    columns[-1].download_button(
+        "Accepted records — description (CSVW)",
+        data=csvw_metadata_bytes(records[list(RECORD_COLUMNS)], provenance, csv_name),
+        file_name=metadata_name(csv_name),
+        mime="application/csvm+json",
+        key=f"accepted_{article.event}_csvw",
+        on_click="ignore",
+    )
 
 
 def show_accepted() -> None:

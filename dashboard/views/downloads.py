@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.codebook import CODEBOOK_VERSION
-from dashboard.export import EXPORT_FORMATS, Provenance, export_bytes
+from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
 from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
 from dashboard.summary import summarise_by_actor, summarise_by_target
@@ -47,15 +47,23 @@ def deferred_export(table: pd.DataFrame, provenance: Provenance, fmt: str):
     return lambda: export_bytes(table, provenance, fmt)
 
 
+def deferred_metadata(table: pd.DataFrame, provenance: Provenance, csv_name: str):
+    """The CSV's CSVW description, made when the reader clicks."""
+    return lambda: csvw_metadata_bytes(table, provenance, csv_name)
+
+
 def render(view: View) -> None:
     st.title("Downloads")
     filters = view.state.describe()
     st.caption(
-        "Every file carries what it holds, the filters applied ("
+        "CSV files are plain (header on the first line), so Excel, R and pandas open them as they are; JSON is a "
+        "list of records. What a file holds, the filters applied ("
         + ("; ".join(f"{k}: {v}" for k, v in filters.items()) or "none")
-        + f"), the codebook version ({CODEBOOK_VERSION}) and when it was made. In CSV and Excel, cells that a "
-        "spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) are prefixed with '; "
-        "JSON keeps every value as it is."
+        + f"), the codebook version ({CODEBOOK_VERSION}), when it was made and from which sources is in its "
+        "description (CSVW, a W3C standard): save it in the same folder as the CSV, under the name given, and "
+        "CSVW tools find it. Excel files carry it on their 'about' sheet. In CSV and Excel, cells that a "
+        "spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) are prefixed "
+        "with '; JSON keeps every value as it is."
     )
     if show_empty_notice(view):
         return
@@ -70,8 +78,8 @@ def render(view: View) -> None:
         provenance = Provenance(
             holds=holds, filters=filters, codebook_version=CODEBOOK_VERSION, sources=sources, generated_at=made_at
         )
-        columns = st.columns(len(EXPORT_FORMATS))
-        for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=True):
+        columns = st.columns(len(EXPORT_FORMATS) + 1)
+        for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=False):
             too_long = fmt == "xlsx" and len(table) > EXCEL_ROW_LIMIT
             column.download_button(
                 f"{title} — {export_format.label}",
@@ -86,6 +94,17 @@ def render(view: View) -> None:
                 if too_long
                 else None,
             )
+        csv_name = f"diplomatic_reactions_{stem}.csv"
+        columns[-1].download_button(
+            f"{title} — description (CSVW)",
+            data=deferred_metadata(table, provenance, csv_name),
+            file_name=metadata_name(csv_name),
+            mime="application/csvm+json",
+            key=f"download_{stem}_csvw",
+            width="stretch",
+            on_click="ignore",
+            help="What the CSV holds, its filters, codebook version, time and sources, and its columns' types",
+        )
         with st.expander(f"Preview: {title.lower()}"):
             if len(table) > PREVIEW_ROW_LIMIT:
                 st.caption(f"The first {PREVIEW_ROW_LIMIT:,} of {len(table):,} rows; the files hold them all.")
