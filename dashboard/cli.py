@@ -211,7 +211,10 @@ def command_extract(args: argparse.Namespace) -> int:
     # The stances came from the extraction rules, not from a person: say so until someone reviews them.
     scored["stance_source"] = "extracted"
     provenance = _provenance("reaction records extracted by rules, for review", args.article)
-    _write_table(scored_output(records, scored), args.output, provenance, TABLE_SUFFIXES)
+    output = scored_output(records, scored)
+    # The extractor's confidence covers who speaks and toward whom too, not only the stance: keep it.
+    output["confidence"] = records["confidence"].to_numpy()
+    _write_table(output, args.output, provenance, TABLE_SUFFIXES)
     return EXIT_OK
 
 

@@ -154,7 +154,7 @@ def test_a_junk_line_pattern_added_to_the_rules_drops_that_line(data_copy):
 def test_records_have_the_curated_schema_ids_and_offsets(resources):
     text = "Intro line without actors.\n\nFrance condemned the missile strike by Iran on the tanker."
     records = extract(text, resources)
-    assert list(records.columns) == list(RECORD_COLUMNS)
+    assert list(records.columns) == [*RECORD_COLUMNS, "confidence"]
     assert records["id"].tolist() == ["test-event-x001"]
     row = records.iloc[0]
     assert (row.actor, row.stance, row.target, row["mode"]) == ("France", "condemn", "Iran", "verbal")
@@ -166,7 +166,7 @@ def test_records_have_the_curated_schema_ids_and_offsets(resources):
 def test_an_article_with_no_reactions_gives_an_empty_table_with_the_columns(resources):
     records = extract("The weather in the region was mild on Tuesday.", resources)
     assert records.empty
-    assert list(records.columns) == list(RECORD_COLUMNS)
+    assert list(records.columns) == [*RECORD_COLUMNS, "confidence"]
 
 
 def test_a_sentence_naming_two_actors_where_one_reacts_gives_one_record(resources):
@@ -466,6 +466,54 @@ def test_a_disputed_accusation_is_not_carried_to_other_sentences(resources):
     found = triples(extract(text, resources))
     assert ("Poland", "condemn", "Russia") in found
     assert ("Canada", "condemn", "") in found
+
+
+def test_the_subject_of_a_with_clause_reacts(resources):
+    text = (
+        "Floods swept through eastern Pakistan overnight.\n\n"
+        "Gulf states were quick to respond, with Qatar promising to fly in tents and medicine."
+    )
+    assert triples(extract(text, resources)) == [("Qatar", "support", "Pakistan")]
+
+
+def test_suspending_aid_is_a_warning_not_support(resources):
+    text = "Pakistan's army seized power on Monday.\n\nThe European Union suspended all budget support to Islamabad."
+    assert triples(extract(text, resources)) == [("European Union", "warn", "Pakistan")]
+
+
+def test_one_state_reacting_is_not_anothers_recipient_of_sympathy(resources):
+    text = "An earthquake struck eastern Turkey.\n\nJapan voiced deep concern, and Italy offered its condolences."
+    found = triples(extract(text, resources))
+    assert ("Italy", "condolence", "Turkey") in found
+    assert ("Italy", "condolence", "Japan") not in found
+
+
+def test_a_call_for_an_inquiry_is_aimed_at_no_one(resources):
+    text = "Pakistan's army seized power.\n\nCanada called for an independent inquiry into the killings."
+    assert triples(extract(text, resources)) == [("Canada", "call_for", "")]
+
+
+def test_records_carry_a_confidence_lower_when_actor_or_target_come_from_context(resources):
+    text = (
+        "Pakistan's army seized power on Monday.\n\n"
+        "Japanese Prime Minister Fumio Kishida condemned the coup against the elected government of Pakistan.\n\n"
+        "He said the generals were playing a dangerous game."
+    )
+    records = extract(text, resources)
+    assert records["confidence"].between(0, 1).all()
+    explicit = records[records["cue"] == "condemned"]["confidence"].iloc[0]
+    assert (records["confidence"] < explicit).sum() >= 1
+
+
+def test_the_add_article_page_lists_uncertain_records_first_and_marks_them():
+    from dashboard.views.add_article import UNCERTAIN_BELOW, uncertain_first
+
+    proposed = pd.DataFrame(
+        {"actor": ["France", "Italy", "Spain"], "stance": ["condemn", "warn", "support"], "confidence": [0.9, 0.5, 0.6]}
+    )
+    ordered = uncertain_first(proposed)
+    assert list(ordered["actor"]) == ["Italy", "Spain", "France"]
+    assert list(ordered["check"] != "") == [c < UNCERTAIN_BELOW for c in ordered["confidence"]]
 
 
 # --- The seed article --------------------------------------------------------------------------------

@@ -56,6 +56,9 @@ def _clause_status(text: str, party: _Party, rules: ExtractionRules, lexicon: Cu
             if match.end() >= boundary:
                 boundary, opener = match.end(), "quoted"
     between = _WORD.findall(before[boundary:])
+    # "..., with Qatar promising to send": the subject of a participle clause after "with" reacts.
+    if between[-1:] == ["with"] and re.match(r"(?:['’]s)?(?:\s+[A-Z][\w'’-]*)*\s+\w+ing\b", text[party.end :]):
+        return REACTING
     for index, word in enumerate(between):
         lowered = word.lower()
         if lowered in rules.subject_words or word[0].isupper() or word.endswith("ly"):

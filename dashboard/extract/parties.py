@@ -23,6 +23,7 @@ class _Party(NamedTuple):
     speaker: Speaker | None
     role: str  # institution role ("Ministry of Defence") when an institution is named
     person: bool  # a person (speaker or "he"), not an institution
+    from_context: bool = False  # "he", "the minister", "it", "the ministry": resolved from earlier sentences
 
 
 @dataclass
@@ -110,7 +111,7 @@ def _find_parties(
         person = any(word in rules.person_titles for word in _WORD.findall(phrase.lower()))
         parties.append(_Party(m.actor, m.start, m.end, None, _institution_role(phrase, rules), person))
     parties += [
-        _Party(m.actor, m.start, m.end, None, role, False)
+        _Party(m.actor, m.start, m.end, None, role, False, True)
         for m, role in anaphors
         if not any(_overlaps(m, other) for other in actors)
     ]
@@ -123,21 +124,21 @@ def _find_parties(
     titled = re.match(r"[Tt]he\s+([\w-]+)\b", text)
     if titled and titled.group(1).lower() in rules.person_titles and context.person is not None:
         actor, speaker = context.person
-        speakers.append(_Party(actor, titled.start(), titled.end(), speaker, "", True))
+        speakers.append(_Party(actor, titled.start(), titled.end(), speaker, "", True, True))
     elif opening:
         word = opening.group(0).lower()
         if word in rules.person_pronouns and context.person is not None:
             actor, speaker = context.person
-            speakers.append(_Party(actor, opening.start(), opening.end(), speaker, "", True))
+            speakers.append(_Party(actor, opening.start(), opening.end(), speaker, "", True, True))
         elif word in rules.thing_pronouns and context.institution is not None:
             actor, role = context.institution
-            parties.append(_Party(actor, opening.start(), opening.end(), None, role, False))
+            parties.append(_Party(actor, opening.start(), opening.end(), None, role, False, True))
     # '"...," he said': a pronoun after a quote or comma continues the last person, like one opening a sentence.
     if context.person is not None:
         actor, speaker = context.person
         for match in re.finditer(r"[,\"”]\s*(\w+)\b", text):
             if match.group(1).lower() in rules.person_pronouns:
-                speakers.append(_Party(actor, match.start(1), match.end(1), speaker, "", True))
+                speakers.append(_Party(actor, match.start(1), match.end(1), speaker, "", True, True))
     # A speaker's name wins over an actor alias inside it; agencies are never parties.
     merged = _non_overlapping(speakers + parties)
     merged = [p for p in merged if not any(_overlaps(p, a) for a in agencies)]

@@ -59,8 +59,17 @@ PERPETRATOR_REACH = 6
 # "Myanmar's military coup", "the coup in Niger": an incident word this many words from a state's name.
 INCIDENT_REACH = 4
 INCIDENT_REACH_CHARS = 60
+# A record's confidence: FLOOR + SPAN x cue weight, times FROM_CONTEXT for an actor or target read from
+# earlier sentences; neutral records (procedural acts, refusals) start at NEUTRAL.
+CONFIDENCE_FLOOR = 0.4
+CONFIDENCE_SPAN = 0.5
+CONFIDENCE_FROM_CONTEXT = 0.85
+CONFIDENCE_NEUTRAL = 0.5
 # A warning that things could escalate is aimed at no one; it takes no target from the article.
-UNAIMED_CUE_TYPES = frozenset({"warn_of_escalation"})
+# So is a call for an inquiry or for talks: it asks for something to happen, not for a party to act.
+UNAIMED_CUE_TYPES = frozenset(
+    {"warn_of_escalation", "appeal_investigation", "demand_investigation", "appeal_negotiation", "demand_negotiation"}
+)
 
 
 class _Cue(NamedTuple):
@@ -201,6 +210,8 @@ class _Proposal(NamedTuple):
     place: str = ""  # a state the reaction's clause names as a place ("the coup in X")
     everyone: bool = False  # the clause speaks to everyone involved ("all sides"): no target to add
     cue_type: str = ""
+    weight: float = 0.0  # the cue's weight in the lexicon
+    attributed_from_context: bool = False  # the actor came from "he", "it", "the ministry" or an unattributed quote
     reach: int = 0  # characters from the cue to the target's next mention: the nearest cue is the evidence
 
 
@@ -249,7 +260,7 @@ def _read_sentence(
     # A quotation standing alone, with no one named saying it, goes on quoting the last person quoted.
     if not attributions and text[:1] in OPENING_QUOTES and context.person is not None:
         actor, speaker = context.person
-        parties = [_Party(actor, 0, 1, speaker, "", True), *parties]
+        parties = [_Party(actor, 0, 1, speaker, "", True, True), *parties]
         statuses = [REACTING, *statuses]
     for cue in cues:
         for owner in _owners(text, cue.start, cue.weight, parties, statuses, attributions):
@@ -277,6 +288,8 @@ def _read_sentence(
             voice = _voice(owner, parties, statuses)
             speaker = _speaker_for(voice, parties, statuses)
             person = dict(
+                weight=cue.weight,
+                attributed_from_context=owner.from_context,
                 actor=actor,
                 speaker=speaker.name if speaker else "",
                 speaker_role=speaker.role if speaker else voice.role,
@@ -296,6 +309,10 @@ def _read_sentence(
             targets = _nearest_before(clause, reaction.targets, cue.start, mentions, lexicon)
             # "The US, Britain and the EU condemned ...": a party reacting in the sentence is not the target.
             targets = tuple(t for t in targets if t not in partners[actor])
+            # "Egypt voiced concern, and the Arab League offered condolences": one reacting is not the other's
+            # recipient of support or sympathy.
+            if reaction.stance in ("support", "condolence"):
+                targets = tuple(t for t in targets if t not in owned)
             inferred = not targets and reaction.stance in CONTEXT_TARGET_STANCES
             if inferred:
                 filled = _context_target(reaction.stance, actor, context)
@@ -446,6 +463,21 @@ def _responsible(context: _Context) -> str:
     return party
 
 
+def record_confidence(proposal: _Proposal) -> float:
+    """How sure the rules are of a proposed record, in 0..1: the cue's weight (an explicit performative
+    near 0.9, an implicit word lower), less when the actor or the target came from earlier sentences, and
+    low for a neutral record (a procedural act or a refusal). The Method page shows how it is calibrated."""
+    if proposal.stance == NEUTRAL:
+        confidence = CONFIDENCE_NEUTRAL
+    else:
+        confidence = CONFIDENCE_FLOOR + CONFIDENCE_SPAN * min(1.0, proposal.weight)
+    if proposal.inferred:
+        confidence *= CONFIDENCE_FROM_CONTEXT
+    if proposal.attributed_from_context:
+        confidence *= CONFIDENCE_FROM_CONTEXT
+    return round(confidence, 3)
+
+
 def _most_counted(counts: Counter) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
@@ -479,7 +511,8 @@ def _with_incident_targets(proposals: list[_Proposal], responsible: str, locatio
 def extract_records(
     text: str, resources: Resources, event: str, date: str, source: str, rules: ExtractionRules | None = None
 ) -> pd.DataFrame:
-    """Proposed reaction records for an article, in RECORD_COLUMNS order: ids `{event}-x001`..., offsets
+    """Proposed reaction records for an article, in RECORD_COLUMNS order and then `confidence` (see
+    record_confidence): ids `{event}-x001`..., offsets
     into text (text[start:end] is the record's sentence), stance, target and cue filled. Pure: text and
     resources are only read. `date` (ISO) picks each speaker's role; `source` is copied to every record."""
     rules = rules or default_rules()
@@ -510,7 +543,8 @@ def extract_records(
                     "source": source,
                     "start": sentence.start,
                     "end": sentence.end,
+                    "confidence": record_confidence(proposal),
                 }
             )
-    table = pd.DataFrame(rows, columns=list(RECORD_COLUMNS))
+    table = pd.DataFrame(rows, columns=[*RECORD_COLUMNS, "confidence"])
     return table.astype({"start": "int64", "end": "int64"}) if len(table) else table

@@ -27,6 +27,10 @@ PROPOSED_ARTICLE_KEY = "proposed_article"
 # The columns a reviewer edits; offsets and ids stay as extracted (they point into the pasted text).
 EDITABLE = ("actor", "speaker", "speaker_role", "via", "stance", "target", "mode", "cue")
 MAX_ARTICLE_CHARACTERS = 200_000
+# Proposed records below this confidence are listed first and marked for checking (see the Method page for
+# how often records at each confidence were right on the dev articles).
+UNCERTAIN_BELOW = 0.65
+REVIEW_COLUMNS = ("check", "confidence")
 
 
 @st.cache_data(show_spinner="Reading the article…", max_entries=16)
@@ -75,6 +79,18 @@ def article_form(view: View) -> Article | None:
     return Article(event.strip(), date.isoformat(), "", source.strip() or "pasted by the user", text)
 
 
+def uncertain_first(proposed: pd.DataFrame) -> pd.DataFrame:
+    """The proposed records, the least certain first (in article order within equal confidence), each marked
+    "check" when its confidence is below UNCERTAIN_BELOW."""
+    if "confidence" not in proposed.columns:
+        return proposed
+    ordered = proposed.assign(_order=range(len(proposed))).sort_values(
+        ["confidence", "_order"], ascending=[True, True], kind="stable"
+    )
+    check = ["⚠ check" if value < UNCERTAIN_BELOW else "" for value in ordered["confidence"]]
+    return ordered.drop(columns="_order").assign(check=check).reset_index(drop=True)
+
+
 def review_table(proposed: pd.DataFrame, view: View) -> pd.DataFrame:
     actors = sorted(view.data.registry.actors)
     return st.data_editor(
@@ -84,8 +100,28 @@ def review_table(proposed: pd.DataFrame, view: View) -> pd.DataFrame:
         hide_index=True,
         width="stretch",
         disabled=[column for column in proposed.columns if column not in EDITABLE],
-        column_order=["actor", "stance", "target", "cue", "speaker", "speaker_role", "via", "mode", "text", "id"],
+        column_order=[
+            *(c for c in REVIEW_COLUMNS if c in proposed.columns),
+            "actor",
+            "stance",
+            "target",
+            "cue",
+            "speaker",
+            "speaker_role",
+            "via",
+            "mode",
+            "text",
+            "id",
+        ],
         column_config={
+            "check": st.column_config.TextColumn(
+                "Check", help=f"confidence below {UNCERTAIN_BELOW}: read the sentence before accepting"
+            ),
+            "confidence": st.column_config.NumberColumn(
+                "Confidence",
+                format="%.2f",
+                help="how sure the rules are of actor, stance and target together; see the Method page",
+            ),
             "actor": st.column_config.SelectboxColumn("Actor", options=actors, required=True),
             "stance": st.column_config.SelectboxColumn("Stance", options=list(STANCES), required=True),
             "target": st.column_config.TextColumn("Toward", help="actor names or aliases; several joined by '; '"),
@@ -146,7 +182,7 @@ def render(view: View) -> None:
     if article is not None:
         st.session_state.pop("just_accepted", None)
         proposed = cached_extract(str(data_dir()), article.text, article.event, article.date, article.source)
-        st.session_state[PROPOSED_KEY] = proposed
+        st.session_state[PROPOSED_KEY] = uncertain_first(proposed)
         st.session_state[PROPOSED_ARTICLE_KEY] = article
     proposed = st.session_state.get(PROPOSED_KEY)
     article = st.session_state.get(PROPOSED_ARTICLE_KEY)
@@ -155,7 +191,14 @@ def render(view: View) -> None:
     st.subheader(f"Proposed records for {article.event} ({len(proposed)})")
     if proposed.empty:
         st.info("No reaction was found in this text. You can add rows by hand below.")
+    elif "check" in proposed.columns and (proposed["check"] != "").any():
+        uncertain = int((proposed["check"] != "").sum())
+        st.warning(
+            f"{uncertain} of {len(proposed)} proposed records are uncertain (confidence below {UNCERTAIN_BELOW}); "
+            "they come first, marked ⚠ check. Read their sentences before accepting."
+        )
     edited = review_table(proposed, view)
+    edited = edited.drop(columns=[c for c in REVIEW_COLUMNS if c in edited.columns])
     if st.button("Accept these records", type="primary", key="accept"):
         problems = validate_records(edited, view.data.registry, {article.event: article})
         if problems:
