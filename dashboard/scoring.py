@@ -16,7 +16,7 @@ from dashboard import DATA_DIR
 from dashboard.codebook import Crosswalk, load_crosswalk
 from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
 from dashboard.registry import Registry, load_registry
-from dashboard.stance import CueLexicon, Reaction, classify_stance, detect_targets, find_reactions, load_cue_lexicon
+from dashboard.stance import CueLexicon, Reaction, classify_stance, load_cue_lexicon, read_sentence
 from dashboard.tone import intensity_score, textblob_tone, tone_conflicts_with_stance
 
 # Offsets are integers and only mean something for records cut from an article; they are not invented.
@@ -94,12 +94,10 @@ def _read_pairs(
     readings, targets, reactions = {}, {}, {}
     distinct = list(dict.fromkeys(pairs))
     for done, (text, actor) in enumerate(distinct, start=1):
-        reading = classify_stance(text, lexicon, actor, registry)
-        readings[(text, actor)] = reading
-        targets[(text, actor)] = TARGET_SEPARATOR.join(
-            detect_targets(text, actor, registry, reading.stance, reading.cue, lexicon)
-        )
-        reactions[(text, actor)] = find_reactions(text, actor, registry, lexicon)
+        reading = read_sentence(text, actor, registry, lexicon)
+        readings[(text, actor)] = reading.prediction
+        targets[(text, actor)] = TARGET_SEPARATOR.join(reading.targets)
+        reactions[(text, actor)] = reading.reactions
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(distinct)):
             progress(done, len(distinct))
     return readings, targets, reactions

@@ -25,35 +25,17 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from dashboard import DATA_DIR
-from dashboard.codebook import STANCES, load_crosswalk
-from dashboard.datafiles import read_commented_csv
-from dashboard.errors import InvalidDataError, Problem
+from dashboard.codebook import STANCES
+from dashboard.lexicon import GAP_WORDS as GAP_WORDS
+from dashboard.lexicon import INDEXED_GROUPS, PREFIX_GROUPS, CueLexicon, CueRule, RuleMatches, default_lexicon
+from dashboard.lexicon import KINDS as KINDS
+from dashboard.lexicon import LEXICON_COLUMNS as LEXICON_COLUMNS
+from dashboard.lexicon import LEXICON_PATH as LEXICON_PATH
+from dashboard.lexicon import compile_phrase as compile_phrase
+from dashboard.lexicon import load_cue_lexicon as load_cue_lexicon
 
-LEXICON_PATH = DATA_DIR / "cue_lexicon.csv"
-LEXICON_COLUMNS = ("kind", "phrase", "stance", "cue_type", "weight", "negatable")
-KINDS = (
-    "cue",
-    "intensifier",
-    "negator",
-    "hedge",
-    "reporting",
-    "object",
-    "event",
-    "conduct",
-    "location",
-    "direction",
-    "place_noun",
-    "all_parties",
-)
-
-# "~" in a phrase spans up to four words: "expressed its very deep concern" still matches "express* ~ concern".
-GAP_WORDS = 4
 # Negation reaches three words back: "did not yet condemn", "refused to openly condemn".
 NEGATION_WINDOW = 3
 # A negated verb's object stays negated: "has not called for new sanctions" does not threaten sanctions.
@@ -107,8 +89,6 @@ SOURCE_REACH = 4
 CONTEXT_CHARS = 200
 
 _WORD = re.compile(r"\w[\w'-]*")
-# Words in a phrase may be separated by spaces, quotes, commas or hyphens, but not a sentence break.
-_SEP = r"[^\w.;:!?]+"
 # Between a party's name and the verb it governs: a title and name ("Turkish President Recep Tayyip
 # Erdogan"), a possessive office ("Russia's foreign ministry"), ", which" / ", who", auxiliaries, adverbs.
 _SUBJECT_GAP = re.compile(
@@ -117,38 +97,13 @@ _SUBJECT_GAP = re.compile(
 )
 # Coordinated subjects share the verb: "The United States and NATO condemned".
 _COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
+# The rule groups of the one-pass matchers, by their place in INDEXED_GROUPS and PREFIX_GROUPS.
+_CUES, _INTENSIFIERS, _HEDGES, _REPORTING = (
+    INDEXED_GROUPS.index(group) for group in ("cues", "intensifiers", "hedges", "reporting")
+)
+_OBJECTS, _ALL_PARTIES = (PREFIX_GROUPS.index(group) for group in ("objects", "all_parties"))
 _NEW_CLAUSE = re.compile(r"\b(?:and|while|whereas)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”]|\bbut\b", re.IGNORECASE)
-
-
-class CueRule(NamedTuple):
-    kind: str
-    phrase: str
-    stance: str
-    cue_type: str
-    weight: float
-    negatable: bool
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True)
-class CueLexicon:
-    """The compiled lexicon: cue rules plus the modifier, negator and role word lists."""
-
-    cues: tuple[CueRule, ...]
-    intensifiers: tuple[CueRule, ...]
-    hedges: tuple[CueRule, ...]
-    reporting: tuple[CueRule, ...]
-    objects: tuple[CueRule, ...]
-    all_parties: tuple[CueRule, ...]
-    negators: frozenset[str]
-    negator_phrases: tuple[CueRule, ...]
-    event_words: frozenset[str]
-    conduct_words: frozenset[str]
-    location_words: frozenset[str]
-    direction_words: frozenset[str]
-    place_nouns: frozenset[str]
-    known_cue_types: frozenset[tuple[str, str]]
 
 
 class CueMatch(NamedTuple):
@@ -205,105 +160,6 @@ def normalise_quotes(text: str) -> str:
     return text.replace("’", "'").replace("‘", "'").replace("`", "'")
 
 
-def compile_phrase(phrase: str) -> re.Pattern[str]:
-    """A lexicon phrase as a case-insensitive whole-word regex (`*` suffix, `a|b` alternatives, `~`/`+` gaps)."""
-    pieces = []
-    for token in phrase.split():
-        if token in ("~", "+"):
-            fewest = 0 if token == "~" else 1
-            pieces.append(rf"(?:{_SEP}\w[\w'-]*){{{fewest},{GAP_WORDS}}}")
-            continue
-        alternatives = [
-            re.escape(alt[:-1]) + r"[\w'-]*" if alt.endswith("*") else re.escape(alt) for alt in token.split("|") if alt
-        ]
-        if pieces:
-            pieces.append(_SEP)
-        pieces.append("(?:" + "|".join(alternatives) + ")")
-    return re.compile(r"(?<![\w-])" + "".join(pieces) + r"(?![\w])", re.IGNORECASE)
-
-
-def _words(phrase: str) -> set[str]:
-    return {alt for token in phrase.split() for alt in token.split("|") if alt}
-
-
-def load_cue_lexicon(path: Path | str = LEXICON_PATH, crosswalk_path: Path | str | None = None) -> CueLexicon:
-    """Read and compile the cue lexicon; every cue type must exist in the CAMEO crosswalk for its stance."""
-    path = Path(path)
-    crosswalk = load_crosswalk(crosswalk_path or path.parent / "cameo_crosswalk.csv")
-    known = frozenset(crosswalk.codes)
-    table = read_commented_csv(path, required=LEXICON_COLUMNS)
-    problems: list[Problem] = []
-    rules: dict[str, list[CueRule]] = {kind: [] for kind in KINDS}
-    for row, record in enumerate(table.to_dict("records"), start=1):
-        kind, phrase = record["kind"], record["phrase"].strip().lower()
-        if kind not in KINDS:
-            problems.append(Problem(row, "kind", f"{kind!r} is not one of {', '.join(KINDS)}"))
-            continue
-        tokens = phrase.split()
-        if not tokens or tokens[0] in ("~", "+") or tokens[-1] in ("~", "+"):
-            problems.append(Problem(row, "phrase", f"{phrase!r} is empty or starts or ends with a gap"))
-            continue
-        try:
-            weight = float(record["weight"])
-        except ValueError:
-            problems.append(Problem(row, "weight", f"{record['weight']!r} is not a number"))
-            continue
-        if kind in ("cue", "object") and record["stance"] not in STANCES:
-            problems.append(Problem(row, "stance", f"{record['stance']!r} is not one of {', '.join(STANCES)}"))
-        if kind == "cue":
-            if not 0.0 < weight <= 1.0:
-                problems.append(Problem(row, "weight", f"a cue weight must be in (0, 1], got {weight}"))
-            if (record["stance"], record["cue_type"]) not in known:
-                problems.append(
-                    Problem(
-                        row,
-                        "cue_type",
-                        f"({record['stance']}, {record['cue_type']}) is not in the CAMEO crosswalk; add it there",
-                    )
-                )
-            if record["negatable"] not in ("yes", "no"):
-                problems.append(Problem(row, "negatable", f"{record['negatable']!r} is not yes or no"))
-        if kind in ("intensifier", "hedge") and weight <= 0:
-            problems.append(Problem(row, "weight", f"a multiplier must be positive, got {weight}"))
-        rules[kind].append(
-            CueRule(
-                kind,
-                phrase,
-                record["stance"],
-                record["cue_type"],
-                weight,
-                record["negatable"] != "no",
-                compile_phrase(phrase),
-            )
-        )
-    if problems:
-        raise InvalidDataError(str(path), problems)
-    return CueLexicon(
-        cues=tuple(rules["cue"]),
-        intensifiers=tuple(rules["intensifier"]),
-        hedges=tuple(rules["hedge"]),
-        reporting=tuple(rules["reporting"]),
-        objects=tuple(rules["object"]),
-        all_parties=tuple(rules["all_parties"]),
-        negators=frozenset(
-            word for rule in rules["negator"] if len(rule.phrase.split()) == 1 for word in _words(rule.phrase)
-        ),
-        negator_phrases=tuple(rule for rule in rules["negator"] if len(rule.phrase.split()) > 1),
-        event_words=frozenset(word for rule in rules["event"] for word in _words(rule.phrase)),
-        conduct_words=frozenset(word for rule in rules["conduct"] for word in _words(rule.phrase)),
-        location_words=frozenset(word for rule in rules["location"] for word in _words(rule.phrase)),
-        direction_words=frozenset(word for rule in rules["direction"] for word in _words(rule.phrase)),
-        place_nouns=frozenset(word for rule in rules["place_noun"] for word in _words(rule.phrase)),
-        known_cue_types=known,
-    )
-
-
-@lru_cache(maxsize=1)
-def default_lexicon() -> CueLexicon:
-    """The shipped lexicon, read once."""
-    return load_cue_lexicon()
-
-
 def _clause_tail(text: str) -> str:
     """The part of text after its last clause break: the words that can still modify what follows."""
     breaks = list(_CLAUSE_BREAK.finditer(text))
@@ -321,7 +177,8 @@ def _is_negator(word: str, negators: frozenset[str]) -> bool:
 
 def _negated(text: str, start: int, end: int, lexicon: CueLexicon) -> bool:
     tail = _clause_tail(text[max(0, start - CONTEXT_CHARS) : start])
-    for rule in lexicon.negator_phrases:
+    phrases = lexicon.negator_phrases if lexicon.negator_phrase_starts.search(tail) else ()
+    for rule in phrases:
         for match in rule.pattern.finditer(tail):
             if len(_WORD.findall(tail[match.end() :])) < NEGATION_WINDOW:
                 return True
@@ -338,10 +195,6 @@ def _negated(text: str, start: int, end: int, lexicon: CueLexicon) -> bool:
         return True
     # A gap inside the phrase may hide a negator: "expressed no concern".
     return any(_is_negator(word, lexicon.negators) for word in _WORD.findall(text[start:end].lower()))
-
-
-def _rule_matches(rules: tuple[CueRule, ...], text: str) -> list[tuple[CueRule, re.Match[str]]]:
-    return [(rule, match) for rule in rules for match in rule.pattern.finditer(text)]
 
 
 def _modifier(text: str, start: int, end: int, intensifiers: list[tuple[CueRule, re.Match[str]]]) -> tuple[str, float]:
@@ -374,16 +227,73 @@ def _in_negated_object(text: str, previous: CueMatch, start: int) -> bool:
     )
 
 
+class _Scan:
+    """One normalised sentence read once: every rule match (one pass, see dashboard/lexicon.py), its cues, and
+    per registry its party mentions and their roles. Stance, cue type, intensity and targets all read from it."""
+
+    def __init__(self, text: str, lexicon: CueLexicon):
+        self.text = text
+        self.lexicon = lexicon
+        found = lexicon.index.matches(text)
+        self._prefix_spots: list | None = None
+        self.cue_matches = found[_CUES]
+        self.intensifier_matches = found[_INTENSIFIERS]
+        self.hedge_matches = found[_HEDGES]
+        self.reporting_matches = found[_REPORTING]
+        self._cues: list[CueMatch] | None = None
+        self._mentions: dict[int, tuple[_Registry, list[_PartyMention]]] = {}
+        self._roles: dict[_PartyMention, str] = {}
+        self._own: dict[tuple[str, int], set[str]] = {}
+
+    def matches_before(self, group: int, endpos: int) -> RuleMatches:
+        """What the rules of a PREFIX_GROUPS group find in text[:endpos] (a match may end differently there)."""
+        index = self.lexicon.prefix_index
+        if self._prefix_spots is None:
+            self._prefix_spots = index.spots(self.text)
+        return index.matches(self.text, self._prefix_spots, endpos)[group]
+
+    def cues(self) -> list[CueMatch]:
+        if self._cues is None:
+            self._cues = _find_cues(self)
+        return self._cues
+
+    def mentions(self, registry: _Registry) -> list[_PartyMention]:
+        # Keyed by identity, with the registry held, so a key never names another registry.
+        known = self._mentions.get(id(registry))
+        if known is None:
+            known = self._mentions[id(registry)] = (registry, _party_mentions(self.text, registry))
+        return known[1]
+
+    def own(self, actor: str, registry: _Registry) -> set[str]:
+        """_own_actors, once per actor (the registry is the one mentions() holds)."""
+        key = (actor, id(registry))
+        own = self._own.get(key)
+        if own is None:
+            self.mentions(registry)
+            own = self._own[key] = _own_actors(actor, registry)
+        return own
+
+    def role(self, mention: _PartyMention) -> str:
+        role = self._roles.get(mention)
+        if role is None:
+            role = self._roles[mention] = _mention_role(self.text, mention, self.lexicon)
+        return role
+
+
 def find_cues(text: str, lexicon: CueLexicon) -> list[CueMatch]:
     """Every cue in text, left to right; where two overlap the stronger (then longer) is kept."""
-    text = normalise_quotes(str(text))
-    found = _rule_matches(lexicon.cues, text)
+    return _Scan(normalise_quotes(str(text)), lexicon).cues()
+
+
+def _find_cues(scan: _Scan) -> list[CueMatch]:
+    text, lexicon = scan.text, scan.lexicon
+    found = list(scan.cue_matches)
     found.sort(key=lambda item: (-item[0].weight, -(item[1].end() - item[1].start()), item[1].start()))
     kept: list[tuple[CueRule, re.Match[str]]] = []
     for rule, match in found:
         if all(match.end() <= other.start() or match.start() >= other.end() for _, other in kept):
             kept.append((rule, match))
-    intensifiers = _rule_matches(lexicon.intensifiers, text)
+    intensifiers = scan.intensifier_matches
     cues: list[CueMatch] = []
     for rule, match in sorted(kept, key=lambda item: item[1].start()):
         start, end = match.start(), match.end()
@@ -419,13 +329,14 @@ def dominant_cue(cues: list[CueMatch]) -> CueMatch | None:
     return max(live, key=lambda cue: (cue.score, -cue.start))
 
 
-def _refine_cue_type(text: str, cue: CueMatch, lexicon: CueLexicon) -> str:
+def _refine_cue_type(scan: _Scan, cue: CueMatch) -> str:
     """For call_for: what is called for (a ceasefire, an inquiry, talks) sharpens the CAMEO code."""
     if cue.stance != "call_for":
         return cue.cue_type
+    text, lexicon = scan.text, scan.lexicon
     after = _clause_head(text[cue.end :]) if cue.end < len(text) else ""
     window_end = cue.end + len(after) + 1
-    hits = [(match.start(), rule) for rule, match in _rule_matches(lexicon.objects, text[: window_end + 1])]
+    hits = [(match.start(), rule) for rule, match in scan.matches_before(_OBJECTS, window_end + 1)]
     hits = sorted((start, rule) for start, rule in hits if start >= cue.start)
     for _, rule in hits:
         refined = f"{cue.cue_type}_{rule.cue_type}"
@@ -451,11 +362,12 @@ def _subject_chain(text: str, mentions: list[_PartyMention], cue_start: int) -> 
     return {mention.actor for mention in chain}
 
 
-def _cues_of_actor(text: str, cues: list[CueMatch], actor: str, registry: _Registry) -> list[CueMatch]:
+def _cues_of_actor(scan: _Scan, cues: list[CueMatch], actor: str, registry: _Registry) -> list[CueMatch]:
     """Drop speech-act cues whose subject is another party: in "NATO met at the request of Turkey, which
     called for a no-fly zone", the call is Turkey's, not NATO's."""
-    own = _own_actors(actor, registry)
-    mentions = _party_mentions(text, registry)
+    text = scan.text
+    own = scan.own(actor, registry)
+    mentions = scan.mentions(registry)
     kept = []
     for cue in cues:
         subjects = _subject_chain(text, mentions, cue.start) if cue.weight >= PERFORMATIVE_WEIGHT else set()
@@ -496,14 +408,16 @@ def classify_stance(
 
     Given the reacting actor and the registry, speech-act cues voiced by another named party are ignored.
     """
-    lexicon = lexicon or default_lexicon()
     text = str(text)
-    normalised = normalise_quotes(text)
-    cues = find_cues(normalised, lexicon)
+    return _classify(text, _Scan(normalise_quotes(text), lexicon or default_lexicon()), actor, registry)
+
+
+def _classify(text: str, scan: _Scan, actor: str, registry: _Registry | None) -> StancePrediction:
+    cues = scan.cues()
     if actor and registry is not None:
-        cues = _cues_of_actor(normalised, cues, actor, registry)
-    hedge_factor = min((rule.weight for rule, _ in _rule_matches(lexicon.hedges, normalised)), default=1.0)
-    reported = bool(_rule_matches(lexicon.reporting, normalised))
+        cues = _cues_of_actor(scan, cues, actor, registry)
+    hedge_factor = min((rule.weight for rule, _ in scan.hedge_matches), default=1.0)
+    reported = bool(scan.reporting_matches)
     best = dominant_cue(cues)
     if best is None:
         negated = [cue for cue in cues if cue.negated]
@@ -531,7 +445,7 @@ def classify_stance(
     return StancePrediction(
         best.stance,
         text[best.start : best.end],
-        _refine_cue_type(normalised, best, lexicon),
+        _refine_cue_type(scan, best),
         round(max(0.0, min(1.0, confidence)), 3),
         False,
         best.modifier,
@@ -604,14 +518,15 @@ def _mention_role(text: str, mention: _PartyMention, lexicon: CueLexicon) -> str
     return ""
 
 
-def _region_end(text: str, cue_end: int, stance: str, lexicon: CueLexicon) -> int:
+def _region_end(scan: _Scan, cue_end: int, stance: str) -> int:
     """Where the words about this cue's target end: at a reporting verb ("..., Obama said with X"), or at
     an explicit cue of another stance that opens a new clause ("condemned X, and stood next to Y").
     Weak evaluative cues inside the object ("saddened by the 'malicious' attack on X") do not end it."""
-    ends = [match.start() for _, match in _rule_matches(lexicon.reporting, text) if match.start() >= cue_end]
+    text = scan.text
+    ends = [match.start() for _, match in scan.reporting_matches if match.start() >= cue_end]
     ends += [
         found.start
-        for found in find_cues(text, lexicon)
+        for found in scan.cues()
         if found.start >= cue_end
         and found.stance != stance
         and found.score >= DOMINANT_MIN_SCORE
@@ -648,21 +563,28 @@ def detect_targets(
     """
     if stance not in STANCES or stance == "neutral":
         return []
-    lexicon = lexicon or default_lexicon()
-    text = normalise_quotes(str(text))
-    own = _own_actors(actor, registry)
+    return _detect_targets(
+        _Scan(normalise_quotes(str(text)), lexicon or default_lexicon()), actor, registry, stance, cue
+    )
+
+
+def _detect_targets(scan: _Scan, actor: str, registry: _Registry, stance: str, cue: str) -> list[str]:
+    if stance not in STANCES or stance == "neutral":
+        return []
+    text = scan.text
+    own = scan.own(actor, registry)
     candidates = [
         mention
-        for mention in _party_mentions(text, registry)
-        if mention.actor not in own and _keeps(stance, _mention_role(text, mention, lexicon))
+        for mention in scan.mentions(registry)
+        if mention.actor not in own and _keeps(stance, scan.role(mention))
     ]
     cue_start = text.find(normalise_quotes(cue)) if cue else -1
     if cue_start >= 0:
         cue_end = cue_start + len(cue)
-        stop = _region_end(text, cue_end, stance, lexicon)
+        stop = _region_end(scan, cue_end, stance)
         after = [mention for mention in candidates if cue_start <= mention.start < stop]
         first = after[0].start if after else stop
-        if any(cue_start <= match.start() < first for _, match in _rule_matches(lexicon.all_parties, text[:stop])):
+        if any(cue_start <= match.start() < first for _, match in scan.matches_before(_ALL_PARTIES, stop)):
             return []
         candidates = after or [mention for mention in candidates if mention.start < cue_start]
     return list(dict.fromkeys(mention.actor for mention in candidates))
@@ -681,11 +603,12 @@ class Reaction(NamedTuple):
 def find_reactions(text: str, actor: str, registry: _Registry, lexicon: CueLexicon | None = None) -> list[Reaction]:
     """Every stance the actor takes in a sentence, in order, one per stance: how a sentence with several
     curated records ("called on X ..., voiced deep concern, stood next to Y") reads cue by cue."""
-    lexicon = lexicon or default_lexicon()
-    normalised = normalise_quotes(str(text))
-    cues = [
-        cue for cue in _cues_of_actor(normalised, find_cues(normalised, lexicon), actor, registry) if not cue.negated
-    ]
+    text = str(text)
+    return _find_reactions(text, _Scan(normalise_quotes(text), lexicon or default_lexicon()), actor, registry)
+
+
+def _find_reactions(text: str, scan: _Scan, actor: str, registry: _Registry) -> list[Reaction]:
+    cues = [cue for cue in _cues_of_actor(scan, scan.cues(), actor, registry) if not cue.negated]
     reactions: dict[str, Reaction] = {}
     for cue in cues:
         # Weak cues count only when no strong cue is there ("reckless and illegal" is two weak cues, one stance).
@@ -693,9 +616,30 @@ def find_reactions(text: str, actor: str, registry: _Registry, lexicon: CueLexic
             cue.score < DOMINANT_MIN_SCORE and any(c.score >= DOMINANT_MIN_SCORE for c in cues)
         ):
             continue
-        cue_text = str(text)[cue.start : cue.end]
-        targets = detect_targets(str(text), actor, registry, cue.stance, cue_text, lexicon)
+        cue_text = text[cue.start : cue.end]
+        targets = _detect_targets(scan, actor, registry, cue.stance, cue_text)
         reactions[cue.stance] = Reaction(
-            cue.stance, cue_text, _refine_cue_type(normalised, cue, lexicon), tuple(targets), cue.modifier
+            cue.stance, cue_text, _refine_cue_type(scan, cue), tuple(targets), cue.modifier
         )
     return list(reactions.values())
+
+
+class SentenceReading(NamedTuple):
+    """Everything scoring needs from one (sentence, actor): the headline stance, its targets, every reaction."""
+
+    prediction: StancePrediction
+    targets: list[str]
+    reactions: list[Reaction]
+
+
+def read_sentence(text: str, actor: str, registry: _Registry, lexicon: CueLexicon | None = None) -> SentenceReading:
+    """classify_stance, detect_targets (of its stance and cue) and find_reactions over one reading of the text:
+    the rules, cues and party mentions are found once and shared."""
+    text = str(text)
+    scan = _Scan(normalise_quotes(text), lexicon or default_lexicon())
+    prediction = _classify(text, scan, actor, registry)
+    return SentenceReading(
+        prediction,
+        _detect_targets(scan, actor, registry, prediction.stance, prediction.cue),
+        _find_reactions(text, scan, actor, registry),
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from textblob import TextBlob
+from textblob.en import sentiment as textblob_sentiment
 
 # The ladder: intensity of a plain cue of each stance, -1 (most hostile) .. +1 (most cordial).
 # Hostile side, in rising order of hostility as diplomats grade it:
@@ -61,9 +61,11 @@ class Tone(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def textblob_tone(text: str) -> Tone:
-    """TextBlob's pattern-analyser sentiment of the text (works offline)."""
-    sentiment = TextBlob(str(text)).sentiment
-    return Tone(float(sentiment.polarity), float(sentiment.subjectivity))
+    """TextBlob's pattern-analyser sentiment of the text (works offline): the same values as
+    `TextBlob(text).sentiment`, from the analyser TextBlob calls, without building a blob per text (which
+    also defines a namedtuple class on every call: a third of the time on short sentences)."""
+    polarity, subjectivity = textblob_sentiment(str(text))
+    return Tone(float(polarity), float(subjectivity))
 
 
 def intensity_score(
