@@ -376,7 +376,7 @@ def test_a_name_written_as_markdown_is_shown_as_written_never_as_an_image_or_lin
 def test_a_new_actor_kept_with_its_country_code_is_known_to_the_map(app):
     content = (
         b"actor,country code,text\n"
-        b"Kingdom of Bhutan,btn,The Kingdom of Bhutan condemned the strike.\n"
+        b"Republic of Redonda,atg,The Republic of Redonda condemned the strike.\n"
         b"Atlantis,,Atlantis was furious.\n"
     )
     open_upload_page(app, "new_states.csv", content)
@@ -390,7 +390,7 @@ def test_a_new_actor_kept_with_its_country_code_is_known_to_the_map(app):
     assert any("column 'country code' read as 'actor_iso3'" in text for text in shown)
     app.button(key="upload_add").click().run()
     assert not app.exception
-    assert app.session_state["added_actors"] == {"Kingdom of Bhutan": "BTN"}  # Atlantis gave no code
+    assert app.session_state["added_actors"] == {"Republic of Redonda": "ATG"}  # Atlantis gave no code
     app.run()
     app.switch_page("screens/map_view.py").run()
     assert not app.exception

@@ -17,6 +17,7 @@ from dashboard.stance import (
     compile_phrase,
     load_cue_lexicon,
 )
+from dashboard.textpatterns import alias_pattern
 
 # The knowledge files extraction reads, in a data folder (data/ unless told otherwise).
 _WORD = re.compile(r"\w[\w'’-]*")
@@ -80,14 +81,6 @@ def _alternatives(phrase: str) -> set[str]:
     return {word.strip().lower() for word in phrase.split("|") if word.strip()}
 
 
-def _alias_pattern(aliases: list[str]) -> re.Pattern[str]:
-    """Whole-word, case-sensitive alternation, longest first ("Reuters news agency" before "Reuters")."""
-    ordered = sorted(aliases, key=len, reverse=True)
-    if not ordered:
-        return re.compile(r"(?!)")
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(alias) for alias in ordered) + r")(?![\w])")
-
-
 def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
     """Read and check data_dir's extraction rules, news agencies and extra cues; every problem in the rules
     file is reported at once (InvalidDataError)."""
@@ -149,7 +142,7 @@ def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
         person_titles=words("person_title"),
         incident_words={word: value for phrase, value in by_kind["incident"] for word in _alternatives(phrase)},
         agencies=agencies,
-        agency_pattern=_alias_pattern(list(agencies)),
+        agency_pattern=alias_pattern(agencies),
         extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,
     )
 
