@@ -45,9 +45,7 @@ def make_articles(names: list[str], count: int, seed: int = 8) -> list[str]:
         while sum(len(s) + 1 for s in sentences) < ARTICLE_BYTES:
             a, b, c = rng.sample(names, 3)
             template = rng.choice(TEMPLATES)
-            sentences.append(
-                template.format(a=a, b=b, c=c, n=rng.randint(2, 400), day=rng.choice(DAYS), w=_word(rng))
-            )
+            sentences.append(template.format(a=a, b=b, c=c, n=rng.randint(2, 400), day=rng.choice(DAYS), w=_word(rng)))
         articles.append(" ".join(sentences)[:ARTICLE_BYTES])
     return articles
 
