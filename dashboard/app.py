@@ -16,7 +16,6 @@ from dashboard.views.common import (
     data_dir,
     publish_view,
     rerun_data,
-    session_records,
     sidebar_filters,
 )
 
@@ -35,9 +34,8 @@ except ReactionsError as exc:  # a broken data file: say which file, row and fie
 
 data = rerun_data(folder)
 state = sidebar_filters(data.options)
-_, token = session_records()
-records = cached_filtered(folder, token, state, data.scored)
-publish_view(View(data=data, state=state, records=records, key=(folder, token, state)))
+records = cached_filtered(data.key, state, data.scored)
+publish_view(View(data=data, state=state, records=records, key=(data.key, state)))
 
 
 navigation = st.navigation(
@@ -53,6 +51,7 @@ navigation = st.navigation(
         st.Page("screens/add_article.py", title="Add an article", icon=":material/post_add:", url_path="add"),
         st.Page("screens/upload.py", title="Upload records", icon=":material/upload_file:", url_path="upload"),
         st.Page("screens/compare.py", title="Compare events", icon=":material/compare:", url_path="compare"),
+        st.Page("screens/library.py", title="Library", icon=":material/collections_bookmark:", url_path="library"),
         st.Page("screens/method.py", title="Method", icon=":material/menu_book:", url_path="method"),
     ]
 )

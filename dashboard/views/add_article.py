@@ -18,7 +18,10 @@ from dashboard.views.common import (
     add_session_records,
     cached_resources,
     data_dir,
+    library_save_button,
+    save_to_library,
     score_with_progress,
+    show_saved_notice,
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
@@ -175,8 +178,10 @@ def render(view: View) -> None:
     st.caption(
         "Paste a report; the rules propose its reactions (who, stance, toward whom, with the sentence and the cue). "
         "Correct, delete or add rows, then accept: the records join this session's data as their own event, in every "
-        "chart, filter and download. Nothing is saved on the server; download the accepted records to keep them."
+        "chart, filter and download, in this session only; "
+        "save them to the library to keep them for every visitor, or download them."
     )
+    show_saved_notice()
     show_accepted()
     article = article_form(view)
     if article is not None:
@@ -199,7 +204,8 @@ def render(view: View) -> None:
         )
     edited = review_table(proposed, view)
     edited = edited.drop(columns=[c for c in REVIEW_COLUMNS if c in edited.columns])
-    if st.button("Accept these records", type="primary", key="accept"):
+    accepted_here = st.button("Accept these records", type="primary", key="accept")
+    if accepted_here or library_save_button("Accept and save to the library", key="accept_save"):
         problems = validate_records(edited, view.data.registry, {article.event: article})
         if problems:
             st.error("Fix these before accepting (row numbers count the table's rows from 1):")
@@ -209,7 +215,13 @@ def render(view: View) -> None:
             )
             return
         accepted = normalise_records(edited.assign(event=article.event, date=article.date), view.data.registry)
-        add_session_records(score_with_progress(accepted, str(data_dir())), article)
+        scored = score_with_progress(accepted, str(data_dir()))
+        if not accepted_here:  # saved for every visitor, on disk; not this session's
+            if save_to_library(scored, article):
+                st.session_state.pop(PROPOSED_KEY, None)
+                st.rerun()
+            return
+        add_session_records(scored, article)
         st.session_state.pop(PROPOSED_KEY, None)
         st.session_state["just_accepted"] = (article.event, len(accepted))
         st.rerun()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +12,19 @@ import streamlit as st
 
 from dashboard import DATA_DIR
 from dashboard.codebook import STANCES
+from dashboard.errors import ReactionsError
 from dashboard.filters import POLARITY_RANGE, FilterState, apply_filters, filter_options
-from dashboard.records import content_token, load_articles, load_curated_records
+from dashboard.library import (
+    EventInfo,
+    Library,
+    ReadOnlyLibraryError,
+    SkippedFile,
+    knowledge_versions,
+    library_root,
+    read_only,
+    records_for_app,
+)
+from dashboard.records import Article, content_token, load_articles, load_curated_records
 from dashboard.registry import Registry
 from dashboard.scoring import Resources, load_resources, score_records
 
@@ -32,6 +43,8 @@ class ViewData:
     registry: Registry
     articles: dict
     options: dict[str, list[str]]
+    # What the data is: the data folder, the library's state and the session's added records. Caches key on it.
+    key: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,11 @@ def cached_view_data(folder: str) -> ViewData:
     resources = cached_resources(folder)
     scored = score_records(load_curated_records(resources.registry, Path(folder)), resources)
     return ViewData(
-        scored=scored, registry=resources.registry, articles=load_articles(Path(folder)), options=filter_options(scored)
+        scored=scored,
+        registry=resources.registry,
+        articles=load_articles(Path(folder)),
+        options=filter_options(scored),
+        key=(folder,),
     )
 
 
@@ -134,30 +151,32 @@ def session_records() -> tuple[pd.DataFrame | None, str]:
 # Keyed by the content token, not the frame, so a rerun does not hash the records again; cache_resource
 # hands back the same frame without a copy (every step after it is pure and never mutates it).
 @st.cache_resource(show_spinner=False, max_entries=64)
-def cached_scored(folder: str, added_token: str, _added: pd.DataFrame | None) -> pd.DataFrame:
-    shipped = cached_view_data(folder).scored
+def cached_scored(base_key: tuple, added_token: str, _base: pd.DataFrame, _added: pd.DataFrame | None) -> pd.DataFrame:
     if not added_token or _added is None or _added.empty:
-        return shipped
-    return pd.concat([shipped, _added], ignore_index=True)
+        return _base
+    return pd.concat([_base, _added], ignore_index=True)
 
 
 # cache_resource: the same frame back, not an unpickled copy (cache_data copied a million rows per rerun and
 # held a pickled copy per view: 7 GB peak at 1M records). Few entries: a view of everything is the data itself.
 @st.cache_resource(show_spinner=False, max_entries=32)
-def cached_filtered(folder: str, added_token: str, state: FilterState, _scored: pd.DataFrame) -> pd.DataFrame:
+def cached_filtered(data_key: tuple, state: FilterState, _scored: pd.DataFrame) -> pd.DataFrame:
     return apply_filters(_scored, state)
 
 
 def rerun_data(folder: str) -> ViewData:
-    """The shipped data, plus whatever this session added."""
-    shipped = cached_view_data(folder)
+    """The shipped data and the library's events (as they are on disk now), plus whatever this session added."""
+    base = library_view_data(folder)
     added, token = session_records()
     if not token:
-        return shipped
-    scored = cached_scored(folder, token, added)
-    articles = {**shipped.articles, **st.session_state.get(ADDED_ARTICLES_KEY, {})}
-    registry = cached_registry(folder, tuple(sorted(st.session_state.get(ADDED_ACTORS_KEY, {}).items())))
-    return ViewData(scored=scored, registry=registry, articles=articles, options=cached_options(folder, token, scored))
+        return base
+    scored = cached_scored(base.key, token, base.scored, added)
+    articles = {**base.articles, **st.session_state.get(ADDED_ARTICLES_KEY, {})}
+    new_states = tuple(sorted(st.session_state.get(ADDED_ACTORS_KEY, {}).items()))
+    registry = cached_session_registry(base.key, new_states, base.registry) if new_states else base.registry
+    key = (*base.key, token)
+    options = cached_options(key, scored)
+    return ViewData(scored=scored, registry=registry, articles=articles, options=options, key=key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -165,10 +184,128 @@ def cached_registry(folder: str, new_states: tuple[tuple[str, str], ...]):
     return cached_resources(folder).registry.with_new_states(dict(new_states))
 
 
-# Keyed by the session token: the options of a million records took 1.2 s, on every rerun before.
 @st.cache_resource(show_spinner=False, max_entries=64)
-def cached_options(folder: str, added_token: str, _scored: pd.DataFrame) -> dict[str, list[str]]:
+def cached_session_registry(base_key: tuple, new_states: tuple[tuple[str, str], ...], _base):
+    return _base.with_new_states(dict(new_states))
+
+
+# Keyed by the data key: the options of a million records took 1.2 s, on every rerun before.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_options(data_key: tuple, _scored: pd.DataFrame) -> dict[str, list[str]]:
     return filter_options(_scored)
+
+
+# --- The event library: read from disk when it changed, so every visitor sees what the CLI or another
+# visitor stored, on the next page load, without a restart ---
+
+
+@dataclass(frozen=True)
+class LibraryState:
+    """The library as this page load found it: where it is, its events, the files it skipped, any error."""
+
+    root: str
+    events: tuple[EventInfo, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    error: str = ""
+
+
+def current_library(folder: str) -> tuple[LibraryState, tuple]:
+    """The library's state now, and its signature (a listing of file names, sizes and times: microseconds)."""
+    try:
+        library = Library(library_root(), shipped=frozenset(cached_view_data(folder).articles))
+        signature = library.signature()
+    except (ReactionsError, OSError) as exc:
+        return LibraryState(root="", error=str(exc)), ()
+    return cached_library_state(str(library.root), folder, signature), signature
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_library_state(root: str, folder: str, signature: tuple) -> LibraryState:
+    events, skipped = Library(root, shipped=frozenset(cached_view_data(folder).articles)).events()
+    return LibraryState(root=root, events=tuple(events), skipped=tuple(skipped))
+
+
+def library_view_data(folder: str) -> ViewData:
+    """The shipped data joined by every event in the library, as the library is on disk now."""
+    state, signature = current_library(folder)
+    if not state.events:
+        shipped = cached_view_data(folder)
+        return replace(shipped, key=(folder, signature))
+    return cached_library_view(folder, state.root, signature)
+
+
+# Two entries: the library as it is and as it was a moment ago (a reader mid-page when the CLI changed it).
+@st.cache_resource(show_spinner="Reading the event library…", max_entries=2)
+def cached_library_view(folder: str, root: str, signature: tuple) -> ViewData:
+    shipped = cached_view_data(folder)
+    stored, _ = Library(root, shipped=frozenset(shipped.articles)).read_all()
+    scored = pd.concat([shipped.scored, *(records_for_app(event.records) for event in stored)], ignore_index=True)
+    articles = {**shipped.articles}
+    new_states: dict[str, str] = {}
+    for event in stored:
+        info = event.info
+        articles[info.slug] = Article(info.slug, info.date, info.title, info.source, event.article_text)
+        new_states.update(event.new_actors)
+    registry = cached_registry(folder, tuple(sorted(new_states.items()))) if new_states else shipped.registry
+    return ViewData(
+        scored=scored, registry=registry, articles=articles, options=filter_options(scored), key=(folder, signature)
+    )
+
+
+SAVED_KEY = "library_saved"
+
+
+def save_to_library(scored: pd.DataFrame, article, new_actors: dict[str, str] | None = None) -> bool:
+    """Store a session's accepted, scored records as a library event every visitor sees; False (and the reason
+    shown) when the library refuses it. Used by the upload and article pages."""
+    if read_only():
+        st.error(str(ReadOnlyLibraryError()))
+        return False
+    folder = str(data_dir())
+    try:
+        library = Library(library_root(), shipped=frozenset(cached_view_data(folder).articles))
+        info = library.add(
+            scored,
+            article.event,
+            title=article.title,
+            date=article.date,
+            source=article.source,
+            article_text=article.text,
+            new_actors=new_actors or {},
+            versions=knowledge_versions(Path(folder)),
+        )
+    except (ReactionsError, OSError) as exc:
+        st.error(f"Not saved to the library: {exc}")
+        return False
+    st.session_state[SAVED_KEY] = (info.slug, info.records)
+    return True
+
+
+def show_saved_notice() -> None:
+    """After a save (the page reruns): say where the records went and how to open them."""
+    if SAVED_KEY in st.session_state:
+        slug, count = st.session_state.pop(SAVED_KEY)
+        st.success(
+            f"{count:,} record(s) saved to the library as event '{plain(slug)}': every visitor sees it, after a "
+            "reload too. Pick it in the sidebar's Event filter or open it from the Library page."
+        )
+        st.page_link(
+            "screens/overview.py", label=f"Open {slug}", query_params={"event": slug}, icon=":material/open_in_new:"
+        )
+
+
+def library_save_button(label: str, key: str, form: bool = False) -> bool:
+    """A "Save to the library" button, disabled (with the reason) when the server makes the library read-only."""
+    button = st.form_submit_button if form else st.button
+    locked = read_only()
+    return button(
+        label,
+        key=key,
+        disabled=locked,
+        help="The library is read-only on this server."
+        if locked
+        else "Every visitor sees the event, after a reload too.",
+    )
 
 
 def reset_filters() -> None:
@@ -180,6 +317,14 @@ def reset_filters() -> None:
 
 def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
     """The filter widgets; each one mirrors its value in the URL so a view can be bookmarked and shared."""
+    asked = st.query_params.get("event", "")
+    if asked and asked != ALL_EVENTS and asked not in options["event"]:
+        # A link to an event that is not here (removed from the library, or mistyped): say so, never pass
+        # another event's records off as it.
+        st.warning(
+            f"There is no event '{plain(asked)}' here: it may have been removed from the library, or the link is "
+            "mistyped. Showing all events; the Library page lists them."
+        )
     with st.sidebar:
         st.header("Filters")
         event = st.selectbox("Event", [ALL_EVENTS, *options["event"]], key="event", bind="query-params")

@@ -23,8 +23,11 @@ from dashboard.views.common import (
     View,
     add_session_records,
     data_dir,
+    library_save_button,
     plain,
+    save_to_library,
     score_with_progress,
+    show_saved_notice,
 )
 
 UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "xlsx"]
@@ -90,8 +93,9 @@ def render(view: View) -> None:
     st.caption(
         "Bring your own reaction records: CSV, TSV, JSON (a list of objects), JSONL or Excel, with at least an "
         "`actor` and a `text` column. Records without a stance are scored on the way in. The file becomes its own "
-        "event in this session only; nothing is written on the server."
+        "event: in this session only, or, saved to the library, for every visitor (Library page)."
     )
+    show_saved_notice()
     if JUST_ADDED_KEY in st.session_state:
         event, count = st.session_state.pop(JUST_ADDED_KEY)
         st.success(
@@ -138,7 +142,8 @@ def render(view: View) -> None:
     with st.form("upload_form"):
         event = st.text_input("Event slug for these records", value=default_slug, key="upload_event")
         sent = st.form_submit_button(f"Add {len(valid):,} record(s) to this session", type="primary", key="upload_add")
-    if not sent:
+        saved = library_save_button("Save to the library", key="upload_save", form=True)
+    if not (sent or saved):
         return
     event = event.strip()
     if not SLUG.match(event) or event in view.data.options["event"]:
@@ -149,7 +154,12 @@ def render(view: View) -> None:
     if codes:
         st.session_state.setdefault(ADDED_ACTORS_KEY, {}).update(codes)
     first_date = min((d for d in records["date"].astype(str) if d), default="")
-    add_session_records(score_with_progress(records, str(data_dir())), Article(event, first_date, "", upload.name, ""))
+    scored = score_with_progress(records, str(data_dir()))
+    if saved:  # every visitor's, on disk; not this session's
+        if save_to_library(scored, Article(event, first_date, "", upload.name, ""), codes):
+            st.rerun()
+        return
+    add_session_records(scored, Article(event, first_date, "", upload.name, ""))
     # Rerun so the sidebar, drawn before this page, lists the new event at once.
     st.session_state[JUST_ADDED_KEY] = (event, len(records))
     st.rerun()

@@ -1,0 +1,183 @@
+"""The app reading the event library (AppTest): events stored by the CLI's code path or saved from the upload and
+article pages are there for a new visitor in every page, until removed; unknown events get a notice."""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.library import LIBRARY_VARIABLE, READ_ONLY_VARIABLE, Library
+from dashboard.records import normalise_records
+from dashboard.scoring import load_resources, score_records
+from tests.test_app import APP, TIMEOUT, metric_value
+
+# Sentences written for these tests; none is quoted from any source.
+ROWS = [
+    {"actor": "Turkey", "text": "Ankara strongly condemned the shelling of its border post by Damascus."},
+    {"actor": "Russia", "text": "Moscow voiced deep concern over the clashes near the frontier."},
+    {"actor": "France", "text": "Paris condemned the attack on the convoy in the strongest terms."},
+]
+UPLOADED = (
+    b"actor,text,stance,date\n"
+    b"Ankara,Ankara condemned the raid on its observation post.,,2026-11-20\n"
+    b"Moscow,Moscow denied that its jets had flown over the area.,deny,2026-11-20\n"
+)
+ARTICLE = (
+    "Oslo condemned the shelling of the border post by Moscow on Tuesday.\n\n"
+    "The Kremlin denied that its forces had fired on the post.\n"
+)
+
+
+@pytest.fixture
+def library(tmp_path, monkeypatch) -> Library:
+    monkeypatch.setenv(LIBRARY_VARIABLE, str(tmp_path / "library"))
+    monkeypatch.delenv(READ_ONLY_VARIABLE, raising=False)
+    return Library(tmp_path / "library")
+
+
+@pytest.fixture(scope="module")
+def scored_rows() -> pd.DataFrame:
+    resources = load_resources()
+    table = pd.DataFrame(ROWS).assign(date="2024-05-01")
+    return score_records(normalise_records(table, resources.registry), resources)
+
+
+def visitor(**query: str) -> AppTest:
+    """A new visitor: a fresh session (the server's caches are shared, as on a real server)."""
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def test_an_event_in_the_library_is_there_for_a_new_visitor_on_every_page(library, scored_rows):
+    before = int(metric_value(visitor(), "Records"))
+    library.add(scored_rows, "border-2024", title="Border shelling")
+    app = visitor()
+    assert not app.exception
+    assert int(metric_value(app, "Records")) == before + len(ROWS)
+    assert "border-2024" in app.selectbox(key="event").options
+    app.selectbox(key="event").set_value("border-2024").run()
+    assert int(metric_value(app, "Records")) == len(ROWS)
+    assert metric_value(app, "Actors") == "3"
+    assert any("Border shelling" in caption.value for caption in app.caption)
+    app.multiselect(key="stance").set_value(["condemn"]).run()
+    assert int(metric_value(app, "Records")) == 2
+    for page in ("map_view", "tone", "flows", "evidence", "downloads"):
+        app.switch_page(f"screens/{page}.py").run()
+        assert not app.exception, page
+    app.switch_page("screens/compare.py").run()
+    assert not app.exception
+    assert "border-2024" in app.selectbox(key="compare_left").options
+
+
+def test_the_url_opens_a_library_event(library, scored_rows):
+    library.add(scored_rows, "border-2024")
+    app = visitor(event="border-2024")
+    assert not app.exception
+    assert app.selectbox(key="event").value == "border-2024"
+    assert int(metric_value(app, "Records")) == len(ROWS)
+    assert not app.warning
+
+
+def test_a_removed_event_is_gone_on_the_next_page_load_and_its_link_says_so(library, scored_rows):
+    library.add(scored_rows, "border-2024")
+    assert "border-2024" in visitor().selectbox(key="event").options
+    library.remove("border-2024")
+    app = visitor(event="border-2024")
+    assert not app.exception
+    assert "border-2024" not in app.selectbox(key="event").options
+    assert any("no event 'border\\-2024' here" in warning.value for warning in app.warning)
+    # Not the shipped event passed off as the one asked for: every event, and the notice says so.
+    assert app.selectbox(key="event").value == "All events"
+
+
+def test_an_unknown_event_in_the_url_gets_a_notice(library):
+    app = visitor(event="no-such-event")
+    assert not app.exception
+    assert any("no event 'no\\-such\\-event' here" in warning.value for warning in app.warning)
+
+
+def test_a_replaced_event_shows_its_new_records(library, scored_rows):
+    library.add(scored_rows, "border-2024")
+    assert int(metric_value(visitor(event="border-2024"), "Records")) == 3
+    library.add(scored_rows.head(1), "border-2024", replace=True)
+    assert int(metric_value(visitor(event="border-2024"), "Records")) == 1
+
+
+def test_an_upload_saved_to_the_library_is_there_for_the_next_visitor(library):
+    app = visitor()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("border notes.csv", UPLOADED, "text/csv").run()
+    app.text_input(key="upload_event").set_value("border-notes")
+    app.button(key="upload_save").click().run()
+    assert not app.exception
+    assert any("saved to the library as event 'border\\-notes'" in s.value for s in app.success)
+    assert [info.slug for info in library.events()[0]] == ["border-notes"]
+    stored = library.read_event("border-notes")
+    assert len(stored.records) == 2 and stored.info.source == "border notes.csv"
+    later = visitor(event="border-notes")
+    assert int(metric_value(later, "Records")) == 2
+    assert metric_value(later, "Actors") == "2"
+
+
+def test_an_article_saved_to_the_library_keeps_its_text_and_date(library):
+    app = visitor()
+    app.switch_page("screens/add_article.py").run()
+    app.text_area(key="article_text").set_value(ARTICLE)
+    app.text_input(key="article_event").set_value("border-2026")
+    app.date_input(key="article_date").set_value(datetime.date(2026, 11, 24))
+    app.text_input(key="article_source").set_value("written for this test")
+    app.button(key="extract").click().run()
+    app.button(key="accept_save").click().run()
+    assert not app.exception
+    assert any("saved to the library as event 'border\\-2026'" in s.value for s in app.success)
+    stored = library.read_event("border-2026")
+    assert stored.article_text == ARTICLE
+    assert stored.info.date == "2026-11-24"
+    assert int(metric_value(visitor(event="border-2026"), "Records")) == len(stored.records) >= 1
+
+
+def test_a_read_only_library_offers_no_save(library, monkeypatch):
+    monkeypatch.setenv(READ_ONLY_VARIABLE, "1")
+    app = visitor()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("border.csv", UPLOADED, "text/csv").run()
+    assert app.button(key="upload_save").disabled
+    assert not app.button(key="upload_add").disabled  # this session's data is still open to it
+    app.switch_page("screens/library.py").run()
+    assert any("read-only on this server" in caption.value for caption in app.caption)
+    assert not library.events_dir.exists()
+
+
+def test_the_library_page_lists_events_and_reports_a_damaged_file(library, scored_rows):
+    library.add(scored_rows, "border-2024", title="Border shelling")
+    (library.events_dir / "broken.parquet").write_bytes(b"not parquet at all")
+    app = visitor()
+    app.switch_page("screens/library.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert table["event"].tolist() == ["idlib-2020", "border-2024"]
+    row = table.set_index("event").loc["border-2024"]
+    assert (row["title"], row["date"], row["records"], row["actors"]) == ("Border shelling", "2024-05-01", 3, 3)
+    assert any(
+        "broken.parquet` in the library folder: not a readable Parquet file" in warning.value for warning in app.warning
+    )
+    # The damaged file costs nobody the other events.
+    assert int(metric_value(visitor(event="border-2024"), "Records")) == 3
+
+
+def test_the_library_page_opens_two_events_for_comparison(library, scored_rows):
+    library.add(scored_rows, "border-2024")
+    app = visitor()
+    app.switch_page("screens/library.py").run()
+    app.selectbox(key="library_compare_left").set_value("border-2024")
+    app.selectbox(key="library_compare_right").set_value("idlib-2020")
+    app.button(key="library_compare_go").click().run()
+    assert not app.exception
+    assert app.title[0].value == "Compare events"
+    assert app.selectbox(key="compare_left").value == "border-2024"
+    assert app.selectbox(key="compare_right").value == "idlib-2020"
