@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/evaluation_figures.py                  # print the Markdown
     .venv/bin/python benchmarks/evaluation_figures.py --write README.md # replace the block between the markers
     .venv/bin/python benchmarks/evaluation_figures.py --json > docs/evaluation_baseline.json
+    .venv/bin/python benchmarks/evaluation_figures.py --calibration  # rewrite data/confidence_calibration.csv
 
 What it measures, each with the command that gives the same figures:
 - the stance rules on the dev sentences (`reactions evaluate ../shared/eval/reactions_dev.jsonl`) and on the
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.evaluate import evaluate, read_labelled_jsonl  # noqa: E402
-from dashboard.evaluate_articles import evaluate_articles  # noqa: E402
+from dashboard.evaluate_articles import calibration_table, evaluate_articles, record_outcomes  # noqa: E402
 from dashboard.scoring import load_resources  # noqa: E402
 
 DEV_SENTENCES = ROOT.parent / "shared" / "eval" / "reactions_dev.jsonl"
@@ -36,6 +37,36 @@ SEALED_SENTENCES = ("stance_round9.jsonl", "stance_final.jsonl", "stance_sealed.
 SEALED_ARTICLES = ROOT / "tests" / "data" / "articles"
 BASELINE = ROOT / "docs" / "evaluation_baseline.json"
 START, END = "<!-- extraction-figures:start -->", "<!-- extraction-figures:end -->"
+CALIBRATION = ROOT / "data" / "confidence_calibration.csv"
+CALIBRATION_HEADER = """# How well confidence is calibrated on the development data (../shared/eval, not in this repository).
+# Written by `python benchmarks/evaluation_figures.py --calibration`; read by the Method page.
+# set              extraction: every record `reactions extract` proposes for the six dev articles, right when
+#                  its (actor, stance, target) is in the article's gold lines; stance: the 108 dev sentences,
+#                  right when the predicted stance is the labelled one
+# band             the confidence band [low, high)
+# records          how many records or sentences fell in the band
+# mean_confidence  their mean confidence
+# share_right      the share that was right: calibrated when close to mean_confidence
+"""
+
+
+def write_calibration() -> int:
+    import pandas as pd
+
+    if not (DEV_ARTICLES.is_dir() and DEV_SENTENCES.is_file()):
+        print(f"needs {DEV_ARTICLES} and {DEV_SENTENCES}", file=sys.stderr)
+        return 1
+    resources = load_resources()
+    outcomes = record_outcomes(DEV_ARTICLES, resources)
+    report = evaluate(read_labelled_jsonl(DEV_SENTENCES), resources)
+    tables = [
+        calibration_table(outcomes["confidence"], outcomes["right"]).assign(set="extraction"),
+        calibration_table(report.predictions["confidence"], report.predictions["correct"]).assign(set="stance"),
+    ]
+    table = pd.concat(tables)[["set", "band", "records", "mean_confidence", "share_right"]]
+    CALIBRATION.write_text(CALIBRATION_HEADER + table.to_csv(index=False), encoding="utf-8")
+    print(table.to_string(index=False))
+    return 0
 
 
 def measure() -> dict:
@@ -121,7 +152,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--write", metavar="README", help="replace the block between the markers in this file")
+    parser.add_argument("--calibration", action="store_true", help="rewrite " + str(CALIBRATION.relative_to(ROOT)))
     args = parser.parse_args()
+    if args.calibration:
+        return write_calibration()
     now = measure()
     if args.json:
         print(json.dumps(now, indent=2))

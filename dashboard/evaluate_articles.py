@@ -240,6 +240,47 @@ def evaluate_articles(directory: Path | str, resources: Resources) -> ArticlesRe
     return ArticlesReport(tuple(scores))
 
 
+# Confidence bands for the calibration table: a record's confidence falls in [low, high).
+CALIBRATION_BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 1.01)
+
+
+def record_outcomes(directory: Path | str, resources: Resources) -> pd.DataFrame:
+    """Every record extracted from the labelled articles, with its confidence and whether its (actor, stance,
+    target) triple is in the article's gold set: what the confidence is calibrated against."""
+    from dashboard.extract import extract_records
+
+    rows = []
+    for gold_path in sorted(Path(directory).glob("*" + GOLD_SUFFIX)):
+        name = gold_path.name[: -len(GOLD_SUFFIX)]
+        article_path = gold_path.with_name(f"{name}.txt")
+        text = article_path.read_text(encoding="utf-8")
+        wanted = _gold_triples(read_gold(gold_path, text, resources))
+        records = extract_records(text, resources, name, article_date(article_path), article_path.name)
+        for record in records.itertuples():
+            triples = _record_triples(records.loc[[record.Index]], resources)
+            rows.append({"article": name, "confidence": float(record.confidence), "right": bool(triples & wanted)})
+    return pd.DataFrame(rows, columns=["article", "confidence", "right"])
+
+
+def calibration_table(confidence: pd.Series, right: pd.Series) -> pd.DataFrame:
+    """Per confidence band: how many records, their mean confidence, and the share that was right. A
+    calibrated confidence has the share right close to the mean confidence in every band."""
+    rows = []
+    bands = CALIBRATION_BANDS
+    for low, high in zip(bands, bands[1:], strict=False):
+        inside = (confidence >= low) & (confidence < high)
+        count = int(inside.sum())
+        rows.append(
+            {
+                "band": f"{low:.2f}–{min(high, 1.0):.2f}",
+                "records": count,
+                "mean_confidence": round(float(confidence[inside].mean()), 3) if count else None,
+                "share_right": round(float(right[inside].mean()), 3) if count else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _row(name: str, triples: Counts, actors: Counts, accuracy: float, matched: int) -> dict:
     return {
         "article": name,

@@ -184,3 +184,26 @@ def test_the_sealed_articles_gold_lines_are_valid(resources):
     for gold_path in sorted(folder.glob("*.gold.jsonl")):
         text = gold_path.with_name(gold_path.name.replace(".gold.jsonl", ".txt")).read_text(encoding="utf-8")
         assert read_gold(gold_path, text, resources)
+
+
+def test_calibration_table_counts_each_band_and_the_share_right():
+    from dashboard.evaluate_articles import calibration_table
+
+    confidence = pd.Series([0.3, 0.55, 0.58, 0.75, 0.95, 0.99])
+    right = pd.Series([False, True, False, True, True, False])
+    table = calibration_table(confidence, right).set_index("band")
+    assert table["records"].sum() == len(confidence)
+    assert table.loc["0.50–0.60", "records"] == 2
+    assert table.loc["0.50–0.60", "share_right"] == pytest.approx(0.5)
+    assert table.loc["0.80–1.00", "mean_confidence"] == pytest.approx(0.97)
+    assert table.loc["0.60–0.70", "share_right"] is None or pd.isna(table.loc["0.60–0.70", "share_right"])
+
+
+def test_the_shipped_calibration_table_has_both_sets_and_whole_bands():
+    from dashboard import DATA_DIR
+    from dashboard.datafiles import read_commented_csv
+
+    table = read_commented_csv(DATA_DIR / "confidence_calibration.csv")
+    assert set(table["set"]) == {"extraction", "stance"}
+    for _, rows in table.groupby("set"):
+        assert rows["records"].astype(int).sum() > 0

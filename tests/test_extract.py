@@ -516,6 +516,36 @@ def test_the_add_article_page_lists_uncertain_records_first_and_marks_them():
     assert list(ordered["check"] != "") == [c < UNCERTAIN_BELOW for c in ordered["confidence"]]
 
 
+def test_sentences_with_no_space_after_the_stop_are_split(resources):
+    text = 'Oslo called the raid "shameful."Rome condemned it too.Greece urged restraint. The U.S.Army was silent.'
+    assert [s.text for s in segment_sentences(text)] == [
+        'Oslo called the raid "shameful."',
+        "Rome condemned it too.",
+        "Greece urged restraint.",
+        "The U.S.Army was silent.",
+    ]
+    assert [a for a, _, _ in triples(extract(text, resources))] == ["Italy", "Greece"]
+
+
+def test_an_international_body_the_registry_does_not_know_speaks_under_its_own_name(resources):
+    text = (
+        "The Organization of Atlantic Fishing States condemned the seizure of the trawler, and its "
+        "secretary-general called for the crew's release.\n\n"
+        "Japan's National Security Council met on Tuesday."
+    )
+    records = extract(text, resources)
+    assert set(records["actor"]) == {"Organization of Atlantic Fishing States"}
+    assert "Japan" not in set(records["actor"]) and "United States" not in set(records["actor"])
+
+
+def test_the_victim_of_a_hostile_act_is_not_the_one_condemned(resources):
+    text = (
+        "Iran launched a drone at a tanker in Qatar's waters, and the blast killed two sailors.\n\n"
+        "Canada condemned the strike on Qatar as reckless."
+    )
+    assert ("Canada", "condemn", "Iran") in triples(extract(text, resources))
+
+
 # --- The seed article --------------------------------------------------------------------------------
 
 

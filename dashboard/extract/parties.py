@@ -103,7 +103,16 @@ def _find_parties(
     text: str, registry: Registry, date: str, context: _Context, rules: ExtractionRules, agencies: list
 ) -> tuple[list[_Party], list[ActorMention]]:
     anaphors = _anaphor_mentions(text, context, rules)
-    actors = registry.find_actor_mentions(text)
+    bodies = _unregistered_bodies(text, rules)
+    # "Organization of American States": an adjective inside a body's name is part of the name.
+    actors = [
+        m
+        for m in registry.find_actor_mentions(text)
+        if not (
+            re.fullmatch(r"[A-Z][a-z]+an", m.alias)
+            and any(start <= m.start and m.end <= end for _, start, end in bodies)
+        )
+    ]
     parties = []
     for m in actors:
         phrase = _noun_phrase(text, m.start, m.end, rules)
@@ -114,6 +123,11 @@ def _find_parties(
         _Party(m.actor, m.start, m.end, None, role, False, True)
         for m, role in anaphors
         if not any(_overlaps(m, other) for other in actors)
+    ]
+    parties += [
+        _Party(name, start, end, None, "", False)
+        for name, start, end in bodies
+        if not any(start < other.end and other.start < end for other in actors)
     ]
     # Speakers stand for their actor in the role they held on the article's date.
     speakers = [
@@ -144,6 +158,33 @@ def _find_parties(
     merged = [p for p in merged if not any(_overlaps(p, a) for a in agencies)]
     anaphor_mentions = [m for m, _ in anaphors if not any(_overlaps(m, other) for other in actors)]
     return merged, anaphor_mentions
+
+
+_CAPITALISED_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:(?:\s+(?:of|for|and|on)(?:\s+the)?)?\s+[A-Z][\w'’.-]*)*")
+
+
+def _unregistered_bodies(text: str, rules: ExtractionRules) -> list[tuple[str, int, int]]:
+    """International bodies the registry does not know, named in full ("the Pacific Islands Forum"): a run
+    of capitalised words ending in, or built on, an organisation word, not a state's own body. Kept as
+    written, so a statement by a body we do not list is never filed under another actor."""
+    found = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = match.group(0).split()
+        while words and words[0].lower() in ("the", "a", "an"):
+            words = words[1:]
+        while words and words[-1].lower() in ("of", "for", "and", "on", "the"):
+            words = words[:-1]
+        lowered = [w.lower().strip("'’.") for w in words]
+        if len(words) < 2 or not any(w in rules.organisation_heads for w in lowered):
+            continue
+        # "Organization of American States" opens with its head word; "Council President Michel" does not count.
+        opens_with_head = lowered[0] in rules.organisation_heads and not (len(words) > 2 and lowered[1] == "of")
+        if lowered[0] in rules.domestic_bodies or opens_with_head:
+            continue
+        name = " ".join(words).rstrip("'’.").removesuffix("'s").removesuffix("’s")
+        start = text.index(words[0], match.start())
+        found.append((name, start, start + len(name)))
+    return found
 
 
 class _AgencyMention(NamedTuple):

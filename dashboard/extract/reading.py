@@ -500,6 +500,11 @@ def _incident_target(proposal: _Proposal, responsible: str, location: str) -> st
 def _with_incident_targets(proposals: list[_Proposal], responsible: str, location: str) -> list[_Proposal]:
     filled = []
     for proposal in proposals:
+        # "condemned the launch over Japan": where a hostile act landed is its victim, not the one condemned.
+        victim = location and responsible and location != responsible
+        hostile = proposal.stance in ("condemn", "warn")
+        if victim and hostile and proposal.target == location and responsible != proposal.actor:
+            proposal = proposal._replace(target=responsible, inferred=True)
         if not proposal.target:
             target = _incident_target(proposal, responsible, location)
             if target:

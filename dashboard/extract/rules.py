@@ -39,6 +39,8 @@ RULE_KINDS = (
     "institution",
     "person_title",
     "incident",
+    "organisation_head",
+    "domestic_body",
 )
 CLAUSE_KINDS = ("content", "relative", "coordinate")
 INCIDENT_KINDS = ("hostile", "internal", "disaster")
@@ -68,6 +70,8 @@ class ExtractionRules:
     institutions: tuple[_Rule, ...]
     person_titles: frozenset[str]
     incident_words: dict[str, str] = field(default_factory=dict)  # word -> hostile | internal | disaster
+    organisation_heads: frozenset[str] = frozenset()  # "Forum", "Community": a capitalised name is a body
+    domestic_bodies: frozenset[str] = frozenset()  # "National Security Council": a state's own body
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
     agency_pattern: re.Pattern[str] = re.compile(r"(?!)")
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
@@ -141,6 +145,8 @@ def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
         institutions=compiled("institution"),
         person_titles=words("person_title"),
         incident_words={word: value for phrase, value in by_kind["incident"] for word in _alternatives(phrase)},
+        organisation_heads=words("organisation_head"),
+        domestic_bodies=words("domestic_body"),
         agencies=agencies,
         agency_pattern=alias_pattern(agencies),
         extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import pysbd
@@ -112,5 +113,23 @@ def segment_sentences(text: str, rules: ExtractionRules | None = None) -> list[S
                 continue
             cursor = found + len(piece)
             start = block_start + found
-            sentences.append(Sentence(text[start : start + len(piece)], start, start + len(piece)))
+            for part_start, part_end in _unspaced_parts(piece):
+                sentences.append(
+                    Sentence(text[start + part_start : start + part_end], start + part_start, start + part_end)
+                )
     return sentences
+
+
+# 'appalled."Germany condemned' and 'Italy said.Spain urged': a sentence ends with no space after it. A
+# lower-case letter, digit or closing quote before the stop keeps "U.S.Army" and initials whole.
+_UNSPACED_END = re.compile(r"""(?:(?<=[a-z0-9%)])[.!?]["”’']?|[.!?]["”’'])(?=["“]?[A-Z][a-z])""")
+
+
+def _unspaced_parts(piece: str) -> list[tuple[int, int]]:
+    """Offsets of the sentences within a segment that pysbd left joined because no space follows a stop."""
+    parts, start = [], 0
+    for match in _UNSPACED_END.finditer(piece):
+        parts.append((start, match.end()))
+        start = match.end()
+    parts.append((start, len(piece)))
+    return [(a, b) for a, b in parts if piece[a:b].strip()]

@@ -10,6 +10,7 @@ from dashboard.datafiles import read_commented_csv
 from dashboard.views.common import View
 
 METHOD_TEXT = PROJECT_DIR / "docs" / "method.md"
+CALIBRATION_PATH = PROJECT_DIR / "data" / "confidence_calibration.csv"
 
 
 @st.cache_data(show_spinner=False)
@@ -29,7 +30,30 @@ def render(view: View) -> None:
         "beside, and a sentence with several reactions gets one headline prediction for all of its records, so read "
         "this as a consistency check. Accuracy on 108 labelled sentences from other reports is in the README."
     )
+    calibration_section()
     st.subheader(f"Codebook (version {CODEBOOK_VERSION})")
     st.dataframe(load_codebook(), hide_index=True, width="stretch")
     st.subheader("Stance → CAMEO crosswalk")
     st.dataframe(read_commented_csv(CROSSWALK_PATH), hide_index=True, width="stretch")
+
+
+def calibration_section() -> None:
+    """How often records at each confidence were right on the development data (measured by a script)."""
+    st.subheader("How far to trust a confidence")
+    if not CALIBRATION_PATH.is_file():
+        st.info(f"No calibration table: {CALIBRATION_PATH.name} is missing from the data folder.")
+        return
+    table = read_commented_csv(CALIBRATION_PATH)
+    st.markdown(
+        "Every proposed record and every scored sentence carries a confidence in 0–1. Below, for the development "
+        "data (six real articles and 108 real sentences about other incidents, not shipped with the dashboard), the "
+        "share that was right in each confidence band: where **share right** is close to **mean confidence**, the "
+        "confidence can be read as a probability. *Extraction*: a record is right when its actor, stance and target "
+        "all match a hand-labelled line of its article. *Stance*: the predicted stance of a sentence whose actor is "
+        "given. On the Add an article page, records below 0.65 come first, marked ⚠ check."
+    )
+    for name, label in (("extraction", "Extraction (Add an article)"), ("stance", "Stance of a given sentence")):
+        rows = table[table["set"] == name].drop(columns="set")
+        if len(rows):
+            st.caption(label)
+            st.dataframe(rows, hide_index=True, width="stretch")
