@@ -546,6 +546,20 @@ def test_the_victim_of_a_hostile_act_is_not_the_one_condemned(resources):
     assert ("Canada", "condemn", "Iran") in triples(extract(text, resources))
 
 
+def test_the_sources_of_a_reaction_named_as_a_noun_each_react(resources):
+    text = "Pakistan's army seized power.\n\nCondemnation of the takeover came from France, Germany and Italy."
+    assert triples(extract(text, resources)) == [
+        ("France", "condemn", "Pakistan"),
+        ("Germany", "condemn", "Pakistan"),
+        ("Italy", "condemn", "Pakistan"),
+    ]
+
+
+def test_a_state_adjective_on_someone_else_is_not_the_state(resources):
+    text = "An Iranian-backed militia condemned the strike, and a British-born envoy urged calm."
+    assert triples(extract(text, resources)) == []
+
+
 # --- The seed article --------------------------------------------------------------------------------
 
 

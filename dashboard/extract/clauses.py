@@ -24,6 +24,7 @@ _GOVERNING_GAP = re.compile(
 _COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
 # Brackets and quotes are not here: "Organisation (NATO) met", "the (Iranian) government's", 'the "fraternal" people'.
 # A spaced dash breaks too: the dateline "PARIS, May 2 (AFP) - France said", "- on its forces -".
+_CAME_FROM = re.compile(r"\b(?:came|come|comes|coming|poured\s+in|pour\s+in)\s+from\s+(?:the\s+)?$", re.IGNORECASE)
 _PUNCTUATION_BREAK = re.compile(r"[,;:]|\s[-–—]\s")
 
 # How a party stands in its sentence.
@@ -172,4 +173,11 @@ def _owners(
     reacting_before = [i for i in before if statuses[i] == REACTING]
     if reacting_before:
         return _coordinated_group(text, parties, reacting_before[-1], statuses)
+    # "Condemnation of the coup came from Australia, Britain and Japan": the sources of a reaction named as a noun.
+    for first, party in enumerate(parties):
+        if party.start > cue_start and _CAME_FROM.search(text[cue_start : party.start]):
+            last = first
+            while last + 1 < len(parties) and _coordinated(text, parties, last + 1):
+                last += 1
+            return parties[first : last + 1]
     return []

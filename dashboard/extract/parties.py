@@ -108,7 +108,9 @@ def _find_parties(
     actors = [
         m
         for m in registry.find_actor_mentions(text)
-        if not (
+        # "an Iranian-backed militia", "the British-born envoy": the adjective describes someone else.
+        if not _PROXY_SUFFIX.match(text, m.end)
+        and not (
             re.fullmatch(r"[A-Z][a-z]+an", m.alias)
             and any(start <= m.start and m.end <= end for _, start, end in bodies)
         )
@@ -160,6 +162,9 @@ def _find_parties(
     return merged, anaphor_mentions
 
 
+_PROXY_SUFFIX = re.compile(
+    r"-(?:backed|funded|sponsored|supported|allied|aligned|trained|armed|born|based|educated)\b", re.IGNORECASE
+)
 _CAPITALISED_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:(?:\s+(?:of|for|and|on)(?:\s+the)?)?\s+[A-Z][\w'’.-]*)*")
 
 
