@@ -76,16 +76,11 @@ class CueLexicon:
     place_nouns: frozenset[str]
     known_cue_types: frozenset[tuple[str, str]]
 
-    # Built on first use, and anew for a lexicon made with dataclasses.replace (extraction adds its own cues).
     @cached_property
     def index(self) -> RuleIndex:
-        """The one-pass matcher over the groups in INDEXED_GROUPS (whole texts)."""
+        """The one-scan matcher over the groups in INDEXED_GROUPS, built on first use (and anew for a lexicon
+        made with dataclasses.replace, as extraction does to add its own cues)."""
         return RuleIndex(tuple(getattr(self, group) for group in INDEXED_GROUPS))
-
-    @cached_property
-    def prefix_index(self) -> RuleIndex:
-        """The one-pass matcher over the groups in PREFIX_GROUPS, for texts cut short."""
-        return RuleIndex(tuple(getattr(self, group) for group in PREFIX_GROUPS), for_prefixes=True)
 
     @cached_property
     def negator_phrase_starts(self) -> re.Pattern[str]:
@@ -195,16 +190,15 @@ def default_lexicon() -> CueLexicon:
     return load_cue_lexicon()
 
 
-# The rule groups a sentence is read for in one pass over the whole text ...
-INDEXED_GROUPS = ("cues", "intensifiers", "hedges", "reporting")
-# ... and those read on a prefix of it (what a call is for, "all sides"): text[:end] as its own string.
-PREFIX_GROUPS = ("objects", "all_parties")
-# Rules are looked up by this many leading characters of their first word: few rules share three letters.
-KEY_CHARS = 3
-# Candidate lists memoised per three-character window; a bound keeps odd input from growing it for ever.
-WINDOW_MEMO_LIMIT = 200_000
+# The rule groups one scan of a sentence finds (negator phrases run on a clause's tail, not on the text).
+INDEXED_GROUPS = ("cues", "intensifiers", "hedges", "reporting", "objects", "all_parties")
+# Candidate lists memoised per word; a bound keeps odd input from growing the memo for ever.
+RUN_MEMO_LIMIT = 200_000
+# The word characters from a spot on: a rule's first word is looked up by them.
+_RUN = re.compile(r"\w*")
 
-Candidate = tuple[int, int, CueRule]  # (group number, rule's position in its group, rule)
+# (the rule's number in the index, its group, its position in the group, the rule)
+Entry = tuple[int, int, int, CueRule]
 RuleMatches = list[tuple[CueRule, re.Match[str]]]
 
 
@@ -239,106 +233,116 @@ def _trie_regex(literals: set[str], whole_words: bool) -> str:
 
 
 class RuleIndex:
-    """Every rule of some groups found in one pass over a text (see the module's docstring). With
-    `for_prefixes`, `matches` also answers for text[:endpos] as its own string: there a literal may also
-    end at endpos, where the whole text goes on with a letter, so the last few characters are looked at
-    again with a pattern that does not ask for a word's end."""
+    """Every rule of some groups found in one scan of a text (see the module's docstring).
 
-    def __init__(self, groups: tuple[tuple[CueRule, ...], ...], for_prefixes: bool = False):
+    A rule is looked up by the word characters at a spot (its "run"): a first word "condemn" (or "cease-fire",
+    whose word characters stop at the hyphen) needs the run to be exactly that, "condemn*" needs it to start so.
+    `matches` also answers for text[:endpos] as its own string: there a literal may also end at endpos where
+    the whole text goes on with a letter, so the last few characters are looked at again with a pattern that
+    does not ask for a word's end."""
+
+    def __init__(self, groups: tuple[tuple[CueRule, ...], ...]):
         self.groups = groups
-        self.for_prefixes = for_prefixes
-        self._by_key: dict[str, list[Candidate]] = defaultdict(list)
-        # Rules whose key is not plain ASCII are tried wherever any rule may start (Unicode case folding
-        # lets "ſ" match "s"); rules without a fixed first letter, or with a pattern of their own, run as before.
-        self._everywhere: list[Candidate] = []
-        self._unindexed: list[Candidate] = []
+        self._exact: dict[str, list[Entry]] = defaultdict(list)  # the run must be this
+        self._prefix: dict[str, list[Entry]] = defaultdict(list)  # the run must start with this
+        # Rules whose first word is not plain ASCII, or starts with a non-word character, are tried wherever
+        # any rule may start; rules without fixed first letters, or with a pattern of their own, run as before.
+        self._everywhere: list[Entry] = []
+        self._unindexed: list[Entry] = []
         literals: set[str] = set()
-        for group, rules in enumerate(groups):
-            for order, rule in enumerate(rules):
-                candidate = (group, order, rule)
-                firsts = _first_literals(rule)
-                fixed = [literal.removesuffix("*") for literal in firsts]
-                if not fixed or not all(fixed) or rule.pattern.pattern != compile_phrase(rule.phrase).pattern:
-                    self._unindexed.append(candidate)
-                    continue
-                literals.update(firsts)
-                keys = {literal[:KEY_CHARS] for literal in fixed}
-                if not all(key.isascii() for key in keys):
-                    self._everywhere.append(candidate)
-                    continue
-                for key in keys:
-                    self._by_key[key].append(candidate)
-        # Keys by what they start with: a window with a non-ASCII letter at index j is looked up by its first j.
-        self._by_prefix: dict[str, list[Candidate]] = defaultdict(list)
-        for key, candidates in self._by_key.items():
-            for length in range(len(key)):
-                self._by_prefix[key[:length]].extend(candidates)
+        numbered = ((group, order, rule) for group, rules in enumerate(groups) for order, rule in enumerate(rules))
+        for number, (group, order, rule) in enumerate(numbered):
+            entry = (number, group, order, rule)
+            firsts = _first_literals(rule)
+            fixed = [literal.removesuffix("*") for literal in firsts]
+            if not fixed or not all(fixed) or rule.pattern.pattern != compile_phrase(rule.phrase).pattern:
+                self._unindexed.append(entry)
+                continue
+            literals.update(firsts)
+            heads = [(_RUN.match(literal).group().lower(), literal) for literal in firsts]
+            if not all(head and head.isascii() for head, _ in heads):
+                self._everywhere.append(entry)
+                continue
+            for head, literal in heads:
+                wildcard = literal.endswith("*") and head == literal[:-1]
+                (self._prefix if wildcard else self._exact)[head].append(entry)
         self._starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(literals, whole_words=True) + ")", re.IGNORECASE)
+        # For ASCII text (lower-cased, same offsets) a case-sensitive regex over lower-case literals finds the
+        # same spots in about half the time.
+        lowered = {literal.lower() for literal in literals}
+        self._ascii_starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(lowered, whole_words=True) + ")")
         self._cut_starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(literals, whole_words=False) + ")", re.IGNORECASE)
         self._longest = max((len(literal.removesuffix("*")) for literal in literals), default=0)
-        self._window_memo: dict[str, tuple[Candidate, ...]] = {}
+        self._run_memo: dict[str, tuple[Entry, ...]] = {}
 
-    def _candidates(self, window: str) -> tuple[Candidate, ...]:
-        """The rules that may start at a spot whose next characters are window (exact superset)."""
-        found = self._window_memo.get(window)
+    def _candidates(self, run: str) -> tuple[Entry, ...]:
+        """The rules that may start at a spot whose word characters are run (an exact superset)."""
+        found = self._run_memo.get(run)
         if found is not None:
             return found
-        if window.isascii():
-            lowered = window.lower()
-            pools = [self._by_key.get(lowered[:length], ()) for length in range(1, len(lowered) + 1)]
+        if run.isascii():
+            lowered = run.lower()
+            pools = [self._exact.get(lowered, ())]
+            pools += [self._prefix.get(lowered[:length], ()) for length in range(1, len(lowered) + 1)]
         else:
-            known = next(index for index, char in enumerate(window) if not char.isascii())
-            lowered = window[:known].lower()
-            pools = [self._by_key.get(lowered[:length], ()) for length in range(1, known + 1)]
-            pools.append(self._by_prefix.get(lowered, ()))
+            # Unicode case folding lets a few letters match ASCII ones ("K" the Kelvin sign, "ſ"): keep every
+            # rule the ASCII part before the first other letter allows.
+            known = run[: next(index for index, char in enumerate(run) if not char.isascii())].lower()
+            pools = [entries for head, entries in self._exact.items() if head.startswith(known)]
+            pools += [
+                entries for head, entries in self._prefix.items() if head.startswith(known) or known.startswith(head)
+            ]
         pools.append(self._everywhere)
-        unique = {(group, order): (group, order, rule) for pool in pools for group, order, rule in pool}
-        found = tuple(sorted(unique.values(), key=lambda candidate: candidate[:2]))
-        if len(self._window_memo) < WINDOW_MEMO_LIMIT:
-            self._window_memo[window] = found
+        unique = {entry[0]: entry for pool in pools for entry in pool}
+        found = tuple(sorted(unique.values(), key=lambda entry: (entry[1], entry[2])))
+        if len(self._run_memo) < RUN_MEMO_LIMIT:
+            self._run_memo[run] = found
         return found
 
-    def spots(self, text: str) -> list[tuple[int, tuple[Candidate, ...]]]:
-        """Where some rule may start in text, left to right, with the rules that may start there."""
-        candidates = self._candidates
-        return [(at, candidates(text[at : at + KEY_CHARS])) for at in (m.start() for m in self._starts.finditer(text))]
+    def spots(self, text: str) -> list[int]:
+        """Where some rule may start in text, left to right."""
+        if text.isascii():
+            return [match.start() for match in self._ascii_starts.finditer(text.lower())]
+        return [match.start() for match in self._starts.finditer(text)]
 
-    def matches(self, text: str, spots=None, endpos: int | None = None) -> list[RuleMatches]:
-        """Per group, what `rule.pattern.finditer(text[:endpos])` gives for each of its rules, rule by rule;
-        `spots` is what `spots(text)` returned, if known. endpos only for an index made `for_prefixes`."""
-        if endpos is not None and not self.for_prefixes:
-            raise ValueError("this index marks whole words only; build it with for_prefixes=True to cut the text")
+    def matches(
+        self,
+        text: str,
+        spots: list[int] | None = None,
+        endpos: int | None = None,
+        groups: tuple[int, ...] | None = None,
+    ) -> list[RuleMatches]:
+        """Per group (those in `groups`, else all; the others get []), what `rule.pattern.finditer(text[:endpos])`
+        gives for each of its rules, rule by rule; `spots` is what `spots(text)` returned, if known."""
         spots = self.spots(text) if spots is None else spots
+        wanted = [groups is None or group in groups for group in range(len(self.groups))]
         end = len(text) if endpos is None else min(endpos, len(text))
         if end < len(text):
             # A literal cut by the end ("call" of "called") matches in text[:end] only: such a spot lies
             # within the longest literal's length before the end.
-            edge = max(0, end - self._longest)
-            known = {at for at, _ in spots}
-            extra = [
-                (at, self._candidates(text[at : at + KEY_CHARS]))
-                for at in (m.start() for m in self._cut_starts.finditer(text, edge, end))
-                if at not in known
-            ]
-            if extra:
-                spots = sorted([*(spot for spot in spots if spot[0] < end), *extra], key=lambda spot: spot[0])
+            cut = [m.start() for m in self._cut_starts.finditer(text, max(0, end - self._longest), end)]
+            if cut:
+                spots = sorted({*(at for at in spots if at < end), *cut})
         found: list[list[tuple[int, int, CueRule, re.Match[str]]]] = [[] for _ in self.groups]
         # finditer's matches never overlap: after a match a rule next matches from its end on.
-        free_from: dict[tuple[int, int], int] = {}
-        for at, candidates in spots:
+        free_from: dict[int, int] = {}
+        candidates, run_at = self._candidates, _RUN.match
+        for at in spots:
             if at >= end:
                 break
-            for group, order, rule in candidates:
-                if at < free_from.get((group, order), 0):
+            for number, group, order, rule in candidates(run_at(text, at, end).group()):
+                if not wanted[group] or at < free_from.get(number, 0):
                     continue
                 match = rule.pattern.match(text, at, end)
                 if match:
                     found[group].append((order, at, rule, match))
-                    free_from[(group, order)] = match.end()
-        for group, order, rule in self._unindexed:
-            found[group].extend((order, match.start(), rule, match) for match in rule.pattern.finditer(text, 0, end))
+                    free_from[number] = match.end()
+        for _, group, order, rule in self._unindexed:
+            if wanted[group]:
+                found[group].extend((order, m.start(), rule, m) for m in rule.pattern.finditer(text, 0, end))
         result = []
         for hits in found:
-            hits.sort(key=lambda hit: (hit[0], hit[1]))
+            if len(hits) > 1:
+                hits.sort(key=lambda hit: (hit[0], hit[1]))
             result.append([(rule, match) for _, _, rule, match in hits])
         return result

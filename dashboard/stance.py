@@ -29,7 +29,7 @@ from typing import NamedTuple, Protocol
 
 from dashboard.codebook import STANCES
 from dashboard.lexicon import GAP_WORDS as GAP_WORDS
-from dashboard.lexicon import INDEXED_GROUPS, PREFIX_GROUPS, CueLexicon, CueRule, RuleMatches, default_lexicon
+from dashboard.lexicon import INDEXED_GROUPS, CueLexicon, CueRule, RuleMatches, default_lexicon
 from dashboard.lexicon import KINDS as KINDS
 from dashboard.lexicon import LEXICON_COLUMNS as LEXICON_COLUMNS
 from dashboard.lexicon import LEXICON_PATH as LEXICON_PATH
@@ -97,11 +97,11 @@ _SUBJECT_GAP = re.compile(
 )
 # Coordinated subjects share the verb: "The United States and NATO condemned".
 _COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.IGNORECASE)
-# The rule groups of the one-pass matchers, by their place in INDEXED_GROUPS and PREFIX_GROUPS.
-_CUES, _INTENSIFIERS, _HEDGES, _REPORTING = (
-    INDEXED_GROUPS.index(group) for group in ("cues", "intensifiers", "hedges", "reporting")
+# The rule groups of the one-scan matcher, by their place in INDEXED_GROUPS; the first four are read on the
+# whole text, the last two on a part of it.
+_CUES, _INTENSIFIERS, _HEDGES, _REPORTING, _OBJECTS, _ALL_PARTIES = (
+    INDEXED_GROUPS.index(group) for group in ("cues", "intensifiers", "hedges", "reporting", "objects", "all_parties")
 )
-_OBJECTS, _ALL_PARTIES = (PREFIX_GROUPS.index(group) for group in ("objects", "all_parties"))
 _NEW_CLAUSE = re.compile(r"\b(?:and|while|whereas)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”]|\bbut\b", re.IGNORECASE)
 
@@ -234,8 +234,9 @@ class _Scan:
     def __init__(self, text: str, lexicon: CueLexicon):
         self.text = text
         self.lexicon = lexicon
-        found = lexicon.index.matches(text)
-        self._prefix_spots: list | None = None
+        self._spots = lexicon.index.spots(text)
+        found = lexicon.index.matches(text, self._spots, groups=(_CUES, _INTENSIFIERS, _HEDGES, _REPORTING))
+        self._before: dict[tuple[int, int], RuleMatches] = {}
         self.cue_matches = found[_CUES]
         self.intensifier_matches = found[_INTENSIFIERS]
         self.hedge_matches = found[_HEDGES]
@@ -244,13 +245,16 @@ class _Scan:
         self._mentions: dict[int, tuple[_Registry, list[_PartyMention]]] = {}
         self._roles: dict[_PartyMention, str] = {}
         self._own: dict[tuple[str, int], set[str]] = {}
+        self._actor_cues: dict[tuple[str, int], list[CueMatch]] = {}
+        self._targets: dict[tuple[str, int, str, str], list[str]] = {}
 
     def matches_before(self, group: int, endpos: int) -> RuleMatches:
-        """What the rules of a PREFIX_GROUPS group find in text[:endpos] (a match may end differently there)."""
-        index = self.lexicon.prefix_index
-        if self._prefix_spots is None:
-            self._prefix_spots = index.spots(self.text)
-        return index.matches(self.text, self._prefix_spots, endpos)[group]
+        """What the group's rules find in text[:endpos] (a match may end differently there)."""
+        key = (group, endpos)
+        found = self._before.get(key)
+        if found is None:
+            found = self._before[key] = self.lexicon.index.matches(self.text, self._spots, endpos, (group,))[group]
+        return found
 
     def cues(self) -> list[CueMatch]:
         if self._cues is None:
@@ -272,6 +276,23 @@ class _Scan:
             self.mentions(registry)
             own = self._own[key] = _own_actors(actor, registry)
         return own
+
+    def actor_cues(self, actor: str, registry: _Registry) -> list[CueMatch]:
+        """_cues_of_actor over all the cues, once per actor."""
+        key = (actor, id(registry))
+        cues = self._actor_cues.get(key)
+        if cues is None:
+            cues = self._actor_cues[key] = _cues_of_actor(self, self.cues(), actor, registry)
+        return cues
+
+    def targets(self, actor: str, registry: _Registry, stance: str, cue: str) -> list[str]:
+        """_detect_targets, once per (actor, stance, cue): the headline stance is usually a reaction too."""
+        key = (actor, id(registry), stance, cue)
+        targets = self._targets.get(key)
+        if targets is None:
+            self.mentions(registry)
+            targets = self._targets[key] = _detect_targets(self, actor, registry, stance, cue)
+        return list(targets)
 
     def role(self, mention: _PartyMention) -> str:
         role = self._roles.get(mention)
@@ -415,7 +436,7 @@ def classify_stance(
 def _classify(text: str, scan: _Scan, actor: str, registry: _Registry | None) -> StancePrediction:
     cues = scan.cues()
     if actor and registry is not None:
-        cues = _cues_of_actor(scan, cues, actor, registry)
+        cues = scan.actor_cues(actor, registry)
     hedge_factor = min((rule.weight for rule, _ in scan.hedge_matches), default=1.0)
     reported = bool(scan.reporting_matches)
     best = dominant_cue(cues)
@@ -608,7 +629,7 @@ def find_reactions(text: str, actor: str, registry: _Registry, lexicon: CueLexic
 
 
 def _find_reactions(text: str, scan: _Scan, actor: str, registry: _Registry) -> list[Reaction]:
-    cues = [cue for cue in _cues_of_actor(scan, scan.cues(), actor, registry) if not cue.negated]
+    cues = [cue for cue in scan.actor_cues(actor, registry) if not cue.negated]
     reactions: dict[str, Reaction] = {}
     for cue in cues:
         # Weak cues count only when no strong cue is there ("reckless and illegal" is two weak cues, one stance).
@@ -617,7 +638,7 @@ def _find_reactions(text: str, scan: _Scan, actor: str, registry: _Registry) -> 
         ):
             continue
         cue_text = text[cue.start : cue.end]
-        targets = _detect_targets(scan, actor, registry, cue.stance, cue_text)
+        targets = scan.targets(actor, registry, cue.stance, cue_text)
         reactions[cue.stance] = Reaction(
             cue.stance, cue_text, _refine_cue_type(scan, cue), tuple(targets), cue.modifier
         )
@@ -640,6 +661,6 @@ def read_sentence(text: str, actor: str, registry: _Registry, lexicon: CueLexico
     prediction = _classify(text, scan, actor, registry)
     return SentenceReading(
         prediction,
-        _detect_targets(scan, actor, registry, prediction.stance, prediction.cue),
+        scan.targets(actor, registry, prediction.stance, prediction.cue),
         _find_reactions(text, scan, actor, registry),
     )

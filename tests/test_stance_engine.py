@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from dashboard import DATA_DIR, PROJECT_DIR
-from dashboard.lexicon import INDEXED_GROUPS, PREFIX_GROUPS, RuleIndex, load_cue_lexicon
+from dashboard.lexicon import INDEXED_GROUPS, RuleIndex, load_cue_lexicon
 from dashboard.registry import load_registry
 from dashboard.stance import classify_stance, detect_targets, find_cues, find_reactions, read_sentence
 from tests import legacy_stance
@@ -191,20 +191,13 @@ def test_the_one_pass_matcher_finds_what_each_rules_own_regex_finds(registry):
     texts = [text for text, _ in _lexicon_combinations(300, registry)] + [t for t, _ in distinct_sentences(200)]
     texts += ["Kondemn \u212aondemn ſtrongly İf ıf", "x-condemn condemn-x (condemn) 'condemn' n'condemn"]
     checked = 0
-    for text in texts:
-        for group, rules in zip(INDEXED_GROUPS, lexicon.index.matches(text), strict=True):
-            expected = _finditer_reference(getattr(lexicon, group), text, len(text))
-            assert [(rule.phrase, match.span()) for rule, match in rules] == expected, (group, text)
-            checked += len(expected)
-        # Cut texts: a word cut short ("call" of "called") may match there and nowhere in the whole text.
-        for endpos in (
-            len(text),
-            len(text) // 2,
-            7,
-            *(m.end() - cut for m in re.finditer(r"\w{3,}", text) for cut in (1, 2)),
-        ):
-            found = lexicon.prefix_index.matches(text, endpos=endpos)
-            for group, rules in zip(PREFIX_GROUPS, found, strict=True):
+    for number, text in enumerate(texts):
+        # Cut texts too: a word cut short ("call" of "called") may match there and nowhere in the whole text
+        # (every word cut, in some texts; a few cuts in the rest).
+        cuts = [m.end() - cut for m in re.finditer(r"\w{3,}", text) for cut in (1, 2)] if number % 5 == 0 else []
+        for endpos in (len(text), len(text) // 2, 7, *cuts):
+            found = lexicon.index.matches(text, endpos=endpos)
+            for group, rules in zip(INDEXED_GROUPS, found, strict=True):
                 expected = _finditer_reference(getattr(lexicon, group), text, endpos)
                 assert [(rule.phrase, match.span()) for rule, match in rules] == expected, (group, text, endpos)
                 checked += len(expected)
@@ -227,10 +220,11 @@ def test_the_matcher_handles_rules_it_cannot_index_and_unicode_case(registry):
         rule("n't ~ condemn"),
     )
     texts = ["STRONG condemnation and \u212aELVIN condemns", "ÇONDEMN çondemn", "a wild wild", "don't x condemn"]
-    for index in (RuleIndex((rules,)), RuleIndex((rules,), for_prefixes=True)):
-        for text in texts:
-            (found,) = index.matches(text)
-            assert [(r.phrase, m.span()) for r, m in found] == _finditer_reference(rules, text, len(text)), text
+    index = RuleIndex((rules,))
+    for text in texts:
+        for endpos in range(len(text) + 1):
+            (found,) = index.matches(text, endpos=endpos)
+            assert [(r.phrase, m.span()) for r, m in found] == _finditer_reference(rules, text, endpos), text
 
 
 def test_textblob_tone_is_textblobs_own_sentiment(registry):
