@@ -137,7 +137,7 @@ def markdown(now: dict, baseline: dict) -> str:
     ]
     for label, row in now["sentences"].items():
         incidents = ", ".join(
-            f"{event} {value:.2f} ({_before(baseline, 'sentences', label, 'by_incident', event)})"
+            f"{event} {value:.3f} ({_before(baseline, 'sentences', label, 'by_incident', event)})"
             for event, value in row["by_incident"].items()
         )
         lines.append(

@@ -560,6 +560,27 @@ def test_a_state_adjective_on_someone_else_is_not_the_state(resources):
     assert triples(extract(text, resources)) == []
 
 
+def test_the_parties_an_actor_joins_share_its_reaction(resources):
+    text = "Pakistan's army seized power.\n\nThe EU joined the US and France in refusing to recognise the junta."
+    found = triples(extract(text, resources))
+    assert {a for a, _, _ in found} == {"European Union", "United States", "France"}
+    assert all(t == "Pakistan" for _, _, t in found)
+
+
+def test_a_person_the_article_introduces_speaks_for_their_state_later(resources):
+    text = (
+        "Mette Frederiksen, Denmark's prime minister, flew to Oslo on Monday.\n\n"
+        "Japanese Foreign Minister Hayashi Yoshimasa met her there.\n\n"
+        "Frederiksen said the sabotage was deliberate and condemned it, and Foreign Minister Hayashi urged calm."
+    )
+    records = extract(text, resources)
+    last = records[records["start"] == records["start"].max()]
+    assert set(zip(last["actor"], last["stance"], last["speaker"], strict=True)) == {
+        ("Denmark", "condemn", "Mette Frederiksen"),
+        ("Japan", "call_for", "Hayashi Yoshimasa"),
+    }
+
+
 # --- The seed article --------------------------------------------------------------------------------
 
 

@@ -36,6 +36,8 @@ class _Context:
     last_reactors: list[str] = field(default_factory=list)
     hostile_target: dict[str, str] = field(default_factory=dict)
     perpetrator: str = ""
+    people: dict[str, Speaker] = field(default_factory=dict)  # people the article introduces (extract.people)
+    people_pattern: re.Pattern[str] | None = None
     # Over the whole article: who is held responsible for the incident, and where it happened (counts).
     blamed: Counter = field(default_factory=Counter)
     places: Counter = field(default_factory=Counter)
@@ -135,6 +137,11 @@ def _find_parties(
     speakers = [
         _Party(m.speaker.actor, m.start, m.end, m.speaker, "", True) for m in registry.find_speaker_mentions(text, date)
     ]
+    # People the article introduced earlier or later ("Foreign Minister Hayashi") speak for their actor.
+    if context.people_pattern is not None:
+        for match in context.people_pattern.finditer(text):
+            person = context.people[match.group(0)]
+            speakers.append(_Party(person.actor, match.start(), match.end(), person, "", True))
     opening = _WORD.match(text)
     # "The minister added ...": a title alone opening a sentence continues the last person, as "He" does.
     titled = re.match(r"[Tt]he\s+([\w-]+)\b", text)

@@ -13,6 +13,7 @@ from dashboard.extract.clauses import (
     CONTENT,
     OBJECT,
     REACTING,
+    _coordinated,
     _is_attribution,
     _owners,
     _statuses,
@@ -26,6 +27,7 @@ from dashboard.extract.parties import (
     _Party,
     _SentenceRegistry,
 )
+from dashboard.extract.people import learn_people, people_pattern
 from dashboard.extract.rules import (
     _WORD,
     ExtractionRules,
@@ -266,6 +268,7 @@ def _read_sentence(
         for owner in _owners(text, cue.start, cue.weight, parties, statuses, attributions):
             owned.setdefault(owner.actor, []).append((cue, owner))
 
+    _share_with_joined(text, parties, statuses, owned)
     proposals: list[_Proposal] = []
     # Parties sharing a cue react together ("The US, Britain and the EU condemned"): none is the others' target.
     sharing: dict[tuple[int, int], set[str]] = {}
@@ -338,6 +341,29 @@ def _read_sentence(
                 )
     _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
     return _deduplicated(proposals)
+
+
+_JOINED = re.compile(r"\bjoin(?:ed|s|ing)?\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _share_with_joined(text: str, parties: list[_Party], statuses: list[str], owned: dict) -> None:
+    """ "The EU joined the US and France in refusing to recognise the junta": the parties joined take the
+    subject's reactions that follow them (and so are not its targets)."""
+    for index, party in enumerate(parties):
+        if not _JOINED.search(text[: party.start]):
+            continue
+        subjects = [p for p, s in zip(parties[:index], statuses[:index], strict=True) if s == REACTING]
+        if not subjects or subjects[-1].actor not in owned:
+            continue
+        last = index
+        while last + 1 < len(parties) and _coordinated(text, parties, last + 1):
+            last += 1
+        for cue, _ in list(owned[subjects[-1].actor]):
+            if cue.start < parties[last].end:
+                continue
+            for member in parties[index : last + 1]:
+                if member.actor != subjects[-1].actor:
+                    owned.setdefault(member.actor, []).append((cue, member))
 
 
 def _deduplicated(proposals: list[_Proposal]) -> list[_Proposal]:
@@ -523,11 +549,11 @@ def extract_records(
     rules = rules or default_rules()
     lexicon = rules.lexicon(resources.lexicon)
     context = _Context()
+    sentences = segment_sentences(text, rules)
+    context.people = learn_people([s.text for s in sentences], resources.registry, rules)
+    context.people_pattern = people_pattern(context.people)
     rows = []
-    read = [
-        (sentence, _read_sentence(sentence, resources, lexicon, date, context, rules))
-        for sentence in segment_sentences(text, rules)
-    ]
+    read = [(sentence, _read_sentence(sentence, resources, lexicon, date, context, rules)) for sentence in sentences]
     responsible, location = _responsible(context), _most_counted(context.places)
     for sentence, proposals in read:
         for proposal in _with_incident_targets(proposals, responsible, location):
