@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# `make run PORT=8502` (or ADDRESS=0.0.0.0 to serve the network); `reactions app` passes any Streamlit option.
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
+
 run: $(STAMP)
-	$(BIN)/streamlit run dashboard/app.py --server.address 127.0.0.1 --server.port 8501
+	$(BIN)/reactions app --server.address $(ADDRESS) --server.port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -59,10 +59,10 @@ def scored_output(table: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def _provenance(what: str, source: str):
-    from dashboard.codebook import CODEBOOK_VERSION
+    from dashboard.codebook import codebook_version
     from dashboard.export import Provenance
 
-    return Provenance(holds=what, filters={}, codebook_version=CODEBOOK_VERSION, sources=(source,))
+    return Provenance(holds=what, filters={}, codebook_version=codebook_version(), sources=(source,))
 
 
 def _write_table(table: pd.DataFrame, output: str | None, provenance, allowed: tuple[str, ...]) -> None:
@@ -380,6 +380,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.set_defaults(run=command_validate)
 
+    app = commands.add_parser(
+        "app",
+        help="start the dashboard: reactions app [streamlit options], e.g. --server.port 8502 --server.address 0.0.0.0",
+    )
+    app.add_argument("streamlit_options", nargs="*", help="passed to `streamlit run` (--section.key value)")
+
     evaluate = commands.add_parser("evaluate", help="measure the stance classifier on a labelled JSONL file")
     evaluate.add_argument(
         "input", nargs="?", help="JSONL with text, actor, stance and optionally target, also, event, tags"
@@ -411,7 +417,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def streamlit_config_flags(config: dict, given: list[str]) -> list[str]:
+    """The shipped Streamlit settings as command-line flags (--section.key value), leaving out any the person
+    gave themselves: an installed package has no .streamlit/config.toml in the working folder."""
+    named = {option.split("=", 1)[0] for option in given if option.startswith("--")}
+    flags = []
+    for section, settings in config.items():
+        for key, value in settings.items():
+            flag = f"--{section}.{key}"
+            if flag not in named:
+                flags += [flag, str(value).lower() if isinstance(value, bool) else str(value)]
+    return flags
+
+
+def command_app(streamlit_options: list[str]) -> int:
+    """`reactions app [streamlit options]`: `streamlit run` on the installed package's app, with its settings."""
+    import os
+    import tomllib
+
+    from dashboard import package_file
+
+    with package_file("streamlit_config.toml").open("rb") as handle:
+        config = tomllib.load(handle)
+    # This machine only, unless told otherwise (--server.address 0.0.0.0): a dashboard of one's own files
+    # is not for the network, and Streamlit then does not look up the machine's external address either.
+    config.setdefault("server", {}).setdefault("address", "127.0.0.1")
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(package_file("app.py")),
+        *streamlit_config_flags(config, streamlit_options),
+        *streamlit_options,
+    ]
+    if os.name == "posix":  # become the server, so that stopping this process stops it
+        os.execv(sys.executable, command)
+    import subprocess
+
+    return subprocess.call(command)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["app"] and not {"-h", "--help"} & set(argv[1:2]):
+        # Everything after `app` is Streamlit's (argparse would take --server.port for one of ours).
+        return command_app(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

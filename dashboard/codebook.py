@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from dashboard import DATA_DIR
+from dashboard import knowledge_dir, knowledge_path
 from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 
@@ -18,16 +19,24 @@ STANCES = ("condemn", "warn", "deny", "concern", "call_for", "neutral", "condole
 MODES = ("verbal", "material")
 FAMILIES = ("hostile", "neutral", "cordial")
 
-CODEBOOK_PATH = DATA_DIR / "codebook.csv"
-CROSSWALK_PATH = DATA_DIR / "cameo_crosswalk.csv"
+CODEBOOK_FILE = "codebook.csv"
+CROSSWALK_FILE = "cameo_crosswalk.csv"
 CODEBOOK_COLUMNS = ("stance", "family", "definition", "example", "target_convention", "default_cue_type")
 CROSSWALK_COLUMNS = ("stance", "cue_type", "mode", "default", "cameo", "cameo_label", "goldstein")
 _VERSION_LINE = re.compile(r"^#\s*version:\s*(\S+)\s*$")
 
 
-def read_codebook_version(path: Path | str = CODEBOOK_PATH) -> str:
-    """The `# version: X` line at the top of the codebook file."""
-    path = Path(path)
+def codebook_path() -> Path:
+    return knowledge_path(CODEBOOK_FILE)
+
+
+def crosswalk_path() -> Path:
+    return knowledge_path(CROSSWALK_FILE)
+
+
+def read_codebook_version(path: Path | str | None = None) -> str:
+    """The `# version: X` line at the top of the codebook file (default: knowledge_dir()'s)."""
+    path = Path(path) if path is not None else codebook_path()
     try:
         with path.open(encoding="utf-8") as handle:
             for line in handle:
@@ -41,12 +50,26 @@ def read_codebook_version(path: Path | str = CODEBOOK_PATH) -> str:
     raise InvalidDataError(str(path), [Problem(0, "version", "no '# version: X' line in the header")])
 
 
-# Downloads cite the codebook version; read once, from the shipped file.
-CODEBOOK_VERSION = read_codebook_version()
+def codebook_version() -> str:
+    """The version of the codebook in use (knowledge_dir()'s), read once per folder; downloads cite it."""
+    return _version_in(str(knowledge_dir()))
 
 
-def load_codebook(path: Path | str = CODEBOOK_PATH) -> pd.DataFrame:
+@functools.cache
+def _version_in(folder: str) -> str:
+    return read_codebook_version(knowledge_path(CODEBOOK_FILE, folder))
+
+
+def __getattr__(name: str) -> str:
+    # CODEBOOK_VERSION was a constant read at import; it is now read on first use, from knowledge_dir().
+    if name == "CODEBOOK_VERSION":
+        return codebook_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def load_codebook(path: Path | str | None = None) -> pd.DataFrame:
     """The codebook table, one row per stance in STANCES order; raises InvalidDataError on any gap."""
+    path = path if path is not None else codebook_path()
     table = read_commented_csv(path, required=CODEBOOK_COLUMNS)
     problems = [
         Problem(row, "stance", f"{stance!r} is not one of {', '.join(STANCES)}")
@@ -100,8 +123,9 @@ class Crosswalk:
         return tuple(cue_type for code_stance, cue_type in self.codes if code_stance == stance)
 
 
-def load_crosswalk(path: Path | str = CROSSWALK_PATH) -> Crosswalk:
+def load_crosswalk(path: Path | str | None = None) -> Crosswalk:
     """Read data/cameo_crosswalk.csv; every problem is reported at once as InvalidDataError."""
+    path = path if path is not None else crosswalk_path()
     table = read_commented_csv(path, required=CROSSWALK_COLUMNS)
     problems: list[Problem] = []
     codes: dict[tuple[str, str], CameoCode] = {}

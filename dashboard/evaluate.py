@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.codebook import CODEBOOK_VERSION, STANCES
+from dashboard.codebook import STANCES, codebook_version
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.scoring import Resources, score_records
 from dashboard.tone import textblob_tone
@@ -49,7 +49,7 @@ class EvaluationReport:
     predictions: pd.DataFrame  # one row per item: id, gold, predicted, cue, targets, correct
     by_tag: pd.DataFrame  # strict accuracy and count per hard-case tag (negation, hedged, ...)
     by_event: pd.DataFrame  # per incident (`event`): items, strict and lenient accuracy, macro-F1
-    codebook_version: str = CODEBOOK_VERSION
+    codebook_version: str = field(default_factory=codebook_version)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 

@@ -18,12 +18,14 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from dashboard import DATA_DIR
+from dashboard import DATA_DIR, knowledge_dir, knowledge_path
 from dashboard.codebook import STANCES, load_crosswalk
 from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem
 
-LEXICON_PATH = DATA_DIR / "cue_lexicon.csv"
+LEXICON_FILE = "cue_lexicon.csv"
+# The shipped lexicon; loaders default to knowledge_dir()'s, which REACTIONS_DATA_DIR can replace.
+LEXICON_PATH = DATA_DIR / LEXICON_FILE
 LEXICON_COLUMNS = ("kind", "phrase", "stance", "cue_type", "weight", "negatable")
 KINDS = (
     "cue",
@@ -112,9 +114,10 @@ def _words(phrase: str) -> set[str]:
     return {alt for token in phrase.split() for alt in token.split("|") if alt}
 
 
-def load_cue_lexicon(path: Path | str = LEXICON_PATH, crosswalk_path: Path | str | None = None) -> CueLexicon:
-    """Read and compile the cue lexicon; every cue type must exist in the CAMEO crosswalk for its stance."""
-    path = Path(path)
+def load_cue_lexicon(path: Path | str | None = None, crosswalk_path: Path | str | None = None) -> CueLexicon:
+    """Read and compile the cue lexicon (default: knowledge_dir()'s); every cue type must exist in the CAMEO
+    crosswalk for its stance."""
+    path = Path(path) if path is not None else knowledge_path(LEXICON_FILE)
     crosswalk = load_crosswalk(crosswalk_path or path.parent / "cameo_crosswalk.csv")
     known = frozenset(crosswalk.codes)
     table = read_commented_csv(path, required=LEXICON_COLUMNS)
@@ -184,10 +187,14 @@ def load_cue_lexicon(path: Path | str = LEXICON_PATH, crosswalk_path: Path | str
     )
 
 
-@lru_cache(maxsize=1)
 def default_lexicon() -> CueLexicon:
-    """The shipped lexicon, read once."""
-    return load_cue_lexicon()
+    """The lexicon of knowledge_dir(), read once per folder."""
+    return _lexicon_in(str(knowledge_dir()))
+
+
+@lru_cache(maxsize=4)
+def _lexicon_in(folder: str) -> CueLexicon:
+    return load_cue_lexicon(knowledge_path(LEXICON_FILE, folder))
 
 
 # The rule groups one scan of a sentence finds (negator phrases run on a clause's tail, not on the text).

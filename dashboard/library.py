@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import DATA_DIR
+from dashboard import DATA_DIR, knowledge_dir
 from dashboard.errors import ReactionsError
 from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
@@ -177,21 +177,23 @@ def validate_slug(slug: str) -> str:
     return slug
 
 
-def knowledge_versions(data_dir: Path = DATA_DIR) -> dict[str, str]:
+def knowledge_versions(data_dir: Path | str | None = None) -> dict[str, str]:
     """The versions of the knowledge that scores records: the codebook's own version line, and the lexicon's
     content digest (the lexicon has no version line; a digest changes whenever a cue does)."""
     from dashboard.codebook import read_codebook_version
 
+    data_dir = data_dir if data_dir is not None else knowledge_dir()
     digest = hashlib.sha256()
     for name in ("cue_lexicon.csv", "cameo_crosswalk.csv"):
         digest.update((Path(data_dir) / name).read_bytes())
     return {"codebook": read_codebook_version(Path(data_dir) / "codebook.csv"), "lexicon": digest.hexdigest()[:12]}
 
 
-def shipped_events(data_dir: Path = DATA_DIR) -> frozenset[str]:
+def shipped_events(data_dir: Path | str | None = None) -> frozenset[str]:
     """The slugs of the events shipped in data/ (its articles index)."""
     from dashboard.datafiles import read_commented_csv
 
+    data_dir = data_dir if data_dir is not None else knowledge_dir()
     return frozenset(read_commented_csv(Path(data_dir) / "articles.csv", required=("event",))["event"])
 
 

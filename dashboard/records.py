@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import DATA_DIR
+from dashboard import knowledge_dir, knowledge_path
 from dashboard.columns import load_column_synonyms, match_columns
 from dashboard.datafiles import read_commented_csv
 from dashboard.dates import DAY_FIRST, MIXED, MONTH_FIRST, date_convention, read_dates
@@ -381,9 +381,13 @@ def _json_table(objects: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns, dtype=str)
 
 
-@functools.cache
 def _column_synonyms() -> dict[str, str]:
-    return load_column_synonyms(DATA_DIR / "column_synonyms.csv", MATCHED_COLUMNS)
+    return _column_synonyms_in(str(knowledge_dir()))
+
+
+@functools.cache
+def _column_synonyms_in(folder: str) -> dict[str, str]:
+    return load_column_synonyms(knowledge_path("column_synonyms.csv", folder), MATCHED_COLUMNS)
 
 
 def _date_notes(table: pd.DataFrame) -> tuple[str, ...]:
@@ -670,12 +674,15 @@ def load_records(path: Path | str, registry: Registry, articles: dict[str, Artic
     return normalise_records(table, registry)
 
 
-def load_articles(data_dir: Path = DATA_DIR) -> dict[str, Article]:
+def load_articles(data_dir: Path | str | None = None) -> dict[str, Article]:
     """The articles behind the curated records, by event slug, text verbatim."""
-    index = read_commented_csv(Path(data_dir) / "articles.csv", required=("event", "date", "title", "source", "file"))
+    index = read_commented_csv(
+        Path(data_dir if data_dir is not None else knowledge_dir()) / "articles.csv",
+        required=("event", "date", "title", "source", "file"),
+    )
     articles = {}
     for row in index.to_dict("records"):
-        path = Path(data_dir) / row["file"]
+        path = Path(data_dir if data_dir is not None else knowledge_dir()) / row["file"]
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -684,10 +691,13 @@ def load_articles(data_dir: Path = DATA_DIR) -> dict[str, Article]:
     return articles
 
 
-def load_curated_records(registry: Registry, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+def load_curated_records(registry: Registry, data_dir: Path | str | None = None) -> pd.DataFrame:
     """Every curated records file in data/records/, checked against its article's text and offsets."""
     articles = load_articles(data_dir)
-    frames = [load_records(path, registry, articles) for path in sorted((Path(data_dir) / "records").glob("*.csv"))]
+    frames = [
+        load_records(path, registry, articles)
+        for path in sorted((Path(data_dir if data_dir is not None else knowledge_dir()) / "records").glob("*.csv"))
+    ]
     return pd.concat(frames, ignore_index=True) if frames else normalise_records(pd.DataFrame(), registry)
 
 

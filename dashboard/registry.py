@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from dashboard import DATA_DIR
+from dashboard import knowledge_dir
 from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem
 from dashboard.textpatterns import PhraseMatcher, is_part_of_personal_name, normalise_name
@@ -437,10 +437,10 @@ def load_not_actors(path: Path) -> tuple[str, ...]:
     return tuple(p.strip() for p in read_commented_csv(path, required=("phrase",))["phrase"] if p.strip())
 
 
-def load_registry(data_dir: Path = DATA_DIR) -> Registry:
-    """Load actors, aliases, memberships, ambiguous names, speakers and stop phrases from data/, validated;
-    InvalidDataError lists every problem."""
-    folder = Path(data_dir)
+def load_registry(data_dir: Path | str | None = None) -> Registry:
+    """Load actors, aliases, memberships, ambiguous names, speakers and stop phrases from data_dir (default:
+    knowledge_dir()), validated; InvalidDataError lists every problem."""
+    folder = Path(data_dir if data_dir is not None else knowledge_dir())
     actors = load_actors(folder / "actors.csv")
     actors, forms = load_aliases(folder / "aliases.csv", actors)
     actors = load_memberships(folder / "memberships.csv", actors)

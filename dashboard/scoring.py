@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import DATA_DIR
+from dashboard import knowledge_dir
 from dashboard.codebook import Crosswalk, load_crosswalk
 from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
 from dashboard.registry import Registry, load_registry
@@ -54,9 +54,9 @@ class Resources:
     crosswalk: Crosswalk
 
 
-def load_resources(data_dir: Path | str = DATA_DIR) -> Resources:
-    """Load the registry, the cue lexicon and the crosswalk from data_dir (validated)."""
-    data_dir = Path(data_dir)
+def load_resources(data_dir: Path | str | None = None) -> Resources:
+    """Load the registry, the cue lexicon and the crosswalk from data_dir (default: knowledge_dir()), validated."""
+    data_dir = Path(data_dir if data_dir is not None else knowledge_dir())
     crosswalk_path = data_dir / "cameo_crosswalk.csv"
     return Resources(
         registry=load_registry(data_dir),

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from dashboard import DATA_DIR
+from dashboard import knowledge_dir
 from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem
 from dashboard.stance import (
@@ -85,10 +85,10 @@ def _alternatives(phrase: str) -> set[str]:
     return {word.strip().lower() for word in phrase.split("|") if word.strip()}
 
 
-def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
+def load_extraction_rules(data_dir: Path | str | None = None) -> ExtractionRules:
     """Read and check data_dir's extraction rules, news agencies and extra cues; every problem in the rules
-    file is reported at once (InvalidDataError)."""
-    data_dir = Path(data_dir)
+    file is reported at once (InvalidDataError). data_dir defaults to knowledge_dir()."""
+    data_dir = Path(data_dir if data_dir is not None else knowledge_dir())
     rules_path = data_dir / RULES_FILE
     table = read_commented_csv(rules_path, required=("kind", "phrase", "value"))
     problems: list[Problem] = []
@@ -153,7 +153,11 @@ def load_extraction_rules(data_dir: Path | str = DATA_DIR) -> ExtractionRules:
     )
 
 
-@lru_cache(maxsize=1)
 def default_rules() -> ExtractionRules:
-    """The shipped extraction rules, read once."""
-    return load_extraction_rules()
+    """The extraction rules of knowledge_dir(), read once per folder."""
+    return _rules_in(str(knowledge_dir()))
+
+
+@lru_cache(maxsize=4)
+def _rules_in(folder: str) -> ExtractionRules:
+    return load_extraction_rules(folder)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.codebook import CODEBOOK_VERSION, MODES, STANCES
+from dashboard.codebook import MODES, STANCES, codebook_version
 from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
 from dashboard.records import RECORD_COLUMNS, Article, normalise_records, validate_records
 from dashboard.views.common import (
@@ -138,7 +138,7 @@ def review_table(proposed: pd.DataFrame, view: View) -> pd.DataFrame:
 def accepted_download(records: pd.DataFrame, article: Article) -> None:
     provenance = Provenance(
         holds=f"reaction records accepted for {article.event}",
-        codebook_version=CODEBOOK_VERSION,
+        codebook_version=codebook_version(),
         sources=(article.source,),
     )
     columns = st.columns(len(EXPORT_FORMATS) + 1)

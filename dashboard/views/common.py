@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import DATA_DIR
+from dashboard import knowledge_dir
 from dashboard.codebook import STANCES
 from dashboard.errors import ReactionsError
 from dashboard.filters import POLARITY_RANGE, FilterState, apply_filters, filter_options
@@ -29,7 +28,6 @@ from dashboard.registry import Registry
 from dashboard.scoring import Resources, load_resources, score_records
 
 ALL_EVENTS = "All events"
-DATA_DIR_VARIABLE = "REACTIONS_DATA_DIR"
 # Passed to every st.plotly_chart: the map's country shapes come from our own server, never a CDN.
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
 FILTER_KEYS = ("event", "actor", "stance", "target", "mode", "polarity", "q")
@@ -83,7 +81,7 @@ def current_view() -> View:
 
 def data_dir() -> Path:
     """The data folder: the shipped one, or REACTIONS_DATA_DIR (how tests show a broken file to the app)."""
-    return Path(os.environ.get(DATA_DIR_VARIABLE) or DATA_DIR)
+    return knowledge_dir()
 
 
 @st.cache_resource(show_spinner=False)

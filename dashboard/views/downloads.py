@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.codebook import CODEBOOK_VERSION
+from dashboard.codebook import codebook_version
 from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
 from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
@@ -59,7 +59,7 @@ def render(view: View) -> None:
         "CSV files are plain (header on the first line), so Excel, R and pandas open them as they are; JSON is a "
         "list of records. What a file holds, the filters applied ("
         + ("; ".join(f"{k}: {v}" for k, v in filters.items()) or "none")
-        + f"), the codebook version ({CODEBOOK_VERSION}), when it was made and from which sources is in its "
+        + f"), the codebook version ({codebook_version()}), when it was made and from which sources is in its "
         "description (CSVW, a W3C standard): save it in the same folder as the CSV, under the name given, and "
         "CSVW tools find it. Excel files carry it on their 'about' sheet. In CSV and Excel, cells that a "
         "spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) are prefixed "
@@ -76,7 +76,7 @@ def render(view: View) -> None:
         st.subheader(title)
         st.caption(f"{holds} · {len(table):,} row(s)")
         provenance = Provenance(
-            holds=holds, filters=filters, codebook_version=CODEBOOK_VERSION, sources=sources, generated_at=made_at
+            holds=holds, filters=filters, codebook_version=codebook_version(), sources=sources, generated_at=made_at
         )
         columns = st.columns(len(EXPORT_FORMATS) + 1)
         for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=False):

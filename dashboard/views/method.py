@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import PROJECT_DIR
-from dashboard.codebook import CODEBOOK_VERSION, CROSSWALK_PATH, load_codebook
+from dashboard import knowledge_path, package_file
+from dashboard.codebook import codebook_version, crosswalk_path, load_codebook
 from dashboard.datafiles import read_commented_csv
 from dashboard.views.common import View
 
-METHOD_TEXT = PROJECT_DIR / "docs" / "method.md"
-CALIBRATION_PATH = PROJECT_DIR / "data" / "confidence_calibration.csv"
+# docs/method.md, shipped in the package as dashboard/method.md (a link to it in a checkout).
+METHOD_TEXT = "method.md"
+CALIBRATION_FILE = "confidence_calibration.csv"
 
 
 @st.cache_data(show_spinner=False)
 def cached_method_text() -> str:
-    return METHOD_TEXT.read_text(encoding="utf-8")
+    return package_file(METHOD_TEXT).read_text(encoding="utf-8")
 
 
 def render(view: View) -> None:
@@ -31,19 +32,20 @@ def render(view: View) -> None:
         "this as a consistency check. Accuracy on 108 labelled sentences from other reports is in the README."
     )
     calibration_section()
-    st.subheader(f"Codebook (version {CODEBOOK_VERSION})")
+    st.subheader(f"Codebook (version {codebook_version()})")
     st.dataframe(load_codebook(), hide_index=True, width="stretch")
     st.subheader("Stance → CAMEO crosswalk")
-    st.dataframe(read_commented_csv(CROSSWALK_PATH), hide_index=True, width="stretch")
+    st.dataframe(read_commented_csv(crosswalk_path()), hide_index=True, width="stretch")
 
 
 def calibration_section() -> None:
     """How often records at each confidence were right on the development data (measured by a script)."""
     st.subheader("How far to trust a confidence")
-    if not CALIBRATION_PATH.is_file():
-        st.info(f"No calibration table: {CALIBRATION_PATH.name} is missing from the data folder.")
+    calibration = knowledge_path(CALIBRATION_FILE)
+    if not calibration.is_file():
+        st.info(f"No calibration table: {CALIBRATION_FILE} is missing from the data folder.")
         return
-    table = read_commented_csv(CALIBRATION_PATH)
+    table = read_commented_csv(calibration)
     st.markdown(
         "Every proposed record and every scored sentence carries a confidence in 0–1. Below, for the development "
         "data (six real articles and 108 real sentences about other incidents, not shipped with the dashboard), the "
