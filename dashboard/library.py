@@ -126,6 +126,9 @@ class EventInfo:
     saved_at: str
     shipped: bool = False
     path: str = ""
+    targets: tuple[str, ...] = ()
+    untargeted: bool = False
+    modes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,10 @@ def _stored_frame(scored: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# What the app reads: every record and score column; the extra columns' JSON stays on disk.
+APP_COLUMNS = [*RECORD_COLUMNS, *SCORED_COLUMNS]
+
+
 def records_for_app(stored: pd.DataFrame) -> pd.DataFrame:
     """Stored records as the app holds scored ones (the extra-columns JSON stays on disk)."""
     return stored.drop(columns=[EXTRA_COLUMN], errors="ignore")
@@ -254,6 +261,10 @@ def _event_metadata(
         "first_date": dates[0] if dates else "",
         "last_date": dates[-1] if dates else "",
         "actors": sorted(stored["actor"].unique().tolist()),
+        # The filter options this event adds, so a server lists them without reading every record.
+        "targets": sorted({name.strip() for cell in stored["target"].unique() for name in cell.split(";")} - {""}),
+        "untargeted": bool((stored["target"].str.strip() == "").any()),
+        "modes": sorted(stored["mode"].unique().tolist()),
         "source": source,
         "article": article_text,
         "new_actors": dict(new_actors),
@@ -340,6 +351,9 @@ class Library:
             lexicon_version=str(meta.get("lexicon_version", "")),
             saved_at=str(meta.get("saved_at", "")),
             path=str(path),
+            targets=tuple(meta.get("targets", ())),
+            untargeted=bool(meta.get("untargeted", False)),
+            modes=tuple(meta.get("modes", ())),
         )
         return info, meta
 
@@ -356,14 +370,15 @@ class Library:
                 continue
         return events, skipped
 
-    def read_event(self, slug: str) -> StoredEvent:
-        """One event's stored records (every stored column) and its footer; UnknownEventError if absent."""
+    def read_event(self, slug: str, columns: list[str] | None = None) -> StoredEvent:
+        """One event's stored records (every stored column, or `columns`) and its footer; UnknownEventError if
+        absent."""
         import pyarrow.parquet as pq
 
         path = self.path_of(slug)
         try:
             info, meta = self._read_footer(slug, path)
-            table = pq.read_table(path)
+            table = pq.read_table(path, columns=columns)
         except FileNotFoundError:
             raise UnknownEventError(slug, slug in self.shipped) from None
         except _Damaged as exc:
@@ -379,13 +394,14 @@ class Library:
             new_actors=dict(meta.get("new_actors", {})),
         )
 
-    def read_all(self) -> tuple[list[StoredEvent], list[SkippedFile]]:
-        """Every readable event with its records; a file that fails to read is skipped and reported."""
+    def read_all(self, columns: list[str] | None = None) -> tuple[list[StoredEvent], list[SkippedFile]]:
+        """Every readable event with its records (`columns` only, if given); a file that fails to read is
+        skipped and reported."""
         events, skipped = self.events()
         stored = []
         for info in events:
             try:
-                stored.append(self.read_event(info.slug))
+                stored.append(self.read_event(info.slug, columns))
             except UnknownEventError:
                 continue
             except LibraryError as exc:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import DATA_DIR
 from dashboard.library import LIBRARY_VARIABLE, READ_ONLY_VARIABLE, Library
 from dashboard.records import normalise_records
 from dashboard.scoring import load_resources, score_records
@@ -181,3 +182,18 @@ def test_the_library_page_opens_two_events_for_comparison(library, scored_rows):
     assert app.title[0].value == "Compare events"
     assert app.selectbox(key="compare_left").value == "border-2024"
     assert app.selectbox(key="compare_right").value == "idlib-2020"
+
+
+def test_the_filter_options_from_the_stored_lists_are_those_of_the_records(library, scored_rows):
+    from dashboard.filters import filter_options
+    from dashboard.views.common import cached_view_data, library_options
+
+    untargeted = scored_rows.assign(target=["Syria; Russia", "", "NATO"])
+    library.add(untargeted, "border-2024")
+    library.add(scored_rows.assign(mode="material"), "convoy-2024")
+    shipped = cached_view_data(str(DATA_DIR))
+    events, _ = library.events()
+    stored = [library.read_event(info.slug).records for info in events]
+    expected = filter_options(pd.concat([shipped.scored, *stored], ignore_index=True))
+    assert library_options(shipped.options, events) == expected
+    assert "(no target)" in expected["target"] and "material" in expected["mode"]

@@ -12,8 +12,9 @@ import streamlit as st
 from dashboard import knowledge_dir
 from dashboard.codebook import STANCES
 from dashboard.errors import ReactionsError
-from dashboard.filters import POLARITY_RANGE, FilterState, apply_filters, filter_options
+from dashboard.filters import NO_TARGET, POLARITY_RANGE, FilterState, apply_filters, filter_options
 from dashboard.library import (
+    APP_COLUMNS,
     EventInfo,
     Library,
     ReadOnlyLibraryError,
@@ -236,7 +237,7 @@ def library_view_data(folder: str) -> ViewData:
 @st.cache_resource(show_spinner="Reading the event library…", max_entries=2)
 def cached_library_view(folder: str, root: str, signature: tuple) -> ViewData:
     shipped = cached_view_data(folder)
-    stored, _ = Library(root, shipped=frozenset(shipped.articles)).read_all()
+    stored, _ = Library(root, shipped=frozenset(shipped.articles)).read_all(columns=APP_COLUMNS)
     scored = pd.concat([shipped.scored, *(records_for_app(event.records) for event in stored)], ignore_index=True)
     articles = {**shipped.articles}
     new_states: dict[str, str] = {}
@@ -245,9 +246,28 @@ def cached_library_view(folder: str, root: str, signature: tuple) -> ViewData:
         articles[info.slug] = Article(info.slug, info.date, info.title, info.source, event.article_text)
         new_states.update(event.new_actors)
     registry = cached_registry(folder, tuple(sorted(new_states.items()))) if new_states else shipped.registry
-    return ViewData(
-        scored=scored, registry=registry, articles=articles, options=filter_options(scored), key=(folder, signature)
-    )
+    # Events stored before their footers listed their options (no modes: every record has one) are read.
+    listed = [event.info for event in stored if event.info.modes]
+    unlisted = [records_for_app(event.records) for event in stored if not event.info.modes]
+    base_options = shipped.options if not unlisted else filter_options(pd.concat([shipped.scored, *unlisted]))
+    options = library_options(base_options, listed)
+    return ViewData(scored=scored, registry=registry, articles=articles, options=options, key=(folder, signature))
+
+
+def library_options(shipped: dict[str, list[str]], events: list[EventInfo]) -> dict[str, list[str]]:
+    """The filter options of the shipped data and the library's events, from the events' stored lists (the
+    same values filter_options finds in the records, without reading a million of them)."""
+    targets = set(shipped["target"]) - {NO_TARGET}
+    untargeted = NO_TARGET in shipped["target"]
+    for info in events:
+        targets.update(info.targets)
+        untargeted = untargeted or info.untargeted
+    return {
+        "event": sorted({*shipped["event"], *(info.slug for info in events)}),
+        "actor": sorted({*shipped["actor"], *(a for info in events for a in info.actors)}),
+        "target": sorted(targets) + ([NO_TARGET] if untargeted else []),
+        "mode": sorted({*shipped["mode"], *(m for info in events for m in info.modes)}),
+    }
 
 
 SAVED_KEY = "library_saved"
