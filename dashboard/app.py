@@ -34,7 +34,7 @@ except ReactionsError as exc:  # a broken data file: say which file, row and fie
 
 data = rerun_data(folder)
 state = sidebar_filters(data.options)
-records = cached_filtered(data.key, state, data.scored)
+records = cached_filtered(data.key, state, data.scored, data.event_rows)
 publish_view(View(data=data, state=state, records=records, key=(data.key, state)))
 
 

@@ -53,6 +53,9 @@ FORMAT_VERSION = 1
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 EVENT_SUFFIX = ".parquet"
 PART_SUFFIX = ".part"
+# Events are written by one user (the CLI) and read by another (the server): readable by all, like a file
+# written with the usual umask.
+FILE_MODE = 0o644
 # A writer waits this long for another one to finish before giving up with a message.
 LOCK_TIMEOUT_S = 120.0
 LOCK_POLL_S = 0.05
@@ -221,6 +224,8 @@ def _stored_frame(scored: pd.DataFrame) -> pd.DataFrame:
     if extra:
         lines = source[extra].astype(str).to_json(orient="records", lines=True, force_ascii=False)
         frame[EXTRA_COLUMN] = lines.splitlines()[: len(source)] if len(source) else []
+    elif EXTRA_COLUMN in source.columns:  # stored records stored again (a rescore, a copy): kept as they are
+        frame[EXTRA_COLUMN] = source[EXTRA_COLUMN].fillna("").astype(str)
     else:
         frame[EXTRA_COLUMN] = ""
     return frame
@@ -449,6 +454,8 @@ class Library:
         incoming.mkdir(parents=True, exist_ok=True)
         descriptor, part = tempfile.mkstemp(dir=incoming, prefix=f"{slug}.", suffix=PART_SUFFIX)
         try:
+            # mkstemp makes the file private (0600); an event is for every reader, a server under another user too.
+            os.fchmod(descriptor, FILE_MODE)
             with os.fdopen(descriptor, "wb") as handle:
                 pq.write_table(table, handle, compression="zstd", row_group_size=128_000)
                 handle.flush()

@@ -107,6 +107,15 @@ def test_an_added_event_reads_back_with_its_scores_versions_and_extra_columns(li
     assert count == int((scored["stance"] == "condemn").sum()) > 0
 
 
+def test_stored_records_stored_again_keep_their_extra_columns_and_are_readable_by_all(library, scored):
+    library.add(scored, "first-event")
+    copied = library.read_event("first-event").records
+    info = library.add(copied, "copied-event")
+    again = library.read_event("copied-event").records
+    assert [json.loads(cell)["note"] for cell in again["extra"]] == ["first", "second", "third"]
+    assert os.stat(info.path).st_mode & 0o777 == 0o644  # a server running as another user reads it
+
+
 def test_events_are_listed_and_removed(library, scored):
     library.add(scored, "first-event")
     library.add(scored, "second-event")
