@@ -1,26 +1,29 @@
-"""The dashboard itself, in a browser, on the shipped records and on 100k and 1M SYNTHETIC records.
+"""The dashboard itself, in a browser, with an event library of 10k, 100k and 1M records of DISTINCT texts.
 
-For each size a data folder is built in a temporary directory: a copy of data/ (registry, lexicon, articles)
-whose records file holds the curated records repeated row by row to the size wanted, each copy with a new id,
-an actor drawn at random (seeded) from the registry, a target drawn likewise (never the actor; one in five
-records has none, one in seven two), and no speaker (a speaker belongs to one actor). Texts, cues, offsets and
-stances are the curated rows' own, so every record validates; nothing comes from an evaluation set. The
-server is started with REACTIONS_DATA_DIR pointing at that folder, and one headless Chromium (Debian's)
+For each size a library is built in a temporary folder (or reused from --cache): one event, "distinct-N", of N
+SYNTHETIC records whose sentences are all different (benchmarks/distinct_records.py: parts written for this
+script, combined so that no two texts repeat). Their scores are real scores of the same kind of sentence, but
+not of each record's own: scoring here reads about 50 distinct sentences a second (hours for a million), so
+SCORED_SAMPLE records are scored with score_records and every other record takes the scores of a scored record
+with the same reaction phrase (its stance, cue, tone and CAMEO code), its own actor, text and id, and as target
+the party its sentence names. What is measured is the app reading and querying stored records, which does not
+depend on the scores' values. Size 0 is an empty library: the shipped seed alone.
+
+The real server is started with REACTIONS_LIBRARY pointing at the library, and one headless Chromium (Debian's)
 times what a person waits for:
 
-- cold: server start -> Overview's chart and key figures drawn (reading, validating and scoring the file,
-  once per server; later visitors share it);
-- warm: a new visitor opening the Overview on that server;
+- cold: server start -> Overview's chart and key figures drawn (all events; once per server);
+- cold, event: a second fresh server -> `/?event=SLUG` drawn (SLUG the library's event, or the seed at size 0);
+- warm: a new visitor opening the Overview on the first server;
+- filtered, new visitor: a new browser context opening `/?event=SLUG&stance=condemn`;
 - stance chosen in the sidebar -> stance chart redrawn (three stances, each a view not seen before);
 - each page opened from the sidebar -> its content drawn (Map, Tone, Who -> whom, Evidence, Downloads);
 - a text search typed in the sidebar -> chart redrawn.
 
-It also samples the server's peak RSS. The sizes run one after the other on the same machine, so the ratios
-to the shipped data are the figures to compare. Seconds depend on the machine; tests never assert on time.
+It also samples the servers' peak RSS. The sizes run one after the other on the same machine, so the ratios
+to the seed alone are the figures to compare. Seconds depend on the machine; tests never assert on time.
 
-    .venv/bin/python benchmarks/app_at_scale.py [--sizes 0 100000 1000000] [--json artifacts/app_at_scale.json]
-
-Size 0 means the shipped records as they are.
+    .venv/bin/python benchmarks/app_at_scale.py [--sizes 0 10000 100000 1000000] [--cache DIR] [--json PATH]
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ import asyncio
 import json
 import os
 import platform
-import shutil
 import sys
 import tempfile
 import threading
@@ -44,10 +46,12 @@ import psutil
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
+from distinct_records import PLACES, REACTIONS, distinct_records  # noqa: E402
 from load_sessions import CHART_SIGNATURE_JS, click_update  # noqa: E402  (this script's folder is on sys.path)
 
-from dashboard import DATA_DIR  # noqa: E402
-from dashboard.registry import load_registry  # noqa: E402
+from dashboard.library import Library  # noqa: E402
+from dashboard.records import normalise_records  # noqa: E402
+from dashboard.scoring import load_resources, score_records  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     APP_IDLE,
     CHROMIUM_ARGS,
@@ -58,6 +62,9 @@ from tests.browser_support import (  # noqa: E402
 )
 
 SEED = 20200229
+# Records scored for real per library (about 50 a second here); the others take the scores of one of these.
+SCORED_SAMPLE = 1000
+SEED_EVENT = "idlib-2020"
 VIEWPORT = {"width": 1440, "height": 1000}
 COLD_TIMEOUT_MS = 900_000  # reading and scoring a million records on a small machine takes minutes
 UPDATE_TIMEOUT_MS = 120_000
@@ -77,39 +84,48 @@ OVERVIEW_READY_JS = f"""() => ({PLOTS_DRAWN_JS})(1)
     && document.querySelectorAll('[data-testid="stMetricValue"]').length >= 4"""
 
 
-def synthetic_records(size: int) -> pd.DataFrame:
-    """`size` SYNTHETIC records from the curated file (see the module docstring)."""
-    curated = pd.read_csv(DATA_DIR / "records" / "idlib-2020.csv", dtype=str, keep_default_na=False, comment=None)
-    names = np.array(sorted(load_registry(DATA_DIR).actors), dtype=object)
+def scored_library_records(size: int, slug: str) -> pd.DataFrame:
+    """`size` records of distinct texts with scores, as stored in the library (see the module docstring)."""
+    resources = load_resources()
+    records = normalise_records(distinct_records(size, sorted(resources.registry.actors), slug), resources.registry)
+    sample = records.iloc[np.linspace(0, size - 1, min(SCORED_SAMPLE, size)).astype(int)]
+    scored_sample = score_records(sample, resources).reset_index(drop=True)
+    phrase = records["text"].map(_reaction_of)
+    sample_phrase = scored_sample["text"].map(_reaction_of)
+    # For each record, a scored sample record with the same reaction phrase (any, when none has it).
+    by_phrase = {p: np.flatnonzero(sample_phrase.to_numpy() == p) for p in sample_phrase.unique()}
     rng = np.random.default_rng(SEED)
-    frame = curated.iloc[np.arange(size) % len(curated)].reset_index(drop=True)
-    actor = rng.integers(len(names), size=size)
-    first = (actor + rng.integers(1, len(names), size=size)) % len(names)
-    second = (first + rng.integers(1, len(names) - 1, size=size)) % len(names)
-    second = np.where(second == actor, (second + 1) % len(names), second)
-    share = rng.random(size)
-    targets = np.where(share < 0.2, "", names[first])
-    targets = np.where(share > 1 - 1 / 7, names[first] + "; " + names[second], targets)
-    frame["id"] = [f"synthetic-{i:07d}" for i in range(size)]
-    frame["actor"] = names[actor]
-    frame["target"] = targets
-    for column in ("speaker", "speaker_role"):
-        if column in frame:
-            frame[column] = ""
-    return frame
+    everyone = np.arange(len(scored_sample))
+    donor = np.array([rng.choice(by_phrase.get(p, everyone)) for p in phrase])
+    scored = scored_sample.iloc[donor].reset_index(drop=True)
+    for column in ("id", "event", "date", "actor", "text", "source"):
+        scored[column] = records[column].to_numpy()
+    culprits = records["text"].str.extract(r" by ((?!unidentified)[A-Z][^.]*?) (?:" + PLACE_STARTS + r")")[0]
+    named = culprits.fillna("").to_numpy()
+    scored["target"] = np.where(named != "", named, scored["target"].to_numpy())
+    scored["predicted_target"] = scored["target"]
+    return scored
 
 
-def data_folder(size: int, under: Path) -> Path:
-    """A copy of data/ whose records are `size` synthetic ones (0: data/ itself, unchanged)."""
+def _reaction_of(text: str) -> str:
+    return next((phrase for phrase in REACTIONS if f" {phrase} " in text), "")
+
+
+PLACE_STARTS = "|".join(sorted({place.split()[0] for place in PLACES}))
+
+
+def build_library(size: int, under: Path, cache: Path | None) -> tuple[Path, str]:
+    """A library holding one event of `size` distinct-text records (size 0: empty), and the slug to open."""
     if size == 0:
-        return DATA_DIR
-    folder = under / f"data-{size}"
-    shutil.copytree(DATA_DIR, folder)
-    records = folder / "records"
-    for old in records.iterdir():
-        old.unlink()
-    synthetic_records(size).to_csv(records / "idlib-2020.csv", index=False)
-    return folder
+        root = under / "library-0"
+        root.mkdir(parents=True, exist_ok=True)
+        return root, SEED_EVENT
+    slug = f"distinct-{size}"
+    root = (cache or under) / f"library-{size}"
+    library = Library(root)
+    if not library.path_of(slug).exists():
+        library.add(scored_library_records(size, slug), slug, title=f"{size:,} synthetic records of distinct texts")
+    return root, slug
 
 
 class PeakRss:
@@ -179,61 +195,98 @@ async def search(page, term: str) -> float:
     return time.perf_counter() - started
 
 
-async def measure_size(size: int, folder: Path, browser_path: Path) -> dict:
+async def open_url(page, url: str, timeout_ms: int) -> float:
+    """A URL opened -> its run finished and the Overview's chart and key figures drawn."""
+    started = time.perf_counter()
+    await page.goto(url, timeout=timeout_ms)
+    await page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+    await page.wait_for_function(OVERVIEW_READY_JS, timeout=timeout_ms, polling=100)
+    return time.perf_counter() - started
+
+
+async def measure_size(size: int, root: Path, slug: str, browser_path: Path) -> dict:
     from playwright.async_api import async_playwright
 
-    os.environ["REACTIONS_DATA_DIR"] = str(folder)
-    server = StreamlitServer()
+    os.environ["REACTIONS_LIBRARY"] = str(root)
+    os.environ.pop("REACTIONS_DATA_DIR", None)
     timings: dict[str, float | None] = {}
     errors: list[str] = []
+    peaks = []
     try:
-        started = time.perf_counter()
-        server.start()
-        server.wait_until_healthy()
-        with PeakRss(server.process.pid) as rss:
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=str(browser_path), headless=True, args=list(CHROMIUM_ARGS)
-                )
-                context = await browser.new_context(viewport=VIEWPORT)
-                page = await context.new_page()
-                page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-                await open_overview(page, server.url, COLD_TIMEOUT_MS)
-                timings["cold: server start -> Overview drawn"] = time.perf_counter() - started
-                await page.close()
-                page = await context.new_page()
-                timings["warm: new visitor -> Overview drawn"] = await open_overview(
-                    page, server.url, UPDATE_TIMEOUT_MS
-                )
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(browser_path), headless=True, args=list(CHROMIUM_ARGS)
+            )
+            # The held-out way first: a fresh server, a link to the event.
+            server = StreamlitServer()
+            try:
+                started = time.perf_counter()
+                server.start()
+                server.wait_until_healthy()
+                with PeakRss(server.process.pid) as rss:
+                    context = await browser.new_context(viewport=VIEWPORT)
+                    page = await context.new_page()
+                    await open_url(page, f"{server.url}/?event={slug}", COLD_TIMEOUT_MS)
+                    timings["cold: server start -> /?event=SLUG drawn"] = time.perf_counter() - started
+                    await context.close()
+                peaks.append(rss.peak)
+            finally:
+                server.close()
+            server = StreamlitServer()
+            try:
+                started = time.perf_counter()
+                server.start()
+                server.wait_until_healthy()
+                with PeakRss(server.process.pid) as rss:
+                    context = await browser.new_context(viewport=VIEWPORT)
+                    page = await context.new_page()
+                    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+                    await open_overview(page, server.url, COLD_TIMEOUT_MS)
+                    timings["cold: server start -> Overview drawn"] = time.perf_counter() - started
+                    await page.close()
+                    page = await context.new_page()
+                    timings["warm: new visitor -> Overview drawn"] = await open_overview(
+                        page, server.url, UPDATE_TIMEOUT_MS
+                    )
+                    visitor = await browser.new_context(viewport=VIEWPORT)
+                    filtered = await visitor.new_page()
+                    timings["new visitor -> /?event=SLUG&stance=condemn"] = await open_url(
+                        filtered, f"{server.url}/?event={slug}&stance=condemn", UPDATE_TIMEOUT_MS
+                    )
+                    await visitor.close()
 
-                async def timed(name: str, update) -> None:
-                    """An update's seconds under `name`; None and an error when it fails (unresponsive)."""
-                    try:
-                        timings[name] = await update
-                    except Exception as exc:  # noqa: BLE001  (a timeout is a result here)
-                        timings[name] = None
-                        errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:200]}")
+                    async def timed(name: str, update) -> None:
+                        """An update's seconds under `name`; None and an error when it fails (unresponsive)."""
+                        try:
+                            timings[name] = await update
+                        except Exception as exc:  # noqa: BLE001  (a timeout is a result here)
+                            timings[name] = None
+                            errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:200]}")
 
-                for stance in STANCES:
-                    await timed(f"stance '{stance}' chosen -> chart redrawn", click_update(page, server.url, stance))
-                await open_overview(page, server.url, UPDATE_TIMEOUT_MS)  # no filters again
-                for link_title in PAGES:
-                    await timed(f"page '{link_title}' -> drawn", open_page(page, link_title))
-                await timed(f"search '{SEARCH_TERM}' -> chart redrawn", search(page, SEARCH_TERM))
-                exceptions = await page.locator('[data-testid="stException"]').count()
-                if exceptions:
-                    errors.append(f"{exceptions} exception(s) shown on the page")
-                await browser.close()
-        peak = rss.peak
+                    for stance in STANCES:
+                        await timed(
+                            f"stance '{stance}' chosen -> chart redrawn", click_update(page, server.url, stance)
+                        )
+                    await open_overview(page, server.url, UPDATE_TIMEOUT_MS)  # no filters again
+                    for link_title in PAGES:
+                        await timed(f"page '{link_title}' -> drawn", open_page(page, link_title))
+                    await timed(f"search '{SEARCH_TERM}' -> chart redrawn", search(page, SEARCH_TERM))
+                    exceptions = await page.locator('[data-testid="stException"]').count()
+                    if exceptions:
+                        errors.append(f"{exceptions} exception(s) shown on the page")
+                peaks.append(rss.peak)
+            finally:
+                server.close()
+            await browser.close()
     finally:
-        server.close()
-        os.environ.pop("REACTIONS_DATA_DIR", None)
-    return {"size": size, "timings": timings, "errors": errors, "peak_rss_mib": peak / 2**20}
+        os.environ.pop("REACTIONS_LIBRARY", None)
+    return {"size": size, "timings": timings, "errors": errors, "peak_rss_mib": max(peaks, default=0) / 2**20}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000, 100_000, 1_000_000])
+    parser.add_argument("--cache", type=Path, help="keep the built libraries here and reuse them on later runs")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
     browser_path = chromium_path()
@@ -245,22 +298,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="reactions-scale-") as scratch:
         for size in args.sizes:
             built = time.perf_counter()
-            folder = data_folder(size, Path(scratch))
-            label = "shipped records" if size == 0 else f"{size:,} synthetic records"
-            print(f"\n{label}: data folder ready in {time.perf_counter() - built:.1f} s", flush=True)
-            result = asyncio.run(measure_size(size, folder, browser_path))
+            root, slug = build_library(size, Path(scratch), args.cache)
+            label = "the seed alone" if size == 0 else f"{size:,} distinct-text records"
+            print(f"\n{label}: library ready in {time.perf_counter() - built:.1f} s", flush=True)
+            result = asyncio.run(measure_size(size, root, slug, browser_path))
             for name, seconds in result["timings"].items():
                 print(f"  {name:<46} {'failed' if seconds is None else f'{seconds:8.2f} s'}", flush=True)
             print(f"  server peak RSS {result['peak_rss_mib']:.0f} MiB; errors: {len(result['errors'])}")
             for error in result["errors"]:
                 print(f"    {error}")
             results.append(result)
-            if size:
-                shutil.rmtree(folder)
 
     names = list(dict.fromkeys(n for r in results for n in r["timings"]))
-    labels = ["shipped" if r["size"] == 0 else f"{r['size']:,}" for r in results]
-    print("\nseconds (SYNTHETIC records above the shipped ones); ratio to the first size in brackets")
+    labels = ["seed" if r["size"] == 0 else f"{r['size']:,}" for r in results]
+    print("\nseconds (a library of SYNTHETIC distinct-text records beside the seed); ratio to the first size")
     print(f"{'measure':<46}" + "".join(f"{label:>22}" for label in labels))
     for name in names:
         base = results[0]["timings"].get(name)

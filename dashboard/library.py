@@ -375,9 +375,9 @@ class Library:
                 continue
         return events, skipped
 
-    def read_event(self, slug: str, columns: list[str] | None = None) -> StoredEvent:
-        """One event's stored records (every stored column, or `columns`) and its footer; UnknownEventError if
-        absent."""
+    def read_event(self, slug: str, columns: list[str] | None = None, arrow: bool = False) -> StoredEvent:
+        """One event's stored records (every stored column, or `columns`; an Arrow table if `arrow`) and its
+        footer; UnknownEventError if absent."""
         import pyarrow.parquet as pq
 
         path = self.path_of(slug)
@@ -394,19 +394,21 @@ class Library:
             raise LibraryError(f"{path}: damaged: {_one_line(exc)}") from exc
         return StoredEvent(
             info=info,
-            records=_from_arrow(table),
+            records=table if arrow else _from_arrow(table),
             article_text=str(meta.get("article", "")),
             new_actors=dict(meta.get("new_actors", {})),
         )
 
-    def read_all(self, columns: list[str] | None = None) -> tuple[list[StoredEvent], list[SkippedFile]]:
+    def read_all(
+        self, columns: list[str] | None = None, arrow: bool = False
+    ) -> tuple[list[StoredEvent], list[SkippedFile]]:
         """Every readable event with its records (`columns` only, if given); a file that fails to read is
         skipped and reported."""
         events, skipped = self.events()
         stored = []
         for info in events:
             try:
-                stored.append(self.read_event(info.slug, columns))
+                stored.append(self.read_event(info.slug, columns, arrow))
             except UnknownEventError:
                 continue
             except LibraryError as exc:
