@@ -140,8 +140,11 @@ def score_records(
     scored["stance_source"] = curated.map({True: "curated", False: "predicted"})
     predicted_only = ~curated
     scored.loc[predicted_only, "stance"] = scored.loc[predicted_only, "predicted_stance"]
-    scored.loc[predicted_only, "target"] = scored.loc[predicted_only, "predicted_target"]
-    scored.loc[predicted_only, "cue"] = scored.loc[predicted_only, "predicted_cue"]
+    # A target or cue the file gives is kept, as the CLI keeps it: the rules fill only what is empty
+    # (Kosovo's condemnation aimed at Russia stays aimed at Russia, not at every state in the sentence).
+    for column in ("target", "cue"):
+        fill = predicted_only & (scored[column].astype(str).str.strip() == "")
+        scored.loc[fill, column] = scored.loc[fill, f"predicted_{column}"]
     scored["stance_agrees"] = scored["stance"] == scored["predicted_stance"]
     # The headline prediction is one stance per sentence; a sentence with several reactions is read cue by
     # cue too, so a record can be checked against every stance its actor takes there.

@@ -183,3 +183,17 @@ def test_progress_counts_distinct_sentence_actor_pairs_and_changes_nothing(resou
     assert seen[-1] == (pairs, pairs)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     pd.testing.assert_frame_equal(with_progress, score_records(records, resources))
+
+
+def test_a_target_the_file_gives_is_kept_when_the_rules_fill_the_stance(resources):
+    # The rules read "Russia; Georgia" here; the file says Russia, and the file is kept.
+    records = _frame(
+        actor=["Kosovo"],
+        text=["Kosovo strongly condemns the attack by Russia on Ukraine and Georgia."],
+        stance=[""],
+        target=["Russia"],
+        cue=[""],
+    )
+    row = score_records(records, resources).iloc[0]
+    assert (row["stance"], row["target"], row["stance_source"]) == ("condemn", "Russia", "predicted")
+    assert row["cue"] != ""  # the empty cue is still filled by the rules
