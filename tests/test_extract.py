@@ -291,9 +291,9 @@ def test_a_quotation_standing_alone_goes_on_quoting_the_last_person(resources):
         '"Moscow has taken note of the statement," Lavrov said on Monday. "We warn Kyiv against any new provocation."'
     )
     records = extract(text, resources)
-    assert triples(records) == [("Russia", "warn", "Ukraine")]
-    assert records["speaker"].tolist() == ["Sergey Lavrov"]
-    assert records["start"].tolist() == [text.index('"We warn')]
+    assert triples(records) == [("Russia", "neutral", ""), ("Russia", "warn", "Ukraine")]
+    assert records["speaker"].tolist() == ["Sergey Lavrov", "Sergey Lavrov"]
+    assert records["start"].tolist() == [0, text.index('"We warn')]
 
 
 def test_the_minister_continues_the_last_named_speaker(resources):
@@ -355,8 +355,11 @@ def test_sending_warships_is_a_material_act(resources):
     assert records[["actor", "stance", "mode"]].values.tolist() == [["United Kingdom", "warn", "material"]]
 
 
-def test_a_statement_without_a_reaction_cue_gives_no_record(resources):
-    assert extract("Paris said its embassy in Tehran would remain open for now.", resources).empty
+def test_an_attributed_statement_without_a_stance_is_a_neutral_record(resources):
+    # The labelling conventions: a statement of fact by a state is `neutral`; a sentence no one speaks in gives none.
+    records = extract("Paris said its embassy in Tehran would remain open for now.", resources)
+    assert records[["actor", "stance", "target", "cue"]].values.tolist() == [["France", "neutral", "", "said"]]
+    assert extract("The embassy in Tehran would remain open for now.", resources).empty
 
 
 def test_a_procedural_act_is_a_neutral_record(resources):

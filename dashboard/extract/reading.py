@@ -9,6 +9,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from dashboard.extract.clauses import (
+    _GOVERNING_GAP,
     _PUNCTUATION_BREAK,
     CONTENT,
     OBJECT,
@@ -61,6 +62,8 @@ PERPETRATOR_REACH = 6
 # "Myanmar's military coup", "the coup in Niger": an incident word this many words from a state's name.
 INCIDENT_REACH = 4
 INCIDENT_REACH_CHARS = 60
+# A statement with no stance ("X said the talks would resume") is evidence of this weight.
+STATEMENT_WEIGHT = 0.2
 # A record's confidence: FLOOR + SPAN x cue weight, times FROM_CONTEXT for an actor or target read from
 # earlier sentences; neutral records (procedural acts, refusals) start at NEUTRAL.
 CONFIDENCE_FLOOR = 0.4
@@ -269,6 +272,8 @@ def _read_sentence(
             owned.setdefault(owner.actor, []).append((cue, owner))
 
     _share_with_joined(text, parties, statuses, owned)
+    for cue, owner in _statements_without_stance(text, parties, statuses, attributions, owned, lexicon):
+        owned.setdefault(owner.actor, []).append((cue, owner))
     proposals: list[_Proposal] = []
     # Parties sharing a cue react together ("The US, Britain and the EU condemned"): none is the others' target.
     sharing: dict[tuple[int, int], set[str]] = {}
@@ -341,6 +346,28 @@ def _read_sentence(
                 )
     _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
     return _deduplicated(proposals)
+
+
+def _statements_without_stance(
+    text: str, parties: list[_Party], statuses: list[str], attributions: list[int], owned: dict, lexicon: CueLexicon
+) -> list[tuple[_Cue, _Party]]:
+    """A party that speaks ("X said", '"...," X said') and takes no stance in the sentence makes a neutral
+    statement: the reporting verb is its cue."""
+    found = []
+    if owned:
+        return found
+    for index, party in enumerate(parties):
+        if party.actor in owned or any(party.actor == other.actor for _, other in found):
+            continue
+        if statuses[index] != REACTING and index not in attributions:
+            continue
+        for rule in lexicon.reporting:
+            verb = rule.pattern.search(normalise_quotes(text), party.end)
+            if verb and _GOVERNING_GAP.match(text[party.end : verb.start()]):
+                cue = _Cue(verb.start(), verb.end(), STATEMENT_WEIGHT, NEUTRAL, "make_statement", True, False)
+                found.append((cue, party))
+                break
+    return found
 
 
 _JOINED = re.compile(r"\bjoin(?:ed|s|ing)?\s+(?:the\s+)?$", re.IGNORECASE)
