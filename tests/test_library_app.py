@@ -197,3 +197,16 @@ def test_the_filter_options_from_the_stored_lists_are_those_of_the_records(libra
     expected = filter_options(pd.concat([shipped.scored, *stored], ignore_index=True))
     assert library_options(shipped.options, events) == expected
     assert "(no target)" in expected["target"] and "material" in expected["mode"]
+
+
+def test_the_query_engine_path_gives_the_same_views(library, scored_rows, monkeypatch):
+    import dashboard.views.common as common
+
+    library.add(scored_rows, "border-2024")
+    views = [{"event": "border-2024", "stance": "condemn"}, {"q": "moscow"}, {"target": "(no target)"}, {}]
+    expected = [metric_value(visitor(**query), "Records") for query in views]
+    monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)  # DuckDB for every view, as for a million records
+    common.cached_filtered.clear()
+    assert [metric_value(visitor(**query), "Records") for query in views] == expected
+    assert expected[0] == "2" and len(set(expected)) > 1
+    common.cached_filtered.clear()
