@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -31,8 +32,10 @@ TABLE_SUFFIXES = (".csv", ".json", ".jsonl", ".xlsx")
 SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
-def _load_valid_table(path: str, resources, encoding: str | None = None) -> pd.DataFrame:
-    from dashboard.records import load_articles, load_table_report
+def _load_valid_table(path: str, resources, encoding: str | None = None, warnings_to=None) -> tuple[pd.DataFrame, list]:
+    """The table and its warnings (names kept as written, each also printed to warnings_to); InvalidDataError
+    if any row has an error."""
+    from dashboard.records import is_warning, load_articles, load_table_report
 
     # Records that name a shipped article's event and give offsets are checked against its text.
     table, report = load_table_report(path, resources.registry, load_articles(), encoding=encoding)
@@ -40,9 +43,22 @@ def _load_valid_table(path: str, resources, encoding: str | None = None) -> pd.D
     # so a person sees it and a pipe does not.
     for line in report.lines()[1:]:
         print(f"{path}: {line}", file=sys.stderr)
-    if report.problems:
+    errors = [p for p in report.problems if not is_warning(p)]
+    if errors:
         raise InvalidDataError(path, list(report.problems))
-    return table
+    warnings = list(report.problems)
+    warnings_to = sys.stderr if warnings_to is None else warnings_to
+    for problem in warnings:
+        # On stdout (validate) the lines read like its error lines; on stderr they name the file.
+        prefix = "" if warnings_to is sys.stdout else f"{path}: "
+        print(f"{prefix}warning: {problem}", file=warnings_to)
+    return table, warnings
+
+
+def with_actor_status(table: pd.DataFrame, registry) -> pd.DataFrame:
+    from dashboard.records import with_actor_status as add_status
+
+    return add_status(table, registry)
 
 
 def scored_output(table: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
@@ -126,9 +142,10 @@ def command_score(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, TABLE_SUFFIXES)
     resources = load_resources()
-    table = _load_valid_table(args.input, resources, args.encoding)
+    table, _ = _load_valid_table(args.input, resources, args.encoding)
     scored = score_records(normalise_records(table, resources.registry), resources)
-    _write_table(scored_output(table, scored), args.output, _provenance("scored records", args.input), TABLE_SUFFIXES)
+    output = with_actor_status(scored_output(table, scored), resources.registry)
+    _write_table(output, args.output, _provenance("scored records", args.input), TABLE_SUFFIXES)
     return EXIT_OK
 
 
@@ -139,7 +156,7 @@ def command_summary(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, SUMMARY_SUFFIXES)
     resources = load_resources()
-    table = _load_valid_table(args.input, resources, args.encoding)
+    table, _ = _load_valid_table(args.input, resources, args.encoding)
     summary = summarise_by_actor(score_records(normalise_records(table, resources.registry), resources))
     _write_table(summary, args.output, _provenance("per-actor summary", args.input), SUMMARY_SUFFIXES)
     return EXIT_OK
@@ -148,8 +165,18 @@ def command_summary(args: argparse.Namespace) -> int:
 def command_validate(args: argparse.Namespace) -> int:
     from dashboard.scoring import load_resources
 
-    _load_valid_table(args.input, load_resources(), args.encoding)
-    print(f"{args.input}: valid")
+    if args.table:
+        from dashboard.records import problems_table
+
+        _, warnings = _load_valid_table(args.input, load_resources(), args.encoding, warnings_to=io.StringIO())
+        if warnings:
+            problems_table(warnings).to_csv(sys.stdout, index=False)
+        else:
+            print(f"{args.input}: valid")
+        return EXIT_OK
+    _, warnings = _load_valid_table(args.input, load_resources(), args.encoding, warnings_to=sys.stdout)
+    kept = f", with {len(warnings)} warning(s): names kept as written" if warnings else ""
+    print(f"{args.input}: valid{kept}")
     return EXIT_OK
 
 
@@ -214,8 +241,27 @@ def command_extract(args: argparse.Namespace) -> int:
     output = scored_output(records, scored)
     # The extractor's confidence covers who speaks and toward whom too, not only the stance: keep it.
     output["confidence"] = records["confidence"].to_numpy()
+    # A party the registry does not know is kept under its name as written, marked, and named on stderr.
+    output = with_actor_status(output, resources.registry)
+    _warn_unregistered(args.article, output, resources.registry)
     _write_table(output, args.output, provenance, TABLE_SUFFIXES)
     return EXIT_OK
+
+
+def _warn_unregistered(label: str, output: pd.DataFrame, registry) -> None:
+    """One stderr line per actor or target name the registry does not know (kept as written in the output)."""
+    from dashboard.records import AMBIGUOUS, REGISTERED, actor_status
+
+    names: dict[str, str] = {}
+    for cell in [*output["actor"], *output["target"]]:
+        for name in str(cell).split(";"):
+            status = actor_status(name, registry)
+            if status and status != REGISTERED:
+                names.setdefault(name.strip(), status)
+    for name, status in names.items():
+        candidates = " or ".join(repr(c) for c in registry.candidates(name))
+        meaning = f"can mean {candidates}" if status == AMBIGUOUS else "is not in the registry"
+        print(f"{label}: warning: {name!r} {meaning}; kept as written", file=sys.stderr)
 
 
 def _default_event_slug(table: pd.DataFrame, path: str) -> str:
@@ -248,7 +294,7 @@ def command_library_add(args: argparse.Namespace) -> int:
 
     resources = load_resources()
     library = Library()
-    table = _load_valid_table(args.input, resources)
+    table, _ = _load_valid_table(args.input, resources)
     slug = validate_slug(args.event or _default_event_slug(table, args.input))
     # Refused before scoring (minutes for a big file); add() checks again under the lock.
     if slug in library.shipped or (library.path_of(slug).exists() and not args.replace):
@@ -474,8 +520,10 @@ def main(argv: list[str] | None = None) -> int:
 
             problems_table(list(exc.problems)).to_csv(stream, index=False)
             return EXIT_INVALID
+        from dashboard.records import is_warning
+
         for problem in exc.problems:
-            print(str(problem), file=stream)
+            print(("warning: " if is_warning(problem) else "") + str(problem), file=stream)
         return EXIT_INVALID
     except (UnreadableFileError, UnwritableFileError) as exc:
         print(str(exc), file=sys.stderr)

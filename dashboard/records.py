@@ -86,6 +86,13 @@ MAX_REASON_LENGTH = 200
 SUGGESTION_CUTOFF = 0.75
 # Offsets as written by hand or by a spreadsheet: "12" or "12.0".
 WHOLE_NUMBER = re.compile(r"^\d{1,15}(?:\.0*)?$")
+# Problems that keep their row: a name the registry does not know (or that may mean several actors) is kept as
+# written, as a new actor, and flagged; never dropped, never silently replaced by a guess.
+UNKNOWN_ACTOR, AMBIGUOUS_ACTOR = "unknown_actor", "ambiguous_actor"
+WARNING_KINDS = frozenset({UNKNOWN_ACTOR, AMBIGUOUS_ACTOR})
+# What `reactions score` and `reactions extract` add: whether the registry knows each name as written.
+ACTOR_STATUS_COLUMN, TARGET_STATUS_COLUMN = "actor_status", "target_status"
+REGISTERED, UNREGISTERED, AMBIGUOUS = "registered", "unregistered", "ambiguous"
 # split_valid_rows: the columns added to the rows left out.
 REJECTED_ROW_COLUMN, REJECTED_REASON_COLUMN = "row", "problems"
 TARGET_SEPARATOR = "; "
@@ -466,17 +473,52 @@ def _actor_spellings(registry: Registry) -> dict[str, str]:
 
 
 def _unknown_actor(row: int, field_name: str, name: str, registry: Registry, suggestions: dict) -> Problem:
+    """A warning, not an error: the name is kept as written, as a new actor (nothing is lost or replaced)."""
+    candidates = registry.candidates(name)
+    if candidates:
+        either = " or ".join(repr(c) for c in candidates)
+        message = f"{name!r} can mean {either}; kept as written until you name the one you mean"
+        return Problem(row, field_name, message, name, AMBIGUOUS_ACTOR, "")
     if name not in suggestions:
         suggestions[name] = suggest_actor(name, registry)
     suggestion = suggestions[name]
-    if field_name == "actor":
-        fix = "add it to data/actors.csv"
-        message = f"{name!r} is not a known actor or alias; " + (
-            f"did you mean {suggestion!r}? If not, {fix}" if suggestion else fix
-        )
-    else:
-        message = f"{name!r} is not a known actor or alias" + (f"; did you mean {suggestion!r}?" if suggestion else "")
-    return Problem(row, field_name, message, name, "unknown_actor", suggestion or "")
+    message = f"{name!r} is not a known actor or alias; kept as written, as a new actor" + (
+        f" (did you mean {suggestion!r}?)" if suggestion else ""
+    )
+    return Problem(row, field_name, message, name, UNKNOWN_ACTOR, suggestion or "")
+
+
+def is_warning(problem: Problem) -> bool:
+    """True for what keeps its row (a name kept as written), False for what leaves the row out."""
+    return problem.kind in WARNING_KINDS
+
+
+def actor_status(name: str, registry: Registry) -> str:
+    """registered: the registry knows the name; ambiguous: it may mean several actors; unregistered: unknown."""
+    cleaned = _cell(name).strip()
+    if not cleaned:
+        return ""
+    if registry.resolve_actor(cleaned):
+        return REGISTERED
+    return AMBIGUOUS if registry.candidates(cleaned) else UNREGISTERED
+
+
+def with_actor_status(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """A copy with actor_status and target_status: whether the registry knows the names as written.
+
+    target_status is the worst of the row's targets (unregistered, then ambiguous, then registered), empty
+    when the row has no target."""
+    out = table.copy()
+    out[ACTOR_STATUS_COLUMN] = [actor_status(name, registry) for name in out["actor"]] if "actor" in out else ""
+    worst = (UNREGISTERED, AMBIGUOUS, REGISTERED)
+
+    def target_status(cell: object) -> str:
+        targets = _cell(cell).split(";") if not isinstance(cell, list) else cell
+        found = {actor_status(t, registry) for t in targets} - {""}
+        return next((status for status in worst if status in found), "")
+
+    out[TARGET_STATUS_COLUMN] = [target_status(c) for c in out["target"]] if "target" in out else ""
+    return out
 
 
 def _validate_record(
@@ -588,9 +630,10 @@ def split_valid_rows(table: pd.DataFrame, problems: list[Problem]) -> tuple[pd.D
     """The rows with no problem, and the rows left out with their reasons.
 
     The rejected table keeps every column as written, plus `row` (1-based, as in the problems) and `problems`
-    ("field: message", joined by " | "). A file-wide problem (row 0, e.g. a missing column) leaves out every row.
-    Both keep the input's index; neither is the input itself.
+    ("field: message", joined by " | "). A file-wide problem (row 0, e.g. a missing column) leaves out every row;
+    a warning (a name kept as written) leaves out none. Both keep the input's index; neither is the input itself.
     """
+    problems = [p for p in problems if not is_warning(p)]
     reasons: dict[int, list[str]] = {}
     file_wide = [f"{p.field}: {p.message}" for p in problems if p.row <= 0]
     for p in problems:
@@ -607,13 +650,17 @@ def split_valid_rows(table: pd.DataFrame, problems: list[Problem]) -> tuple[pd.D
     return valid, rejected
 
 
-PROBLEM_TABLE_COLUMNS = ("row", "field", "value", "problem", "suggestion")
+PROBLEM_TABLE_COLUMNS = ("row", "field", "value", "problem", "suggestion", "severity")
 
 
 def problems_table(problems: list[Problem]) -> pd.DataFrame:
     """The problems as the table people read (row, field, value, problem, suggestion), in the order found."""
-    rows = [(p.row, p.field, p.value, p.message, p.suggestion) for p in problems]
+    rows = [(p.row, p.field, p.value, p.message, p.suggestion, _severity(p)) for p in problems]
     return pd.DataFrame(rows, columns=list(PROBLEM_TABLE_COLUMNS))
+
+
+def _severity(problem: Problem) -> str:
+    return "warning" if is_warning(problem) else "error"
 
 
 def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
@@ -667,10 +714,12 @@ def _canonical_targets(cell: str, registry: Registry) -> str:
 
 
 def load_records(path: Path | str, registry: Registry, articles: dict[str, Article] | None = None) -> pd.DataFrame:
-    """Read, validate and normalise a records file; raises InvalidDataError listing every problem."""
+    """Read, validate and normalise a records file; raises InvalidDataError listing every error (a name the
+    registry does not know is kept as written: a warning in the report, not an error)."""
     table, report = load_table_report(path, registry, articles)
-    if report.problems:
-        raise InvalidDataError(str(path), list(report.problems))
+    errors = [p for p in report.problems if not is_warning(p)]
+    if errors:
+        raise InvalidDataError(str(path), errors)
     return normalise_records(table, registry)
 
 

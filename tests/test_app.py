@@ -170,7 +170,7 @@ UPLOADED = (
     b"actor,text,stance,date\n"
     b"Ankara,Ankara condemned the raid on its observation post.,,2026-11-20\n"
     b"Moscow,Moscow denied that its jets had flown over the area.,deny,2026-11-20\n"
-    b"Atlantis,Atlantis was furious.,,2026-11-20\n"
+    b"Atlantis,Atlantis was furious.,furious,2026-11-20\n"
     b'NATO,=HYPERLINK("http://x"),,2026-11-20\n'
 )
 
@@ -187,7 +187,7 @@ def test_an_upload_keeps_the_valid_rows_and_says_which_were_left_out(app):
     assert not app.exception
     assert any("4 row(s) read, 3 valid, 1 left out" in text.value for text in app.markdown)
     left_out = app.dataframe[-1].value  # after the table of unknown names
-    assert left_out["row"].tolist() == [3] and left_out["field"].tolist() == ["actor"]
+    assert left_out["row"].tolist() == [3] and left_out["field"].tolist() == ["stance"]
     app.button(key="upload_add").click().run()
     assert not app.exception
     assert any("3 record(s) joined this session as event 'my-records'" in s.value for s in app.success)
@@ -195,25 +195,108 @@ def test_an_upload_keeps_the_valid_rows_and_says_which_were_left_out(app):
     assert "my-records" in app.selectbox(key="event").options
 
 
-def test_an_unknown_actor_can_be_confirmed_as_the_suggested_one_or_kept(app):
-    content = b"actor,text\nFrnace,Paris condemned the strike.\nAtlantis,Atlantis was furious.\n"
-    open_upload_page(app, "names.csv", content)
+KEEP = "(keep as written, a new actor)"
+NAMES = b"actor,text,target\nFrnace,Paris condemned the strike.,\nAtlantis,Atlantis was furious.,Sryia\n"
+
+
+def uploaded_actors(app: AppTest, event: str) -> list[str]:
+    app.button(key="upload_add").click().run()
+    assert not app.exception
+    return sorted(session_records(app).query("event == @event")["actor"])
+
+
+def page_texts(app: AppTest) -> list[str]:
+    return [
+        e.value for kind in ("markdown", "caption", "info", "warning", "error", "success") for e in getattr(app, kind)
+    ]
+
+
+def test_unknown_names_are_kept_as_written_by_default_and_suggestions_only_shown(app):
+    open_upload_page(app, "names.csv", NAMES)
     assert not app.exception
     choices = app.dataframe[0].value  # the decisions table precedes the problems table
     assert choices.to_dict("records") == [
-        {"name": "Atlantis", "rows": 1, "use": "(leave these rows out)"},
-        {"name": "Frnace", "rows": 1, "use": "France"},
+        {"name": "Atlantis", "rows": 1, "suggestion": "", "use": KEEP},
+        {"name": "Frnace", "rows": 1, "suggestion": "France", "use": KEEP},
+        {"name": "Sryia", "rows": 1, "suggestion": "Syria", "use": KEEP},
     ]
-    # By default a suggestion is taken ("Frnace" -> France) and a name without one is left out.
-    assert any("2 row(s) read, 1 valid, 1 left out" in text.value for text in app.markdown)
-    app.button(key="upload_add").click().run()
-    app.run()
-    assert "France" in app.multiselect(key="actor").options
-    app.selectbox(key="event").set_value("names").run()
-    app.switch_page("screens/overview.py").run()
+    assert any("2 row(s) read, 2 valid, 0 left out" in text for text in page_texts(app))
+    assert uploaded_actors(app, "names") == ["Atlantis", "Frnace"]
+    assert sorted(session_records(app).query("event == 'names'")["target"]) == ["", "Sryia"]
+
+
+def test_accept_all_suggestions_is_one_click_and_keep_all_as_written_another(app):
+    open_upload_page(app, "names.csv", NAMES)
+    app.button(key="accept_all_suggestions").click().run()
     assert not app.exception
-    assert metric_value(app, "Records") == "1"
-    assert metric_value(app, "Actors") == "1"
+    uses = dict(zip(app.dataframe[0].value["name"], app.dataframe[0].value["use"], strict=True))
+    assert uses == {"Atlantis": KEEP, "Frnace": "France", "Sryia": "Syria"}  # no suggestion: kept as written
+    app.button(key="keep_all_names").click().run()
+    assert set(app.dataframe[0].value["use"]) == {KEEP}
+    app.button(key="accept_all_suggestions").click().run()
+    assert uploaded_actors(app, "names") == ["Atlantis", "France"]
+    assert sorted(session_records(app).query("event == 'names'")["target"]) == ["", "Syria"]
+
+
+def test_one_suggestion_is_applied_only_where_the_reader_picks_it(app):
+    open_upload_page(app, "names.csv", NAMES)
+    app.session_state["unknown_actors"] = {"edited_rows": {1: {"use": "France"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert uploaded_actors(app, "names") == ["Atlantis", "France"]
+    assert sorted(session_records(app).query("event == 'names'")["target"]) == ["", "Sryia"]
+
+
+def test_a_name_can_still_have_its_rows_left_out(app):
+    open_upload_page(app, "names.csv", NAMES)
+    app.session_state["unknown_actors"] = {
+        "edited_rows": {0: {"use": "(leave these rows out)"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert any("2 row(s) read, 1 valid, 1 left out" in text for text in page_texts(app))
+    assert uploaded_actors(app, "names") == ["Frnace"]
+
+
+REALISTIC = (
+    "actor,text\n"
+    "Egypt,Cairo condemned the shelling of the crossing.\n"
+    "India,New Delhi called for restraint.\n"
+    "Brazil,Brasília urged both sides to return to talks.\n"
+    "South Africa,Pretoria expressed deep concern.\n"
+    "Kosovo,Pristina condemned the attack.\n"
+    "Palestine,The Palestinian foreign ministry condemned the raid.\n"
+    "Taiwan,Taipei condemned the launch.\n"
+    "African Union,The African Union called for calm.\n"
+    "Arab League,The Arab League condemned the strike.\n"
+    "Czech Republic,Prague condemned the strike.\n"
+    "Eswatini,Mbabane expressed its sympathy.\n"
+    "Jordan,Amman condemned the raid.\n"
+    "Botswana,Gaborone called for an inquiry.\n"
+    "Türkiye,Ankara condemned the raid.\n"
+    "Congo,Congo called for calm.\n"
+).encode()
+
+
+def test_a_file_naming_states_and_organisations_from_everywhere_is_kept_whole(app):
+    open_upload_page(app, "world.csv", REALISTIC)
+    assert not app.exception
+    assert any("15 row(s) read, 15 valid, 0 left out" in text for text in page_texts(app))
+    (congo,) = app.dataframe[0].value.to_dict("records")  # the one name that may mean two states
+    assert congo["name"] == "Congo" and congo["use"] == KEEP
+    assert congo["suggestion"] == "one of: Republic of the Congo, Democratic Republic of the Congo"
+    actors = uploaded_actors(app, "world")
+    assert "Taiwan" in actors and "Italy" not in actors and "Turkey" in actors and "Congo" in actors
+    assert len(actors) == 15
+
+
+def test_the_page_speaks_to_a_person_using_a_web_page(app):
+    open_upload_page(app, "names.csv", NAMES)
+    text = " ".join(page_texts(app))
+    assert "not among the states and organisations the dashboard knows" in text
+    assert "actors.csv" not in text and "data/" not in text
+    problems = " ".join(app.dataframe[0].value.astype(str).to_numpy().ravel())
+    assert "actors.csv" not in problems
 
 
 def test_an_uploaded_event_can_be_compared_with_the_shipped_one(app):
@@ -357,12 +440,7 @@ def test_a_name_written_as_markdown_is_shown_as_written_never_as_an_image_or_lin
     content = b"actor,text\n![x](http://example.org/x.png),The Atlantis delegation condemned the strike.\n"
     open_upload_page(app, "md.csv", content)
     # The reader keeps the unknown name as a new actor (the editor's state, as the browser would send it).
-    app.session_state["unknown_actors"] = {
-        "edited_rows": {0: {"use": "(keep as a new actor)"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    app.run()
+    # Kept as a new actor by default.
     assert any("1 row(s) read, 1 valid, 0 left out" in text.value for text in app.markdown)
     app.button(key="upload_add").click().run()
     app.run()
@@ -380,12 +458,6 @@ def test_a_new_actor_kept_with_its_country_code_is_known_to_the_map(app):
         b"Atlantis,,Atlantis was furious.\n"
     )
     open_upload_page(app, "new_states.csv", content)
-    app.session_state["unknown_actors"] = {
-        "edited_rows": {0: {"use": "(keep as a new actor)"}, 1: {"use": "(keep as a new actor)"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    app.run()
     shown = [caption.value.replace("\\", "") for caption in app.caption]  # as the page renders it
     assert any("column 'country code' read as 'actor_iso3'" in text for text in shown)
     app.button(key="upload_add").click().run()

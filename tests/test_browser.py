@@ -444,3 +444,41 @@ def test_formula_cells_uploaded_come_back_neutralised_in_csv_and_excel_and_as_da
 
     records = json.loads(download("Filtered records — JSON"))
     assert set(FORMULA_TEXTS) <= {record["text"] for record in records}
+
+
+NAMES_CSV = b"actor,text\nFrnace,Paris condemned the raid on the convoy.\nAtlantis,The Atlantis delegation protested.\n"
+
+
+def test_unknown_names_are_kept_and_all_suggestions_are_accepted_in_one_click(app_page):
+    """Through the real page: a file naming two actors the registry does not know keeps both rows by default;
+    one click accepts the suggestion for the misspelt one; the other stays as written."""
+    open_page(app_page, "upload")
+    app_page.locator('.st-key-records_upload input[type="file"]').set_input_files(
+        files=[{"name": "names-in-browser.csv", "mimeType": "text/csv", "buffer": NAMES_CSV}]
+    )
+    accept = app_page.locator(".st-key-accept_all_suggestions button")
+    with explained_timeout(app_page, "the table of names kept as written, with its two buttons"):
+        accept.wait_for()
+        app_page.locator(".st-key-keep_all_names button").wait_for()
+        app_page.get_by_text("2 row(s) read, 2 valid, 0 left out").wait_for()
+    wait_for_painted(app_page)
+    page_text = app_page.locator("section.stMain, [data-testid='stMain']").first.inner_text()
+    assert "not among the states and organisations the dashboard knows" in page_text
+    assert "actors.csv" not in page_text
+    screenshot(app_page, "upload-unknown-names")
+    accept.click()
+    wait_for_app_idle(app_page)
+    assert_no_exception(app_page)
+    add = app_page.locator(".st-key-upload_add button")
+    add.wait_for()
+    add.click()
+    with explained_timeout(app_page, "the uploaded records to join the session"):
+        app_page.get_by_text(re.compile(r"2 record\(s\) joined this session")).first.wait_for()
+    app_page.locator('[data-testid="stSidebarNav"] a', has_text="Downloads").click()
+    app_page.get_by_role("heading", name="Downloads").first.wait_for()
+    wait_for_app_idle(app_page)
+    buttons, labels = download_buttons(app_page)
+    with app_page.expect_download() as download_info:
+        buttons.nth(labels.index("Filtered records — CSV")).click()
+    rows = list(csv.DictReader(io.StringIO(download_info.value.path().read_text("utf-8"), newline="")))
+    assert sorted(row["actor"] for row in rows if row["event"] == "names-in-browser") == ["Atlantis", "France"]

@@ -91,7 +91,7 @@ def test_validate_lists_one_line_per_problem(tmp_path, capsys):
     assert main(["validate", str(path)]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines == [
-        "row 2: actor: 'Atlantis' is not a known actor or alias; add it to data/actors.csv",
+        "warning: row 2: actor: 'Atlantis' is not a known actor or alias; kept as written, as a new actor",
         "row 2: text: is empty; give the sentence the reaction comes from",
         "row 2: stance: 'angry' is not one of condemn, warn, deny, concern, call_for, neutral, condolence, support",
     ]
@@ -157,10 +157,16 @@ def test_validate_checks_offsets_against_the_shipped_article(tmp_path, capsys):
 def test_validate_table_prints_the_upload_pages_problem_table(tmp_path, capsys):
     path = tmp_path / "names.csv"
     path.write_text("actor,text\nFrnace,Paris condemned the strike.\n", encoding="utf-8")
-    assert main(["validate", "--table", str(path)]) == 1
+    assert main(["validate", "--table", str(path)]) == 0  # a name kept as written is a warning
     table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
-    assert list(table.columns) == ["row", "field", "value", "problem", "suggestion"]
-    assert table.loc[0, ["row", "field", "value", "suggestion"]].tolist() == ["1", "actor", "Frnace", "France"]
+    assert list(table.columns) == ["row", "field", "value", "problem", "suggestion", "severity"]
+    assert table.loc[0, ["row", "field", "value", "suggestion", "severity"]].tolist() == [
+        "1",
+        "actor",
+        "Frnace",
+        "France",
+        "warning",
+    ]
 
 
 def test_score_to_csv_writes_plain_csv_and_a_csvw_description_beside_it(rows_csv, tmp_path, capsys):
@@ -200,3 +206,84 @@ def test_an_old_export_with_provenance_comment_lines_still_reads(tmp_path):
         '\ufeff# holds: scored records\n# filters: none\n"actor","text"\n"France","Paris condemned the strike."\n'.encode()
     )
     assert main(["validate", str(old)]) == 0
+
+
+# --- No name lost (issue 8) --------------------------------------------------------------------------------------
+
+UNKNOWN_NAMES_CSV = (
+    "actor,text,target\n"
+    "Egypt,Cairo condemned the strike.,Israel\n"
+    "Atlantis,The Atlantis delegation condemned the strike.,Ruritania\n"
+    "Frnace,Paris condemned the strike.,\n"
+    "Congo,Congo called for calm.,\n"
+)
+
+
+def test_score_keeps_unregistered_names_as_written_marks_them_and_warns(tmp_path, capsys):
+    path = tmp_path / "names.csv"
+    path.write_text(UNKNOWN_NAMES_CSV, encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    assert main(["score", str(path), "-o", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table["actor"].tolist() == ["Egypt", "Atlantis", "Frnace", "Congo"]  # never replaced by a guess
+    assert table["target"].tolist()[:2] == ["Israel", "Ruritania"]
+    assert table["actor_status"].tolist() == ["registered", "unregistered", "unregistered", "ambiguous"]
+    assert table["target_status"].tolist()[:2] == ["registered", "unregistered"]
+    err = capsys.readouterr().err
+    assert "warning: row 2: actor: 'Atlantis' is not a known actor or alias; kept as written" in err
+    assert "warning: row 2: target: 'Ruritania'" in err
+    assert "(did you mean 'France'?)" in err
+    assert "'Congo' can mean 'Republic of the Congo' or 'Democratic Republic of the Congo'" in err
+
+
+def test_validate_lists_unknown_names_as_warnings_and_exits_0(tmp_path, capsys):
+    path = tmp_path / "names.csv"
+    path.write_text(UNKNOWN_NAMES_CSV, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert (
+        lines[0] == "warning: row 2: actor: 'Atlantis' is not a known actor or alias; kept as written, as a new actor"
+    )
+    assert len([line for line in lines if line.startswith("warning: ")]) == 4
+    assert lines[-1] == f"{path}: valid, with 4 warning(s): names kept as written"
+
+
+def test_summary_counts_an_unregistered_actor_under_its_name(tmp_path):
+    path = tmp_path / "names.csv"
+    path.write_text(UNKNOWN_NAMES_CSV, encoding="utf-8")
+    out = tmp_path / "summary.csv"
+    assert main(["summary", str(path), "-o", str(out)]) == 0
+    assert {"Egypt", "Atlantis", "Frnace", "Congo"} <= set(pd.read_csv(out)["actor"])
+
+
+def test_extract_marks_every_record_with_the_status_of_its_names(tmp_path, capsys):
+    article = tmp_path / "story.txt"
+    article.write_text(
+        "The Egyptian foreign ministry condemned the shelling of the crossing.\n\n"
+        "Brazil's president called for restraint on both sides.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "records.csv"
+    assert main(["extract", str(article), "--date", "2026-11-20", "-o", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table["actor"].tolist() == ["Egypt", "Brazil"]
+    assert table["actor_status"].tolist() == ["registered", "registered"]
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_extract_names_on_stderr_each_party_the_registry_does_not_know(capsys):
+    from dashboard.cli import _warn_unregistered
+    from dashboard.records import with_actor_status
+    from dashboard.registry import load_registry
+
+    registry = load_registry()
+    output = with_actor_status(
+        pd.DataFrame({"actor": ["Egypt", "Atlantis", "Atlantis"], "target": ["Ruritania", "", "Congo"]}), registry
+    )
+    _warn_unregistered("story.txt", output, registry)
+    assert capsys.readouterr().err.splitlines() == [
+        "story.txt: warning: 'Atlantis' is not in the registry; kept as written",
+        "story.txt: warning: 'Ruritania' is not in the registry; kept as written",
+        "story.txt: warning: 'Congo' can mean 'Republic of the Congo' or 'Democratic Republic of the Congo'; "
+        "kept as written",
+    ]

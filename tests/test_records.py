@@ -8,6 +8,7 @@ import pytest
 from dashboard.errors import InvalidDataError, UnreadableFileError
 from dashboard.records import (
     RECORD_COLUMNS,
+    is_warning,
     load_articles,
     load_curated_records,
     load_records,
@@ -18,6 +19,7 @@ from dashboard.records import (
     split_valid_rows,
     suggest_actor,
     validate_records,
+    with_actor_status,
 )
 from dashboard.registry import load_registry
 
@@ -129,7 +131,16 @@ def test_load_records_raises_with_every_problem(tmp_path, registry):
     with pytest.raises(InvalidDataError) as caught:
         load_records(path, registry)
     assert [str(p) for p in caught.value.problems][0].startswith("row 1: actor: is empty")
-    assert len(caught.value.problems) == 3
+    assert len(caught.value.problems) == 2  # the unknown name 'Atlantis' is a warning: kept as written
+
+
+def test_load_records_keeps_a_name_the_registry_does_not_know_as_written(tmp_path, registry):
+    path = tmp_path / "rows.csv"
+    pd.DataFrame([{"actor": "Atlantis", "text": "Atlantis protested.", "target": "Ruritania"}]).to_csv(
+        path, index=False
+    )
+    records = load_records(path, registry)
+    assert records["actor"].tolist() == ["Atlantis"] and records["target"].tolist() == ["Ruritania"]
 
 
 def test_the_curated_records_point_into_the_verbatim_article(curated):
@@ -221,8 +232,35 @@ def test_unknown_actors_get_the_closest_known_name_or_alias(registry):
         (2, "actor", "Atlantis", "", "unknown_actor"),
     ]
     assert str(problems[0]) == (
-        "row 1: actor: 'Frnace' is not a known actor or alias; did you mean 'France'? If not, add it to data/actors.csv"
+        "row 1: actor: 'Frnace' is not a known actor or alias; kept as written, as a new actor (did you mean 'France'?)"
     )
+    assert all(is_warning(p) for p in problems)
+
+
+def test_a_name_that_may_mean_two_actors_is_kept_and_its_candidates_named(registry):
+    table = pd.DataFrame([{"actor": "Congo", "text": "Congo called for calm.", "target": "Korea"}])
+    problems = validate_records(table, registry)
+    assert [(p.field, p.kind, p.suggestion) for p in problems] == [
+        ("actor", "ambiguous_actor", ""),
+        ("target", "ambiguous_actor", ""),
+    ]
+    assert "'Republic of the Congo' or 'Democratic Republic of the Congo'" in problems[0].message
+    assert normalise_records(table, registry)["actor"].tolist() == ["Congo"]
+    status = with_actor_status(table, registry)
+    assert status[["actor_status", "target_status"]].values.tolist() == [["ambiguous", "ambiguous"]]
+
+
+def test_actor_status_says_whether_the_registry_knows_each_name(registry):
+    table = pd.DataFrame(
+        {
+            "actor": ["Türkiye", "Atlantis", "Frnace", "NATO"],
+            "target": ["Syria", "Ruritania", "", "Syria; Atlantis"],
+        }
+    )
+    status = with_actor_status(table, registry)
+    assert status["actor_status"].tolist() == ["registered", "unregistered", "unregistered", "registered"]
+    assert status["target_status"].tolist() == ["registered", "unregistered", "", "unregistered"]
+    assert "actor_status" not in table.columns
 
 
 def test_an_alias_misspelt_suggests_its_actor(registry):
@@ -307,17 +345,15 @@ def test_split_valid_rows_keeps_the_good_rows_and_says_why_the_rest_left(registr
             {"actor": "NATO", "text": "ok"},
             {"actor": "Frnace", "text": ""},
             {"actor": "Russia", "text": "fine"},
+            {"actor": "Atlantis", "text": "kept"},
         ]
     )
     valid, rejected = split_valid_rows(table, validate_records(table, registry))
-    assert valid["text"].tolist() == ["ok", "fine"]
+    assert valid["text"].tolist() == ["ok", "fine", "kept"]  # an unknown name alone leaves no row out
     assert rejected["row"].tolist() == [2]
     assert rejected["actor"].tolist() == ["Frnace"]
-    assert rejected["problems"].tolist() == [
-        "actor: 'Frnace' is not a known actor or alias; did you mean 'France'? If not, add it to data/actors.csv"
-        " | text: is empty; give the sentence the reaction comes from"
-    ]
-    assert table["text"].tolist() == ["ok", "", "fine"]  # the input is untouched
+    assert rejected["problems"].tolist() == ["text: is empty; give the sentence the reaction comes from"]
+    assert table["text"].tolist() == ["ok", "", "fine", "kept"]  # the input is untouched
 
 
 def test_split_valid_rows_leaves_out_every_row_for_a_file_wide_problem(registry):
@@ -343,10 +379,10 @@ def test_duplicate_columns_are_a_problem_not_a_crash(registry):
 def test_problems_table_has_a_row_per_problem_with_the_cell_as_written(registry):
     table = pd.DataFrame([{"actor": "Frnace", "text": "x", "stance": "angry"}])
     shown = problems_table(validate_records(table, registry))
-    assert list(shown.columns) == ["row", "field", "value", "problem", "suggestion"]
-    assert shown[["row", "field", "value", "suggestion"]].values.tolist() == [
-        [1, "actor", "Frnace", "France"],
-        [1, "stance", "angry", ""],
+    assert list(shown.columns) == ["row", "field", "value", "problem", "suggestion", "severity"]
+    assert shown[["row", "field", "value", "suggestion", "severity"]].values.tolist() == [
+        [1, "actor", "Frnace", "France", "warning"],
+        [1, "stance", "angry", "", "error"],
     ]
     assert problems_table([]).empty
 

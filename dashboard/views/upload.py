@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from dashboard.errors import ReactionsError
 from dashboard.records import (
     Article,
+    is_warning,
     load_table_report,
     new_actor_codes,
     normalise_records,
@@ -34,52 +36,108 @@ UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "xlsx"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 JUST_ADDED_KEY = "just_uploaded"
 LEAVE_OUT = "(leave these rows out)"
-KEEP_AS_NEW = "(keep as a new actor)"
+KEEP_AS_NEW = "(keep as written, a new actor)"
+# The table of names the registry does not know, and the page's memory of the last bulk choice.
+DECISIONS_KEY = "unknown_actors"
+BULK_CHOICE_KEY = "unknown_actors_bulk"
+KEEP_ALL, ACCEPT_ALL = "keep", "suggest"
+
+
+class UnknownName(NamedTuple):
+    suggestion: str  # the one actor the spelling points to, or ""
+    cells: int
+
+
+def unknown_names(problems) -> dict[str, UnknownName]:
+    """The names kept as written (warnings), with the suggestion for each and in how many cells they stand."""
+    found: dict[str, UnknownName] = {}
+    for problem in problems:
+        if not is_warning(problem):
+            continue
+        before = found.get(problem.value)
+        cells = before.cells + 1 if before else 1
+        found[problem.value] = UnknownName(problem.suggestion, cells)
+    return found
+
+
+def _suggestion_text(name: str, entry: UnknownName, view: View) -> str:
+    if entry.suggestion:
+        return entry.suggestion
+    candidates = view.data.registry.candidates(name)
+    return "one of: " + ", ".join(candidates) if candidates else ""
 
 
 def unknown_actor_decisions(problems, view: View) -> dict[str, str]:
-    """For each name the registry does not know, what the reader chose: a known actor, keep it, or leave out."""
-    unknown: dict[str, tuple[str, int]] = {}
-    for problem in problems:
-        if problem.kind == "unknown_actor":
-            suggestion, rows = unknown.get(problem.value, (problem.suggestion, 0))
-            unknown[problem.value] = (suggestion, rows + 1)
+    """For each name the registry does not know, what the reader chose: kept as written (the default), a known
+    actor (a suggestion is applied only when picked), or its rows left out."""
+    unknown = unknown_names(problems)
     if not unknown:
         return {}
+    with_suggestion = sum(1 for entry in unknown.values() if entry.suggestion)
     st.info(
-        "Some actor or target names are not in the registry. Confirm the suggested actor, pick another, keep the "
-        "name as a new actor, or leave its rows out. A new actor is placed on the map at its country when the "
-        "file gives its three-letter ISO code (an `actor_iso3` or `country code` column); otherwise it is "
-        "listed under the map."
+        f"{len(unknown)} name(s) in this file are not among the states and organisations the dashboard knows. "
+        "Each is kept as written, as a new actor. Where a name looks like one we know, the suggestion is shown "
+        "beside it: pick it in the **Use** column, or accept all suggestions at once. A new actor is placed on the "
+        "map at its country when the file gives its three-letter ISO code (an `actor_iso3` or `country code` "
+        "column); otherwise it is listed under the map."
     )
+    keep_column, accept_column = st.columns(2)
+    if keep_column.button("Keep all as written", key="keep_all_names"):
+        _bulk_choice(KEEP_ALL)
+    if accept_column.button(
+        f"Accept all suggestions ({with_suggestion})", key="accept_all_suggestions", disabled=not with_suggestion
+    ):
+        _bulk_choice(ACCEPT_ALL)
+    accept = st.session_state.get(BULK_CHOICE_KEY) == ACCEPT_ALL
     choices = pd.DataFrame(
         [
-            {"name": name, "rows": rows, "use": suggestion or LEAVE_OUT}
-            for name, (suggestion, rows) in sorted(unknown.items())
+            {
+                "name": name,
+                "rows": entry.cells,
+                "suggestion": _suggestion_text(name, entry, view),
+                "use": entry.suggestion if accept and entry.suggestion else KEEP_AS_NEW,
+            }
+            for name, entry in sorted(unknown.items())
         ]
     )
     edited = st.data_editor(
         choices,
-        key="unknown_actors",
+        key=DECISIONS_KEY,
         hide_index=True,
-        disabled=["name", "rows"],
+        disabled=["name", "rows", "suggestion"],
         column_config={
             "name": st.column_config.TextColumn("Name in the file"),
             "rows": st.column_config.NumberColumn("Cells"),
+            "suggestion": st.column_config.TextColumn("Suggestion"),
             "use": st.column_config.SelectboxColumn(
-                "Use", options=[LEAVE_OUT, KEEP_AS_NEW, *sorted(view.data.registry.actors)], required=True
+                "Use", options=[KEEP_AS_NEW, LEAVE_OUT, *sorted(view.data.registry.actors)], required=True
             ),
         },
     )
     return dict(zip(edited["name"], edited["use"], strict=True))
 
 
+def _bulk_choice(choice: str) -> None:
+    # Forget the table's single edits so that the bulk choice shows in every row.
+    st.session_state[BULK_CHOICE_KEY] = choice
+    st.session_state.pop(DECISIONS_KEY, None)
+
+
 def apply_actor_decisions(table: pd.DataFrame, decisions: dict[str, str]) -> pd.DataFrame:
-    """A copy with confirmed names replaced by the chosen actor, in the actor and target columns."""
+    """A copy with picked names replaced by the chosen actor (actor and target columns) and the rows that name
+    a name to leave out removed; names kept as written stay as they are."""
     replacements = {name: choice for name, choice in decisions.items() if choice not in (LEAVE_OUT, KEEP_AS_NEW)}
-    if not replacements:
+    left_out = {name for name, choice in decisions.items() if choice == LEAVE_OUT}
+    if not replacements and not left_out:
         return table
     out = table.copy()
+    if left_out:
+
+        def names_in(row) -> set[str]:
+            targets = str(row.get("target", "") or "").split(";")
+            return {str(row["actor"]).strip(), *(t.strip() for t in targets)}
+
+        out = out[[not (names_in(row) & left_out) for _, row in out.iterrows()]]
     out["actor"] = out["actor"].map(lambda name: replacements.get(str(name).strip(), name))
     if "target" in out.columns:
         out["target"] = out["target"].map(
@@ -123,16 +181,14 @@ def render(view: View) -> None:
         return
     st.caption(" · ".join(plain(line) for line in report.lines()))
     decisions = unknown_actor_decisions(problems, view)
+    rows_read = len(table)
     table = apply_actor_decisions(table, decisions)
     kept_new = {name for name, choice in decisions.items() if choice == KEEP_AS_NEW}
-    problems = [
-        p
-        for p in validate_records(table, view.data.registry, view.data.articles)
-        if not (p.kind == "unknown_actor" and p.value in kept_new)
-    ]
+    # Names kept as written are answered by the table above; what is left are the rows' real problems.
+    problems = [p for p in validate_records(table, view.data.registry, view.data.articles) if not is_warning(p)]
     valid, _ = split_valid_rows(table, problems)
-    left_out = len(table) - len(valid)
-    st.write(f"**{plain(upload.name)}**: {len(table):,} row(s) read, {len(valid):,} valid, {left_out:,} left out.")
+    left_out = rows_read - len(valid)
+    st.write(f"**{plain(upload.name)}**: {rows_read:,} row(s) read, {len(valid):,} valid, {left_out:,} left out.")
     if problems:
         st.warning("These rows have problems and are left out (fix the file and upload it again to keep them):")
         st.dataframe(problems_table(problems), hide_index=True, width="stretch")
