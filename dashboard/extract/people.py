@@ -53,8 +53,8 @@ def _name_before_apposition(text: str, mention: ActorMention, rules: ExtractionR
 
 
 def learn_people(sentences: list[str], registry: Registry, rules: ExtractionRules) -> dict[str, Speaker]:
-    """Name (full, and each part of three letters or more) -> the person as a Speaker of their actor, for every
-    person the article introduces with an actor and a title. A part naming two actors' people is dropped."""
+    """Name (full, surname, title and either end of the name) -> the person as a Speaker of their actor, for
+    every person the article introduces with an actor and a title. A key naming two actors' people is dropped."""
     people: dict[str, Speaker] = {}
     clashes: set[str] = set()
     for text in sentences:
@@ -66,9 +66,14 @@ def learn_people(sentences: list[str], registry: Registry, rules: ExtractionRule
             if registry.resolve_actor(name):
                 continue
             person = Speaker(name, mention.actor, title, "", "", ())
-            titles = _title_words(rules)
-            parts = [p for p in name.split() if len(p) >= 3 and p.lower() not in titles]
-            for key in (name, *parts):
+            # The full name, the surname, and a title with either end of the name ("Minister Park" for Park
+            # Jin, family name first); a given name alone ("Hassan", "Mohammad") names too many people.
+            tokens = name.split()
+            title_word = title.split()[-1]
+            keys = [name, f"{title_word} {tokens[0]}", f"{title_word} {tokens[-1]}"]
+            if len(tokens[-1]) >= 3 and tokens[-1].lower() not in _title_words(rules):
+                keys.append(tokens[-1])
+            for key in keys:
                 if key in people and people[key].actor != mention.actor:
                     clashes.add(key)
                 people.setdefault(key, person)
