@@ -584,6 +584,14 @@ def test_a_person_the_article_introduces_speaks_for_their_state_later(resources)
     }
 
 
+def test_the_bloc_refers_to_the_last_organisation_named(resources):
+    text = (
+        "Pakistan's army seized power, and ECOWAS and China were quick to respond.\n\n"
+        "The 15-nation bloc called on the soldiers to return to their barracks."
+    )
+    assert ("ECOWAS", "call_for", "Pakistan") in triples(extract(text, resources))
+
+
 # --- The seed article --------------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ class _Context:
     last_reactors: list[str] = field(default_factory=list)
     hostile_target: dict[str, str] = field(default_factory=dict)
     perpetrator: str = ""
+    organisation: str = ""  # the last international organisation named: "the bloc" refers to it
     people: dict[str, Speaker] = field(default_factory=dict)  # people the article introduces (extract.people)
     people_pattern: re.Pattern[str] | None = None
     # Over the whole article: who is held responsible for the incident, and where it happened (counts).
@@ -137,6 +138,11 @@ def _find_parties(
     speakers = [
         _Party(m.speaker.actor, m.start, m.end, m.speaker, "", True) for m in registry.find_speaker_mentions(text, date)
     ]
+    # "The bloc", "the 15-nation bloc", "the alliance": the last international organisation named.
+    if context.organisation:
+        for match in _ORGANISATION_ANAPHOR.finditer(text):
+            if not any(match.start() < m.end and m.start < match.end() for m in actors):
+                parties.append(_Party(context.organisation, match.start(), match.end(), None, "", False, True))
     # People the article introduced earlier or later ("Foreign Minister Hayashi") speak for their actor.
     if context.people_pattern is not None:
         for match in context.people_pattern.finditer(text):
@@ -169,6 +175,9 @@ def _find_parties(
     return merged, anaphor_mentions
 
 
+_ORGANISATION_ANAPHOR = re.compile(
+    r"\b[Tt]he\s+(?:[\w-]+-(?:nation|member|country|state)\s+)?(?:regional\s+)?(?:bloc|alliance|grouping|organi[sz]ation)\b"
+)
 _PROXY_SUFFIX = re.compile(
     r"-(?:backed|funded|sponsored|supported|allied|aligned|trained|armed|born|based|educated)\b", re.IGNORECASE
 )

@@ -438,6 +438,9 @@ def _remember(
         if not context.last_reactors or context.last_reactors[-1] != party.actor:
             context.last_reactors.append(party.actor)
     for mention in registry.find_actor_mentions(text):
+        actor = registry.actors.get(mention.actor)
+        if actor is not None and actor.kind == "organisation":
+            context.organisation = mention.actor
         phrase = _noun_phrase(text, mention.start, mention.end, rules)
         role = _institution_role(phrase, rules)
         # "the Iranian government" -> "the government"; "the French Foreign Ministry" -> "the ministry".
