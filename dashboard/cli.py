@@ -25,28 +25,38 @@ SCORE_COLUMNS = (
     "goldstein",
     # "curated" where the input gave the stance, "predicted" where the rules filled it in.
     "stance_source",
+    # Empty, or why the rules read only the first part of a very long text.
+    "scoring_note",
 )
 # Where the input already has a value, scoring keeps it (curated labels win).
 FILLABLE_COLUMNS = ("stance", "target", "cue")
 TABLE_SUFFIXES = (".csv", ".json", ".jsonl", ".xlsx")
+# `score` also writes Parquet (one file; with --engine dask, a dataset folder of parts).
+SCORE_SUFFIXES = (*TABLE_SUFFIXES, ".parquet")
 SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
 def _load_valid_table(path: str, resources, encoding: str | None = None, warnings_to=None) -> tuple[pd.DataFrame, list]:
     """The table and its warnings (names kept as written, each also printed to warnings_to); InvalidDataError
-    if any row has an error."""
-    from dashboard.records import is_warning, load_articles, load_table_report
+    if any row has an error. Parquet is read by dashboard.tables_io and validated the same way."""
+    from dashboard.records import is_warning, load_articles, load_table_report, validate_records
+    from dashboard.tables_io import PARQUET_SUFFIX, read_parquet_table
 
-    # Records that name a shipped article's event and give offsets are checked against its text.
-    table, report = load_table_report(path, resources.registry, load_articles(), encoding=encoding)
+    if Path(path).suffix.lower() == PARQUET_SUFFIX:
+        table = read_parquet_table(path)
+        problems, read_notes = list(validate_records(table, resources.registry, load_articles())), []
+    else:
+        # Records that name a shipped article's event and give offsets are checked against its text.
+        table, report = load_table_report(path, resources.registry, load_articles(), encoding=encoding)
+        problems, read_notes = list(report.problems), report.lines()[1:]
     # How the file was read (a renamed column, a semicolon CSV, an Excel file named .csv) goes to stderr,
     # so a person sees it and a pipe does not.
-    for line in report.lines()[1:]:
+    for line in read_notes:
         print(f"{path}: {line}", file=sys.stderr)
-    errors = [p for p in report.problems if not is_warning(p)]
+    errors = [p for p in problems if not is_warning(p)]
     if errors:
-        raise InvalidDataError(path, list(report.problems))
-    warnings = list(report.problems)
+        raise InvalidDataError(path, problems)
+    warnings = problems
     warnings_to = sys.stderr if warnings_to is None else warnings_to
     for problem in warnings:
         # On stdout (validate) the lines read like its error lines; on stderr they name the file.
@@ -96,6 +106,12 @@ def _write_table(table: pd.DataFrame, output: str | None, provenance, allowed: t
         sys.stdout.write(neutralise_formula_cells(table).to_csv(index=False))
         return
     suffix = Path(output).suffix.lower()
+    if suffix == ".parquet" and suffix in allowed:
+        from dashboard.tables_io import write_parquet
+
+        check_output_path(output, allowed)
+        write_parquet(table, output)
+        return
     writers = {
         ".csv": to_csv_bytes,
         ".json": to_json_bytes,
@@ -138,15 +154,37 @@ def _to_jsonl_bytes(table: pd.DataFrame, provenance) -> bytes:
 
 def command_score(args: argparse.Namespace) -> int:
     from dashboard.records import normalise_records
-    from dashboard.scoring import load_resources, score_records
+    from dashboard.scoring import load_resources
+    from dashboard.tables_io import input_files
 
-    check_output_path(args.output, TABLE_SUFFIXES)
+    if args.engine == "dask":
+        from dashboard.dask_engine import score_with_dask
+
+        return score_with_dask(args)
+    check_output_path(args.output, SCORE_SUFFIXES)
     resources = load_resources()
-    table, _ = _load_valid_table(args.input, resources, args.encoding)
-    scored = score_records(normalise_records(table, resources.registry), resources)
+    tables = [_load_valid_table(str(path), resources, args.encoding)[0] for path in input_files(args.input)]
+    table = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True).fillna("")
+    scored = score_in_processes(normalise_records(table, resources.registry), resources, args.jobs, args.quiet)
     output = with_actor_status(scored_output(table, scored), resources.registry)
-    _write_table(output, args.output, _provenance("scored records", args.input), TABLE_SUFFIXES)
+    _write_table(output, args.output, _provenance("scored records", args.input), SCORE_SUFFIXES)
     return EXIT_OK
+
+
+def score_in_processes(records: pd.DataFrame, resources, jobs: int | None, quiet: bool) -> pd.DataFrame:
+    """score_records on `jobs` processes (default: every CPU this process may use), one below POOL_FROM_PAIRS
+    distinct sentences; a progress bar on stderr when it is a terminal and not quiet."""
+    from dashboard.progress import terminal_progress
+    from dashboard.scoring import score_records
+    from dashboard.scoring_pool import POOL_FROM_PAIRS, available_cpus, scoring_pool
+
+    jobs = jobs or available_cpus()
+    distinct = len(records[["text", "actor"]].drop_duplicates()) if len(records) else 0
+    with terminal_progress("Scoring", quiet) as progress:
+        if jobs <= 1 or distinct < POOL_FROM_PAIRS:
+            return score_records(records, resources, progress)
+        with scoring_pool(resources, jobs) as pool:
+            return score_records(records, resources, progress, pool)
 
 
 def command_summary(args: argparse.Namespace) -> int:
@@ -190,7 +228,10 @@ def command_evaluate(args: argparse.Namespace) -> int:
         return _evaluate_articles(args)
     if not args.input:
         raise UnreadableFileError("(none)", "give a labelled JSONL file, or --articles DIR")
-    report = evaluate(read_labelled_jsonl(args.input), load_resources())
+    from dashboard.progress import terminal_progress
+
+    with terminal_progress("Scoring", args.quiet) as progress:
+        report = evaluate(read_labelled_jsonl(args.input), load_resources(), progress)
     if args.json:
         print(json.dumps(report_as_dict(report), indent=2, ensure_ascii=False))
     else:
@@ -210,6 +251,16 @@ def _evaluate_articles(args: argparse.Namespace) -> int:
     else:
         print(format_report(report, details=args.details))
     return EXIT_OK
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return number
 
 
 def _iso_date(value: str) -> str:
@@ -234,7 +285,10 @@ def command_extract(args: argparse.Namespace) -> int:
         raise UnreadableFileError(args.article, str(getattr(exc, "strerror", None) or exc)) from exc
     resources = load_resources()
     records = extract_records(text, resources, args.event or path.stem, args.date or "", args.source or path.name)
-    scored = score_records(normalise_records(records, resources.registry), resources)
+    from dashboard.progress import terminal_progress
+
+    with terminal_progress("Scoring", args.quiet) as progress:
+        scored = score_records(normalise_records(records, resources.registry), resources, progress)
     # The stances came from the extraction rules, not from a person: say so until someone reviews them.
     scored["stance_source"] = "extracted"
     provenance = _provenance("reaction records extracted by rules, for review", args.article)
@@ -407,9 +461,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="add stance, target, cue, tone, intensity and CAMEO to each row")
     score.add_argument(
-        "input", help="CSV, TSV, JSON (a list of objects), JSONL or XLSX with at least `actor` and `text`"
+        "input",
+        help="CSV, TSV, JSON (a list of objects), JSONL, XLSX or Parquet with at least `actor` and `text`; "
+        "or a folder of them, or a quoted glob ('corpus/*.jsonl')",
     )
-    score.add_argument("-o", "--output", help="output file (.csv, .json, .jsonl, .xlsx); CSV to stdout if omitted")
+    score.add_argument(
+        "-o",
+        "--output",
+        help="output file (.csv, .json, .jsonl, .xlsx, .parquet); CSV to stdout if omitted; with --engine dask a "
+        "Parquet dataset folder (NAME.parquet)",
+    )
+    score.add_argument(
+        "--jobs", type=_positive, help="worker processes for the local engine (default: every CPU available)"
+    )
+    score.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this machine (default); dask: a Dask cluster, writing a Parquet dataset",
+    )
+    where = score.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="with --engine dask: a running scheduler (tcp://host:8786)"
+    )
+    where.add_argument(
+        "--workers", type=_positive, help="with --engine dask: start a local cluster of this many worker processes"
+    )
+    score.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     score.set_defaults(run=command_score)
 
     summary = commands.add_parser("summary", help="the per-actor summary table")
@@ -443,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--details", action="store_true", help="with --articles: list missed and spurious triples")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON on standard output")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     evaluate.set_defaults(run=command_evaluate)
 
     extract = commands.add_parser("extract", help="propose reaction records for an article (plain text)")
@@ -451,6 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--date", type=_iso_date, help="the article's date, YYYY-MM-DD (picks speakers' roles)")
     extract.add_argument("--source", help="where the article came from (default: the file name)")
     extract.add_argument("-o", "--output", help="output file (.csv, .json, .jsonl, .xlsx); CSV to stdout if omitted")
+    extract.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     extract.set_defaults(run=command_extract)
 
     _add_library_commands(commands)

@@ -159,10 +159,11 @@ def _names(cell: str, resources: Resources) -> set[str]:
     return {resources.registry.resolve_actor(part) or part for part in parts}
 
 
-def evaluate(labelled: pd.DataFrame, resources: Resources) -> EvaluationReport:
-    """Score the rules on labelled sentences: strict/lenient accuracy, macro-F1, per label, targets, baselines."""
+def evaluate(labelled: pd.DataFrame, resources: Resources, progress=None) -> EvaluationReport:
+    """Score the rules on labelled sentences: strict/lenient accuracy, macro-F1, per label, targets, baselines.
+    `progress(done, total)` follows the scoring, as in score_records."""
     unlabelled = labelled.drop(columns=[c for c in ("stance", "target", "cue") if c in labelled.columns])
-    scored = score_records(unlabelled[["actor", "text"]].assign(id=labelled.get("id", "")), resources)
+    scored = score_records(unlabelled[["actor", "text"]].assign(id=labelled.get("id", "")), resources, progress)
     gold = [str(stance) for stance in labelled["stance"]]
     also = [tuple(value) if isinstance(value, list | tuple) else () for value in labelled.get("also", [()] * len(gold))]
     predicted = list(scored["predicted_stance"])

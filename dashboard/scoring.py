@@ -7,8 +7,10 @@ so the dashboard and the tests can show where the rules and the curators disagre
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -16,7 +18,7 @@ from dashboard import knowledge_dir
 from dashboard.codebook import Crosswalk, load_crosswalk
 from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
 from dashboard.registry import Registry, load_registry
-from dashboard.stance import CueLexicon, Reaction, classify_stance, load_cue_lexicon, read_sentence
+from dashboard.stance import CueLexicon, Reaction, StancePrediction, classify_stance, load_cue_lexicon, read_sentence
 from dashboard.tone import intensity_score, textblob_tone, tone_conflicts_with_stance
 
 # Offsets are integers and only mean something for records cut from an article; they are not invented.
@@ -38,11 +40,18 @@ SCORED_COLUMNS = (
     "stance_agrees",
     "sentence_reactions",
     "stance_found",
+    # Empty, or why the rules read only part of the text (see RULES_MAX_CHARS).
+    "scoring_note",
 )
 # Between the reactions listed in `sentence_reactions` ("call_for → Syria, Russia | concern").
 REACTION_SEPARATOR = " | "
 # How often score_records reports progress, in distinct (text, actor) pairs read (about a second of work).
 PROGRESS_EVERY = 100
+# The stance rules read at most this many characters of a cell. A reaction sentence has a few hundred; past a few
+# thousand the rules' cost grows faster than the text (measured: 0.09 s at 10,000 characters, 0.6 s at 20,000,
+# 5.7 s at 40,000), so a longer cell is read on its first part, cut at a sentence end, and its row says so in
+# `scoring_note`. TextBlob, linear in the text, still reads all of it.
+RULES_MAX_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,7 @@ def _final_reading(row: dict, resources: Resources) -> dict:
         return {"modifier": predicted.modifier, "weight": predicted.modifier_weight, "cue_type": predicted.cue_type}
     # A curated stance the rules did not reach: read its curated cue on its own, if it says the same.
     if row["cue"]:
-        from_cue = classify_stance(row["cue"], resources.lexicon)
+        from_cue = classify_stance(rules_part(row["cue"])[0], resources.lexicon)
         if from_cue.stance == stance:
             return {"modifier": from_cue.modifier, "weight": from_cue.modifier_weight, "cue_type": from_cue.cue_type}
     return {"modifier": "", "weight": 1.0, "cue_type": ""}
@@ -85,31 +94,62 @@ def describe_reactions(reactions: list[Reaction]) -> str:
     )
 
 
+class PairReading(NamedTuple):
+    """What the rules read in one (text, actor): the headline stance, its targets, every reaction, and a note
+    when the text was too long to read whole."""
+
+    prediction: StancePrediction
+    targets: str
+    reactions: list[Reaction]
+    note: str
+
+
+def rules_part(text: str) -> tuple[str, str]:
+    """The part of text the stance rules read, and a note when it is not all of it: cut after the last sentence
+    end before RULES_MAX_CHARS (else at the last space); a prefix, so cue offsets still point into the whole text."""
+    if len(text) <= RULES_MAX_CHARS:
+        return text, ""
+    sentence_end = max(text.rfind(mark, 0, RULES_MAX_CHARS) for mark in (". ", "! ", "? ", ".\n"))
+    if sentence_end > RULES_MAX_CHARS // 2:
+        cut = sentence_end + 1
+    else:
+        space = text.rfind(" ", 0, RULES_MAX_CHARS + 1)
+        cut = space if space > 0 else RULES_MAX_CHARS
+    part = text[:cut]
+    return part, f"the stance rules read the first {len(part):,} of {len(text):,} characters"
+
+
+def read_pair(text: str, actor: str, resources: Resources) -> PairReading:
+    """The rules' reading of one (text, actor), each rule and mention found once (stance.read_sentence)."""
+    part, note = rules_part(text)
+    reading = read_sentence(part, actor, resources.registry, resources.lexicon)
+    return PairReading(reading.prediction, TARGET_SEPARATOR.join(reading.targets), reading.reactions, note)
+
+
 def _read_pairs(
-    pairs: list[tuple[str, str]], resources: Resources, progress: Callable[[int, int], None] | None
-) -> tuple[dict, dict, dict]:
-    """Each distinct (text, actor) read once by the rules: headline stance, its targets, every reaction.
-    `progress(done, total)` is told how far it is every PROGRESS_EVERY pairs and at the end."""
-    lexicon, registry = resources.lexicon, resources.registry
-    readings, targets, reactions = {}, {}, {}
-    distinct = list(dict.fromkeys(pairs))
+    distinct: list[tuple[str, str]], resources: Resources, progress: Callable[[int, int], None] | None
+) -> dict[tuple[str, str], PairReading]:
+    """Each distinct (text, actor) read once by the rules. `progress(done, total)` is told how far it is every
+    PROGRESS_EVERY pairs and at the end."""
+    readings = {}
     for done, (text, actor) in enumerate(distinct, start=1):
-        reading = read_sentence(text, actor, registry, lexicon)
-        readings[(text, actor)] = reading.prediction
-        targets[(text, actor)] = TARGET_SEPARATOR.join(reading.targets)
-        reactions[(text, actor)] = reading.reactions
+        readings[(text, actor)] = read_pair(text, actor, resources)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(distinct)):
             progress(done, len(distinct))
-    return readings, targets, reactions
+    return readings
 
 
 def score_records(
-    records: pd.DataFrame, resources: Resources, progress: Callable[[int, int], None] | None = None
+    records: pd.DataFrame,
+    resources: Resources,
+    progress: Callable[[int, int], None] | None = None,
+    pool: Executor | None = None,
 ) -> pd.DataFrame:
     """A copy of records with the scored columns added; empty stance/target/cue filled from the rules.
 
     The rules read each distinct (text, actor) once, whatever the number of records; `progress(done, total)`
-    is called as those readings advance (the upload page's progress bar)."""
+    is called as those readings advance (the upload page's progress bar). With a pool from
+    dashboard.scoring_pool.scoring_pool, the readings and TextBlob run in its worker processes (same values)."""
     scored = records.copy()
     for column in _TEXT_COLUMNS:
         if column not in scored.columns:
@@ -124,9 +164,18 @@ def score_records(
 
     # Curated files repeat a sentence once per (actor, stance, target): classify each pair once.
     pairs = list(zip(scored["text"], scored["actor"], strict=True))
-    readings, targets, reactions = _read_pairs(pairs, resources, progress)
+    distinct = list(dict.fromkeys(pairs))
+    if pool is None:
+        pair_readings = _read_pairs(distinct, resources, progress)
+        tones = {text: textblob_tone(text) for text in scored["text"].unique()}
+    else:
+        from dashboard.scoring_pool import read_in_pool
+
+        pair_readings, tones = read_in_pool(distinct, pool, progress)
+    readings = {pair: reading.prediction for pair, reading in pair_readings.items()}
+    targets = {pair: reading.targets for pair, reading in pair_readings.items()}
+    reactions = {pair: reading.reactions for pair, reading in pair_readings.items()}
     predictions = [readings[pair] for pair in pairs]
-    tones = {text: textblob_tone(text) for text in scored["text"].unique()}
     curated = scored["stance"].str.strip() != ""
 
     scored["predicted_stance"] = [p.stance for p in predictions]
@@ -153,6 +202,7 @@ def score_records(
         stance in {reaction.stance for reaction in reactions[pair]} or stance == prediction.stance
         for stance, pair, prediction in zip(scored["stance"], pairs, predictions, strict=True)
     ]
+    scored["scoring_note"] = [pair_readings[pair].note for pair in pairs]
 
     # Keyed by what the reading depends on, so a million records sharing a few sentences read each cue once.
     final_by_key: dict[tuple[str, str, tuple[str, str]], dict] = {}
