@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.errors import ReactionsError
+from dashboard.views import overview
 from dashboard.views.common import (
     View,
     cached_filtered,
@@ -40,9 +41,9 @@ publish_view(View(data=data, state=state, records=records, key=(data.key, state)
 
 navigation = st.navigation(
     [
-        st.Page(
-            "screens/overview.py", title="Overview", icon=":material/bar_chart:", url_path="overview", default=True
-        ),
+        st.Page("screens/overview.py", title="Overview", icon=":material/bar_chart:", url_path="home", default=True),
+        # The default page lives at /; /overview (what people type, and old links) shows it too, off the menu.
+        st.Page(overview.render_current_view, title="Overview", url_path="overview", visibility="hidden"),
         st.Page("screens/map_view.py", title="Map", icon=":material/public:", url_path="map"),
         st.Page("screens/tone.py", title="Tone", icon=":material/tune:", url_path="tone"),
         st.Page("screens/flows.py", title="Who → whom", icon=":material/swap_horiz:", url_path="flows"),

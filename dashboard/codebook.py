@@ -89,6 +89,22 @@ def load_codebook(path: Path | str | None = None) -> pd.DataFrame:
     return table.sort_values("stance", key=lambda column: column.map(order)).reset_index(drop=True)
 
 
+def stance_families(path: Path | str | None = None) -> dict[str, str]:
+    """stance -> family (hostile, neutral, cordial) as the codebook in use files it, read once per file."""
+    return _families_in(str(path if path is not None else codebook_path()))
+
+
+@functools.cache
+def _families_in(path: str) -> dict[str, str]:
+    table = load_codebook(path)
+    return dict(zip(table["stance"], table["family"], strict=True))
+
+
+def stances_in_family(family: str, path: Path | str | None = None) -> frozenset[str]:
+    """The stances the codebook files in `family` ("hostile": condemn, warn, deny, concern)."""
+    return frozenset(stance for stance, filed in stance_families(path).items() if filed == family)
+
+
 class CameoCode(NamedTuple):
     """One crosswalk row: the CAMEO reading of a (stance, cue type)."""
 

@@ -124,6 +124,20 @@ class Provenance:
         return " · ".join(parts)
 
 
+def record_sources(records: pd.DataFrame, articles: Mapping[str, Any]) -> tuple[str, ...]:
+    """Where the records come from, for provenance: their `source` cells, and for events whose records give
+    none, the event's article or uploaded file (articles: event -> an object with .source). Sorted, distinct."""
+    if records.empty or "source" not in records.columns:
+        return ()
+    given = records["source"].fillna("").astype(str).str.strip()
+    sources = set(given[given != ""])
+    for event in records.loc[given == "", "event"].astype(str).unique() if "event" in records.columns else ():
+        article = articles.get(event)
+        if article is not None and str(getattr(article, "source", "")).strip():
+            sources.add(str(article.source).strip())
+    return tuple(sorted(sources))
+
+
 def neutralise_formula_cell(value: Any) -> Any:
     """A string a spreadsheet would run as a formula, with a leading apostrophe; anything else as is."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

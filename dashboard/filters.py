@@ -59,6 +59,28 @@ def filter_options(scored: pd.DataFrame) -> dict[str, list[str]]:
     }
 
 
+# URL parameter -> the filter it sets, for the notice naming values a link asked for that are not in the data.
+URL_LIST_FILTERS = {"actor": "actor", "stance": "stance", "target": "target", "mode": "mode"}
+
+
+def ignored_url_values(asked: dict[str, list[str]], options: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The values a link asks for (parameter -> values) that no option matches, by parameter, in the order
+    asked; the widgets drop them, so the page must say which. Parameters not in URL_LIST_FILTERS are skipped."""
+    ignored = {}
+    for parameter, values in asked.items():
+        if parameter in URL_LIST_FILTERS:
+            known = set(options.get(URL_LIST_FILTERS[parameter], ()))
+            unknown = [value for value in dict.fromkeys(values) if value not in known]
+            if unknown:
+                ignored[parameter] = unknown
+    return ignored
+
+
+def describe_ignored(ignored: dict[str, list[str]]) -> str:
+    """ "stance 'bogus'; actor 'Nowhere', 'Atlantis'" for a notice."""
+    return "; ".join(f"{name} " + ", ".join(repr(value) for value in values) for name, values in ignored.items())
+
+
 def apply_filters(scored: pd.DataFrame, state: FilterState) -> pd.DataFrame:
     """The records that pass every filter; one boolean mask, input untouched."""
     keep = pd.Series(True, index=scored.index)

@@ -171,6 +171,12 @@ def load_table_report(
 def _read(source: Path | str | bytes, name: str | None, encoding: str | None = None) -> tuple[pd.DataFrame, LoadReport]:
     label = str(name if name is not None else source) if not isinstance(source, bytes) else str(name or "upload")
     suffix = Path(label).suffix.lower()
+    if suffix == ".pdf":
+        raise UnreadableFileError(
+            label,
+            "is a PDF document, not a table of records; save the table as CSV or Excel, or paste an article's "
+            "text on the Add an article page",
+        )
     if suffix not in READABLE_SUFFIXES:
         readable = ", ".join(READABLE_SUFFIXES)
         raise UnreadableFileError(label, f"unsupported extension {suffix or '(none)'!r}; use one of {readable}")

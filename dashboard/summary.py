@@ -5,17 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.codebook import STANCES
+from dashboard.codebook import STANCES, stances_in_family
 
 # The fixed stance order, hostile to cordial: columns and chart traces follow it (the codebook owns it).
 STANCE_ORDER: tuple[str, ...] = STANCES
 
-# Stances counted as hostile in the key figures: those whose CAMEO Goldstein value is -2 or lower
-# (condemn 111 = -2.0, warn 130 = -4.4, deny 016 = -2.0). Concern (-0.4) and call_for (-0.3) are
-# too mild to count as hostile here, although the codebook files concern in its hostile family.
-HOSTILE_STANCES: frozenset[str] = frozenset({"condemn", "warn", "deny"})
-# Stances counted as cordial: both carry Goldstein +3.4 (018 empathetic comment, 051 praise).
-CORDIAL_STANCES: frozenset[str] = frozenset({"condolence", "support"})
 
 # Where a record names no target, tables and the flows chart show it under this label.
 NO_TARGET_LABEL = "(no target)"
@@ -93,8 +87,9 @@ def key_figures(scored: pd.DataFrame) -> dict[str, int | float]:
         "actors": int(scored["actor"].nunique()) if "actor" in scored else 0,
         "targets": len(target_names),
         "sentences": int(scored["text"].nunique()) if "text" in scored else 0,
-        "hostile_share": float(stance.isin(HOSTILE_STANCES).mean()) if records else 0.0,
-        "cordial_share": float(stance.isin(CORDIAL_STANCES).mean()) if records else 0.0,
+        # Hostile and cordial as the codebook's family column files them (hostile includes concern).
+        "hostile_share": float(stance.isin(stances_in_family("hostile")).mean()) if records else 0.0,
+        "cordial_share": float(stance.isin(stances_in_family("cordial")).mean()) if records else 0.0,
         "curated": curated,
         "predicted_only": records - curated,
         "disagreements": int((~_flag(scored, "stance_agrees", True)).sum()),

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 from textblob.en import sentiment as textblob_sentiment
 
+from dashboard.codebook import stance_families
+
 # The ladder: intensity of a plain cue of each stance, -1 (most hostile) .. +1 (most cordial).
 # Hostile side, in rising order of hostility as diplomats grade it:
 CALL_FOR_INTENSITY = -0.1  # an appeal presses someone, mildly: "we call on all sides"
@@ -47,8 +49,6 @@ MATERIAL_INTENSITY = {
     "provide_military_aid": 0.83,
 }
 
-HOSTILE_STANCES = frozenset({"condemn", "warn", "deny", "concern"})
-CORDIAL_STANCES = frozenset({"condolence", "support"})
 # TextBlob polarity within +-0.05 is noise (one mildly coloured word), not a contradiction.
 POSITIVE_CONFLICT_THRESHOLD = 0.05
 NEGATIVE_CONFLICT_THRESHOLD = -0.05
@@ -90,8 +90,9 @@ def tone_conflicts_with_stance(polarity: float, stance: str) -> bool:
     """True when TextBlob's sign contradicts the stance: hostile but positive, or cordial but negative."""
     # Rounded first: TextBlob's float sums give 0.05000000000000002 for what every display shows as +0.05.
     polarity = round(float(polarity), 3)
-    if stance in HOSTILE_STANCES:
+    family = stance_families().get(stance)  # hostile, neutral or cordial, as the codebook files it
+    if family == "hostile":
         return polarity > POSITIVE_CONFLICT_THRESHOLD
-    if stance in CORDIAL_STANCES:
+    if family == "cordial":
         return polarity < NEGATIVE_CONFLICT_THRESHOLD
     return False

@@ -155,6 +155,14 @@ def test_every_page_in_the_sidebar_renders(app_page):
     assert app_page.js_errors == [], f"uncaught JavaScript errors: {app_page.js_errors}"
 
 
+def test_the_overview_opens_at_its_name_without_a_page_not_found_dialog(app_page):
+    open_page(app_page, "overview", "stance=condemn")
+    assert app_page.locator("h1").first.inner_text().strip() == "Overview"
+    assert "Records" in key_figures(app_page)
+    assert app_page.get_by_text("Page not found").count() == 0
+    assert "stance=condemn" in app_page.url  # the filters in the link are kept
+
+
 def test_overview_shows_key_figures_and_the_stance_chart(app_page):
     open_page(app_page)
     wait_for_plots(app_page)

@@ -240,7 +240,8 @@ def test_comment_lines_with_no_header_after_them_are_unreadable(tmp_path):
 
 
 def test_an_unsupported_extension_and_a_missing_file_are_unreadable(tmp_path):
-    assert "unsupported extension '.pdf'" in unreadable(tmp_path / "rows.pdf")
+    assert "unsupported extension '.docx'" in unreadable(tmp_path / "rows.docx")
+    assert "is a PDF document, not a table" in unreadable(tmp_path / "rows.pdf")
     assert "no such file" in unreadable(tmp_path / "missing.tsv")
 
 

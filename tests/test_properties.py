@@ -1,14 +1,15 @@
 """Property-based tests: the loader, validation and normalising raise nothing but our own errors on any
 input, and an exported table reads back as the same records."""
 
-import contextlib
 import io
+import re
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from dashboard.decoding import MAX_CONTROL_SHARE, control_share
 from dashboard.errors import ReactionsError
 from dashboard.export import (
     FORMULA_PREFIXES,
@@ -20,9 +21,11 @@ from dashboard.export import (
     to_json_bytes,
 )
 from dashboard.records import (
+    OLD_EXCEL_SIGNATURE,
     READABLE_SUFFIXES,
     RECORD_COLUMNS,
     STANCES,
+    XLSX_SIGNATURE,
     normalise_records,
     read_table_bytes,
     split_valid_rows,
@@ -72,8 +75,32 @@ def test_any_bytes_read_as_a_table_or_raise_our_own_error(data, suffix):
         table = read_table_bytes(data, f"upload{suffix}")
     except ReactionsError as exc:
         assert "\n" not in str(exc) and str(exc).startswith(f"upload{suffix}: ")
+        # Bytes that are UTF-8 text are never refused for their encoding (a reader refusing all files is).
+        if _is_text(data) and not data.startswith((XLSX_SIGNATURE, OLD_EXCEL_SIGNATURE)):
+            assert "binary data" not in str(exc) and "encoding" not in str(exc), str(exc)
     else:
         assert all(isinstance(value, str) for value in table.to_numpy().ravel())
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return control_share(text) <= MAX_CONTROL_SHARE
+
+
+PLAIN_HEADERS = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), min_size=2, max_size=4, unique=True)
+PLAIN_CELL = st.text(st.characters(codec="utf-8", categories=("L", "N", "Zs")), max_size=12)
+
+
+@st.composite
+def plain_csv_texts(draw):
+    """A plain CSV table's text: simple distinct names, then rows of letters, digits and spaces."""
+    header = draw(PLAIN_HEADERS.filter(lambda names: len({name.casefold() for name in names}) == len(names)))
+    rows = [[draw(PLAIN_CELL) for _ in header] for _ in range(draw(st.integers(min_value=1, max_value=4)))]
+    rows = [row for row in rows if any(cell.strip() for cell in row)] or [["x"] * len(header)]
+    return "\n".join(",".join(row) for row in [header, *rows]) + "\n"
 
 
 # Text shaped like a delimited file: cells, quotes, separators and every kind of line break.
@@ -85,14 +112,60 @@ TABLE_LIKE_TEXT = st.lists(
 
 @FAST
 @given(
-    text=st.one_of(st.text(max_size=300), TABLE_LIKE_TEXT),
+    text=st.one_of(st.text(max_size=300), TABLE_LIKE_TEXT, plain_csv_texts()),
     suffix=st.sampled_from(READABLE_SUFFIXES),
     encoding=st.sampled_from(["utf-8", "utf-16"]),
 )
 def test_any_text_reads_as_a_table_or_raises_our_own_error(text, suffix, encoding):
     # Text reaches further than random bytes: past decoding into the CSV and JSON readers.
-    with contextlib.suppress(ReactionsError):
-        read_table_bytes(text.encode(encoding, errors="surrogatepass"), f"upload{suffix}")
+    expected = _plain_csv_shape(text) if suffix == ".csv" else None
+    try:
+        table = read_table_bytes(text.encode(encoding, errors="surrogatepass"), f"upload{suffix}")
+    except ReactionsError as exc:
+        # UTF-8 or UTF-16 with its mark always decodes: a refusal is about the content, never the encoding.
+        surrogates = any("\ud800" <= character <= "\udfff" for character in text)
+        if control_share(text) <= MAX_CONTROL_SHARE and not surrogates:
+            assert "binary data" not in str(exc) and "encoding" not in str(exc), str(exc)
+        # A plain table (a header of distinct names, the same number of commas on every line) is read.
+        assert expected is None, f"a plain CSV was refused: {exc}"
+    else:
+        assert all(isinstance(value, str) for value in table.to_numpy().ravel())
+        if expected is not None:
+            assert table.shape == expected
+
+
+def _plain_csv_shape(text: str) -> tuple[int, int] | None:
+    """(rows, columns) of text that is unmistakably a plain CSV table, else None: no quotes, other
+    separators, comments, blank or padded lines; a header of distinct, simple names; equal widths."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    if len(lines) < 2 or any(c in text for c in '"\t;#\r[]{}') or control_share(text) > 0:
+        return None
+    header = lines[0].split(",")
+    if len(header) < 2 or len({name.strip().casefold() for name in header}) < len(header):
+        return None
+    if any(not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,10}", name) for name in header):
+        return None
+    if any(line.strip() == "" or line.count(",") != len(header) - 1 for line in lines[1:]):
+        return None
+    return len(lines) - 1, len(header)
+
+
+@FAST
+@given(
+    header=PLAIN_HEADERS.filter(lambda names: len({name.casefold() for name in names}) == len(names)),
+    rows=st.integers(min_value=1, max_value=5),
+    cells=st.data(),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le"]),
+)
+def test_any_plain_table_saved_in_unicode_reads_back_cell_for_cell(header, rows, cells, encoding):
+    table = [[cells.draw(PLAIN_CELL) for _ in header] for _ in range(rows)]
+    assume(all(any(cell.strip() for cell in row) for row in table))  # a blank row is a blank line
+    text = "\n".join(",".join(row) for row in [header, *table]) + "\n"
+    back = read_table_bytes(text.encode(encoding), "upload.csv")
+    assert back.shape == (rows, len(header))
+    assert back.to_numpy().tolist() == table
 
 
 @FAST

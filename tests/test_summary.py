@@ -1,6 +1,7 @@
 """Summary tables and key figures, on a small scored frame written here (not the classifier's output)."""
 
 import math
+import shutil
 
 import pandas as pd
 import pytest
@@ -54,7 +55,8 @@ def test_key_figures_count_records_actors_targets_and_flags():
     assert figures["actors"] == 4
     assert figures["targets"] == 3  # Syria, Turkey, Russia (from the "Syria; Russia" record)
     assert figures["sentences"] == 6
-    assert figures["hostile_share"] == pytest.approx(3 / 6)  # r1, r4, r6
+    # The codebook files concern as hostile: r1, r3 (concern), r4, r6.
+    assert figures["hostile_share"] == pytest.approx(4 / 6)
     assert figures["cordial_share"] == pytest.approx(2 / 6)  # r2, r5
     assert figures["disagreements"] == 1
     assert figures["tone_conflicts"] == 2
@@ -160,3 +162,17 @@ def test_explode_targets_equals_splitting_each_row_in_turn(cells, index):
     exploded = explode_targets(frame)
     assert list(zip(exploded["id"], exploded["target"], strict=True)) == expected_rows
     assert list(exploded.index) == list(range(len(expected_rows)))
+
+
+def test_the_hostile_share_follows_the_codebooks_family_column(tmp_path, monkeypatch):
+    from dashboard import DATA_DIR
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, copy)
+    codebook = copy / "codebook.csv"
+    # Re-file concern as neutral in a copy: the share follows the file, not a list written in code.
+    codebook.write_text(
+        codebook.read_text(encoding="utf-8").replace("concern,hostile,", "concern,neutral,"), encoding="utf-8"
+    )
+    monkeypatch.setenv("REACTIONS_DATA_DIR", str(copy))
+    assert key_figures(scored_frame())["hostile_share"] == pytest.approx(3 / 6)

@@ -13,7 +13,16 @@ import streamlit as st
 from dashboard import knowledge_dir
 from dashboard.codebook import STANCES
 from dashboard.errors import ReactionsError
-from dashboard.filters import NO_TARGET, POLARITY_RANGE, FilterState, apply_filters, filter_options
+from dashboard.filters import (
+    NO_TARGET,
+    POLARITY_RANGE,
+    URL_LIST_FILTERS,
+    FilterState,
+    apply_filters,
+    describe_ignored,
+    filter_options,
+    ignored_url_values,
+)
 from dashboard.library import (
     APP_COLUMNS,
     EventInfo,
@@ -385,6 +394,14 @@ def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
         st.warning(
             f"There is no event '{plain(asked)}' here: it may have been removed from the library, or the link is "
             "mistyped. Showing all events; the Library page lists them."
+        )
+    # The widgets bound to the URL drop values they do not offer, and the URL with them: name what was dropped.
+    asked = {name: st.query_params.get_all(name) for name in URL_LIST_FILTERS}
+    ignored = ignored_url_values(asked, {**options, "stance": list(STANCES)})
+    if ignored:
+        st.warning(
+            f"The link asked for filter values that are not in the data, so they were left out: "
+            f"{plain(describe_ignored(ignored))}. Showing the view without them."
         )
     with st.sidebar:
         st.header("Filters")

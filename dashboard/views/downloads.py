@@ -6,7 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.codebook import codebook_version
-from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
+from dashboard.export import (
+    EXPORT_FORMATS,
+    Provenance,
+    csvw_metadata_bytes,
+    export_bytes,
+    metadata_name,
+    record_sources,
+)
 from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
 from dashboard.summary import summarise_by_actor, summarise_by_target
@@ -71,7 +78,7 @@ def render(view: View) -> None:
     made_at = st.session_state.setdefault(
         f"made_at_{hash(view.state)}", pd.Timestamp.now("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
     )
-    sources = tuple(sorted(view.records["source"].unique()))
+    sources = record_sources(view.records, view.data.articles)
     for stem, (title, holds, table) in per_view(view, "downloads", lambda: downloadable_tables(view.records)).items():
         st.subheader(title)
         st.caption(f"{holds} · {len(table):,} row(s)")

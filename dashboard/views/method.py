@@ -33,7 +33,8 @@ def render(view: View) -> None:
     )
     calibration_section()
     st.subheader(f"Codebook (version {codebook_version()})")
-    st.dataframe(load_codebook(), hide_index=True, width="stretch")
+    # A static table wraps each cell: the definitions are read in full (a data grid cut them at one line).
+    st.table(load_codebook().set_index("stance"))
     st.subheader("Stance → CAMEO crosswalk")
     st.dataframe(read_commented_csv(crosswalk_path()), hide_index=True, width="stretch")
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.codebook import STANCES, stances_in_family
 from dashboard.figures import stance_by_actor_figure
 from dashboard.summary import key_figures, summarise_by_target
-from dashboard.views.common import PLOTLY_CONFIG, View, per_view, plain, show_empty_notice, stance_label
+from dashboard.views.common import (
+    PLOTLY_CONFIG,
+    View,
+    current_view,
+    per_view,
+    plain,
+    show_empty_notice,
+    stance_label,
+)
 from dashboard.views.evidence import show_selected_evidence
 
 
@@ -21,29 +30,41 @@ def headline(records: pd.DataFrame) -> list[str]:
     return lines
 
 
+def found_by_the_rules(records: pd.DataFrame) -> tuple[int, int]:
+    """(found, checked): of the records whose stance a person gave, how many the rules also read. Records whose
+    stance the rules made are left out: counting them would make the figure perfect by construction."""
+    curated = records["stance_source"].astype(str) == "curated"
+    return int((records["stance_found"].astype(bool) & curated).sum()), int(curated.sum())
+
+
 def render(view: View) -> None:
     st.title("Overview")
     for article in view.data.articles.values():
         if not view.state.event or article.event == view.state.event:
-            st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source)))
+            # An uploaded file has no title: leave the empty part out rather than show "date · · file.csv".
+            st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source) if part))
     figures = per_view(view, "key_figures", lambda: key_figures(view.records))
     total = per_view(view, "key_figures_all", lambda: key_figures(view.data.scored))
     columns = st.columns(6)
-    columns[0].metric("Records", figures["records"], help=f"of {total['records']} curated records")
+    columns[0].metric("Records", figures["records"], help=f"of {total['records']:,} records in all events")
     columns[1].metric("Actors", figures["actors"])
     columns[2].metric("Targets", figures["targets"])
     columns[3].metric(
         "Hostile share",
         f"{figures['hostile_share']:.0%}" if figures["records"] else "—",
-        help="share of records that condemn, warn or deny (concern and call for are not counted)",
+        help="share of records whose stance the codebook files as hostile: "
+        + ", ".join(stance_label(stance) for stance in STANCES if stance in stances_in_family("hostile")),
     )
-    found = per_view(view, "found", lambda: int(view.records["stance_found"].sum()))
+    found, checked = per_view(view, "found", lambda: found_by_the_rules(view.records))
     columns[4].metric(
         "Found by the rules",
-        f"{found}/{figures['records']}" if figures["records"] else "—",
+        f"{found}/{checked}" if checked else "—",
         help=(
-            "records whose curated stance the rule classifier also reads in the sentence, for that actor; "
-            f"as the sentence's single headline stance: {figures['records'] - figures['disagreements']}"
+            "curated records (a person gave the stance) whose stance the rule classifier also reads in the "
+            f"sentence, for that actor; as the sentence's single headline stance: {checked - figures['disagreements']}"
+            if checked
+            else "no record here has a stance a person gave: the rules made every stance, so there is nothing "
+            "to check them against"
         ),
     )
     columns[5].metric("Tone conflicts", figures["tone_conflicts"], help="TextBlob's sign contradicts the stance")
@@ -62,3 +83,8 @@ def render(view: View) -> None:
     show_selected_evidence(
         event, view.records, view.data.registry, "Click or box-select bars to see the sentences behind them."
     )
+
+
+def render_current_view() -> None:
+    """The page as a callable, for the /overview address (the page script serves /)."""
+    render(current_view())

@@ -32,7 +32,6 @@ from dashboard.views.common import (
     show_saved_notice,
 )
 
-UPLOAD_TYPES = ["csv", "tsv", "json", "jsonl", "xlsx"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 JUST_ADDED_KEY = "just_uploaded"
 LEAVE_OUT = "(leave these rows out)"
@@ -162,7 +161,9 @@ def render(view: View) -> None:
     limit = st.get_option("server.maxUploadSize")
     upload = st.file_uploader(
         "Records file",
-        type=UPLOAD_TYPES,
+        # Any file is taken, so that a PDF or a Word file gets a message in words from the reader (the
+        # uploader's own refusal of a type is a red icon with no explanation).
+        type=None,
         key="records_upload",
         help=f"Files up to {limit} MB are accepted here; `reactions score` reads larger ones.",
     )
