@@ -592,6 +592,17 @@ def test_the_bloc_refers_to_the_last_organisation_named(resources):
     assert ("ECOWAS", "call_for", "Pakistan") in triples(extract(text, resources))
 
 
+def test_in_a_coup_the_army_speaks_for_its_state_and_elsewhere_it_does_not(resources):
+    coup = (
+        "Pakistan's army seized power in a coup on Monday and detained the president.\n\n"
+        "France condemned the coup.\n\n"
+        "The army said it had acted to end the coup plotters' arrests of judges."
+    )
+    assert ("Pakistan", "neutral", "") in triples(extract(coup, resources))
+    quake = "An earthquake struck eastern Turkey.\n\nThe army said it had sent rescue teams."
+    assert "Turkey" not in {a for a, _, _ in triples(extract(quake, resources))}
+
+
 # --- The seed article --------------------------------------------------------------------------------
 
 

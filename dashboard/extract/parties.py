@@ -37,6 +37,7 @@ class _Context:
     hostile_target: dict[str, str] = field(default_factory=dict)
     perpetrator: str = ""
     organisation: str = ""  # the last international organisation named: "the bloc" refers to it
+    own_forces: str = ""  # in a coup article, the state "the army" and "the junta" belong to
     people: dict[str, Speaker] = field(default_factory=dict)  # people the article introduces (extract.people)
     people_pattern: re.Pattern[str] | None = None
     # Over the whole article: who is held responsible for the incident, and where it happened (counts).
@@ -143,6 +144,11 @@ def _find_parties(
         for match in _ORGANISATION_ANAPHOR.finditer(text):
             if not any(match.start() < m.end and m.start < match.end() for m in actors):
                 parties.append(_Party(context.organisation, match.start(), match.end(), None, "", False, True))
+    # In a coup, "the army said", "the junta", "the coup leaders" speak for the state where it happened.
+    if context.own_forces:
+        for match in _OWN_FORCES.finditer(text):
+            if not any(match.start() < m.end and m.start < match.end() for m in actors):
+                parties.append(_Party(context.own_forces, match.start(), match.end(), None, "", False, True))
     # People the article introduced earlier or later ("Foreign Minister Hayashi") speak for their actor.
     if context.people_pattern is not None:
         for match in context.people_pattern.finditer(text):
@@ -177,6 +183,10 @@ def _find_parties(
 
 _ORGANISATION_ANAPHOR = re.compile(
     r"\b[Tt]he\s+(?:[\w-]+-(?:nation|member|country|state)\s+)?(?:regional\s+)?(?:bloc|alliance|grouping|organi[sz]ation)\b"
+)
+_OWN_FORCES = re.compile(
+    r"\b[Tt]he\s+(?:country['’]s\s+)?(?:army|military|junta|armed\s+forces|military\s+government|coup\s+leaders|"
+    r"putschists|mutineers|generals)\b"
 )
 _PROXY_SUFFIX = re.compile(
     r"-(?:backed|funded|sponsored|supported|allied|aligned|trained|armed|born|based|educated)\b", re.IGNORECASE

@@ -534,6 +534,21 @@ def record_confidence(proposal: _Proposal) -> float:
     return round(confidence, 3)
 
 
+def _coup_state(sentences: list[Sentence], registry: Registry, lexicon: CueLexicon, rules: ExtractionRules) -> str:
+    """The state whose own forces the article is about, when its incident is mostly internal (a coup, a
+    crackdown): then "the army said", "the junta" speak for it. Empty for attacks and disasters."""
+    signals = _Context()
+    kinds: Counter = Counter()
+    for sentence in sentences:
+        text = normalise_quotes(sentence.text)
+        mentions = registry.find_actor_mentions(text)
+        _count_incident_parties(text, mentions, [], [], signals, lexicon, rules)
+        kinds.update(rules.incident_words[w] for w in _WORD.findall(text.lower()) if w in rules.incident_words)
+    state = _most_counted(signals.places + signals.doers)
+    internal = kinds["internal"] > kinds["hostile"] + kinds["disaster"]
+    return state if internal and signals.doers[state] else ""
+
+
 def _most_counted(counts: Counter) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
@@ -582,6 +597,7 @@ def extract_records(
     sentences = segment_sentences(text, rules)
     context.people = learn_people([s.text for s in sentences], resources.registry, rules)
     context.people_pattern = people_pattern(context.people)
+    context.own_forces = _coup_state(sentences, resources.registry, lexicon, rules)
     rows = []
     read = [(sentence, _read_sentence(sentence, resources, lexicon, date, context, rules)) for sentence in sentences]
     responsible, location = _responsible(context), _most_counted(context.places)
