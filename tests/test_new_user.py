@@ -135,3 +135,19 @@ def test_download_sources_name_the_uploaded_file_where_records_give_no_source():
     assert record_sources(records, articles) == ("Anadolu", "my_records.csv")
     assert record_sources(records.iloc[:1], articles) == ("Anadolu",)
     assert record_sources(records.iloc[0:0], articles) == ()
+
+
+def test_an_upload_whose_code_page_cannot_be_told_can_be_read_as_the_reader_chooses(app):
+    content = "actor,text\nTurkey,Dışişleri Bakanı saldırıyı kınadı.\n".encode("cp1254")
+    app.run()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("kisa.csv", content, "text/csv").run()
+    assert not app.exception
+    assert "cp1254 (Turkish, Windows) reads 'Dışişleri … Bakanı'" in app.error[0].value
+    app.selectbox(key="upload_encoding").set_value("cp1254").run()
+    assert not app.exception and not app.error
+    assert any("1 row(s) read, 1 valid, 0 left out" in text.value for text in app.markdown)
+    app.button(key="upload_add").click().run()
+    assert not app.exception
+    added = app.session_state["added_records"]
+    assert added["text"].tolist() == ["Dışişleri Bakanı saldırıyı kınadı."]

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
+from dashboard.decoding import describe_encoding
 from dashboard.errors import ReactionsError
 from dashboard.records import (
     Article,
@@ -145,6 +146,25 @@ def apply_actor_decisions(table: pd.DataFrame, decisions: dict[str, str]) -> pd.
     return out
 
 
+ENCODING_KEY = "upload_encoding"
+DETECT = "(detect)"
+
+
+def choose_encoding(candidates: tuple[str, ...]) -> None:
+    """When a file's code page cannot be told, let the reader pick the one whose words read right."""
+    current = st.session_state.get(ENCODING_KEY)
+    offered = [name for name in dict.fromkeys([*candidates, current]) if name and name != DETECT]
+    if not offered:
+        return
+    st.selectbox(
+        "Read the file as",
+        [DETECT, *offered],
+        format_func=lambda name: name if name == DETECT else describe_encoding(name),
+        key=ENCODING_KEY,
+        help="The message above shows what each code page makes of the words they disagree on.",
+    )
+
+
 def render(view: View) -> None:
     st.title("Upload records")
     st.caption(
@@ -170,11 +190,16 @@ def render(view: View) -> None:
     st.caption(f"Files up to {limit} MB (a larger one is refused: split it, or score it with the `reactions` CLI).")
     if upload is None:
         return
+    chosen = st.session_state.get(ENCODING_KEY)
+    encoding = None if chosen in (None, DETECT) else chosen
     try:
-        table, report = load_table_report(upload, view.data.registry, view.data.articles)
+        table, report = load_table_report(upload, view.data.registry, view.data.articles, encoding=encoding)
     except ReactionsError as exc:
         st.error(str(exc))
+        choose_encoding(getattr(exc, "candidates", ()))
         return
+    if encoding:  # keep the choice on the page, and so in the session, while the file is read with it
+        choose_encoding((encoding,))
     problems = list(report.problems)
     file_wide = [p for p in problems if p.row <= 0]
     if file_wide:
