@@ -45,8 +45,8 @@ PAGES = [
 KEY_FIGURE_LABELS = ("Records", "Actors", "Targets", "Hostile share")
 # A selection reruns the script once (about a second); far longer means it was dropped.
 SELECTION_TIMEOUT_MS = 20_000
-TOPOJSON_PATH = "/app/static/world_110m.json"
-# The 110m world has about 177 countries; more than 100 drawn outlines means the shapes file was used.
+TOPOJSON_PATH = "/app/static/world_50m.json"
+# The 50m world has 241 countries; more than 100 drawn outlines means the shapes file was used.
 MIN_COUNTRY_OUTLINES = 100
 
 # Per trace: its name and the sum of its bar sizes as plotly computed them (what is drawn, not the input).

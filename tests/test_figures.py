@@ -1,13 +1,18 @@
 """Figure builders: asserted on figure attributes (never on serialized JSON), with a tiny registry."""
 
+import itertools
+import math
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import pandas as pd
 import pytest
 
 from dashboard.figures import (
     ARC_POINTS,
+    DESKTOP_MAP_WIDTH,
     EMPTY_MESSAGE,
+    PHONE_MAP_WIDTH,
     STANCE_COLOURS,
     STANCE_ORDER,
     flows_figure,
@@ -20,6 +25,7 @@ from dashboard.figures import (
     tone_figure,
     tone_sample,
 )
+from dashboard.figures.map_frame import MapFrame, frame_for
 from dashboard.summary import NO_TARGET_LABEL
 
 
@@ -191,7 +197,7 @@ def test_map_legend_names_each_stance_drawn_once():
     stances = [name for name in legend if name in STANCE_COLOURS]
     # concern (NATO's record with no target) draws nothing: NATO's dominant stance is condemn.
     assert sorted(stances) == sorted(["condemn", "warn", "condolence", "support"])
-    assert "organisation, near its seat" in legend
+    assert "organisation, at its seat" in legend
     ranks = {t.name: t.legendrank for t in figure.data if t.showlegend}
     assert ranks["condemn"] < ranks["warn"] < ranks["condolence"] < ranks["support"]
 
@@ -261,7 +267,7 @@ def test_map_draws_a_line_from_each_actor_to_each_target_with_hover_at_the_midpo
     curves = segments(condemn)
     assert len(curves) == 2  # United States → Syria and NATO → Syria, in one trace
     us_syria = next(lats for lats, _ in curves if lats[0] == pytest.approx(39.8))
-    assert us_syria[-1] == pytest.approx(35.01)  # Syria from the world shapes' centroid
+    assert us_syria[-1] == pytest.approx(35.03)  # Syria from the world shapes' centroid
     (condemn_links,) = [t for t in figure.data if t.name == "condemn (links)"]
     # Each curve's middle carries the hover mark of its link.
     middles = [(lats[ARC_POINTS // 2], lons[ARC_POINTS // 2]) for lats, lons in curves]
@@ -548,7 +554,7 @@ def test_a_map_toward_a_target_picks_only_the_actors_records_aimed_at_it():
 
 
 def test_past_the_link_limit_the_map_draws_the_busiest_links_and_says_how_many_are_left_out(monkeypatch):
-    import dashboard.figures.world_map as figures
+    import dashboard.figures.map_lines as figures
 
     frame = scored_frame()
     busy = frame[frame["id"] == "r4"].assign(id=["r4b"])  # Russia -> Turkey (warn) now has two records
@@ -604,3 +610,209 @@ def test_a_new_state_with_a_country_code_is_drawn_on_its_country():
     assert "Kingdom of Bhutan" not in notes  # placed, so not listed as "not on the map"
     without = stance_map_figure(frame, load_registry())
     assert "Kingdom of Bhutan" in " ".join(a.text for a in without.layout.annotations)
+
+
+# --- the map with many actors, small states, shared seats, framing ---------------------------------
+
+
+def many_actors(count: int = 150) -> tuple[pd.DataFrame, dict[str, FakeActor]]:
+    """`count` actors: organisations sharing seats in Brussels, Geneva and New York, and states taken in
+    code order from the shipped shapes (Singapore, Bahrain and Tuvalu among them), each at its shape's
+    centroid; one to three records each, aimed at Syria."""
+    from dashboard.figures.shapes import country_shapes
+
+    shapes = country_shapes()
+    seats = {"Brussels": (50.85, 4.35), "Geneva": (46.2, 6.14), "New York": (40.75, -73.97)}
+    organisations = [
+        FakeActor(f"Body {i} in {city}", "organisation", "", *seats[city])
+        for i, city in enumerate(["Brussels"] * 4 + ["Geneva"] * 3 + ["New York"] * 3)
+    ]
+    wanted = ["SGP", "BHR", "MLT", "SYR"]
+    codes = wanted + [c for c in sorted(shapes) if c not in wanted]
+    states = [FakeActor(f"State {code}", "state", code, *shapes[code].centroid) for code in codes]
+    states.insert(3, FakeActor("State TUV", "state", "TUV", -8.52, 179.2))  # Tuvalu: no shape in the file
+    registry = {a.name: a for a in (organisations + states)[:count]}
+    registry.setdefault("State SYR", next(a for a in states if a.iso3 == "SYR"))
+    stances = ["condemn", "concern", "call_for", "support", "warn", "condolence"]
+    rows = []
+    for number, name in enumerate(n for n in registry if n != "State SYR"):
+        for repeat in range(1 + number % 3):
+            rows.append((f"m{number}-{repeat}", name, stances[(number + repeat) % len(stances)], "State SYR"))
+    frame = pd.DataFrame(rows, columns=["id", "actor", "stance", "target"])
+    frame["text"] = "They spoke about the strike."
+    return frame, registry
+
+
+def label_boxes(figure, width: int) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Every label the map draws, with the box it takes on screen as the map plans it."""
+    from dashboard.figures.map_frame import CHAR_WIDTH_EM, Screen, _label_box
+    from dashboard.figures.world_map import LABEL_FONT_PX, MAP_AREA_HEIGHT, _map_area_height
+
+    geo = figure.layout.geo
+    frame = MapFrame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range))
+    screen = Screen(frame, width, _map_area_height(frame, width))
+    assert MAP_AREA_HEIGHT[0] <= screen.height <= MAP_AREA_HEIGHT[1]
+    boxes = []
+    for trace in figure.data:
+        if trace.type != "scattergeo" or "text" not in (trace.mode or ""):
+            continue
+        marker = 0 if trace.mode == "text" else trace.marker.size
+        positions = (
+            trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * len(trace.lat)
+        )
+        for text, lat, lon, position in zip(trace.text, trace.lat, trace.lon, positions, strict=True):
+            if text:
+                x, y = screen.pixel(lat, lon)
+                box = _label_box(position, x, y, len(text) * LABEL_FONT_PX * CHAR_WIDTH_EM, LABEL_FONT_PX * 1.3, marker)
+                boxes.append((text, box))
+    return boxes
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize("width", [DESKTOP_MAP_WIDTH, PHONE_MAP_WIDTH])
+def test_a_map_of_150_actors_gives_each_a_mark_and_labels_the_busiest_without_overlap(width):
+    frame, registry = many_actors(150)
+    figure = stance_map_figure(frame, registry, width=width)
+    marked = set()
+    for trace in figure.data:
+        if (trace.type == "choropleth" and trace.name in STANCE_COLOURS) or trace.name in (
+            "small states",
+            "organisations",
+        ):
+            marked |= {dict(parse_qsl(c[0].removeprefix("select?")))["actor"] for c in trace.customdata}
+    assert marked == set(frame["actor"])
+    boxes = label_boxes(figure, width)
+    assert len(boxes) >= (6 if width == PHONE_MAP_WIDTH else 20)
+    clashes = [(a, b) for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2) if overlaps(box_a, box_b)]
+    assert clashes == []
+
+
+def test_labels_go_to_the_first_asked_where_two_compete_and_stay_inside_the_map():
+    from dashboard.figures.map_frame import LabelRequest, Screen, place_labels
+
+    screen = Screen(frame_for([(10.0, 10.0)]), 160, 90)
+    first = LabelRequest("Busy", "Busy state: condemn", 10.0, 10.0, 0)
+    second = LabelRequest("Quiet", "Quiet state: support", 10.0, 10.2, 0)
+    assert list(place_labels([first, second], screen, 11)) == ["Busy"]
+    assert list(place_labels([second, first], screen, 11)) == ["Quiet"]
+    # A label that would stick out of the map in every position is left out rather than cut.
+    too_long = LabelRequest("Long", "A name far longer than the whole map is wide", 10.0, 10.0, 0)
+    assert place_labels([too_long], screen, 11) == {}
+    # A marker in the way pushes a label to another side.
+    beside = place_labels([LabelRequest("M", "Malta", 10.0, 10.0, 10)], screen, 11, obstacles=[(10.0, 10.6, 10)])
+    assert beside == {"M": "middle left"}
+
+
+def test_states_with_no_shape_or_too_small_a_shape_are_drawn_as_circles_in_their_stance_colour():
+    frame, registry = many_actors(20)
+    figure = stance_map_figure(frame, registry, whole_world=True)
+    (small,) = [t for t in figure.data if t.name == "small states"]
+    names = [dict(parse_qsl(c[0].removeprefix("select?")))["actor"] for c in small.customdata]
+    assert {"State SGP", "State BHR", "State MLT", "State TUV"} <= set(names)
+    assert "State USA" not in names  # far from small
+    singapore = names.index("State SGP")
+    assert small.marker.color[singapore] == STANCE_COLOURS[figure_stance(figure, "State SGP")]
+    assert small.marker.symbol == "circle"
+    # Tuvalu has no shape at all: no choropleth can draw it, the circle is all there is.
+    assert not any("TUV" in list(t.locations or []) for t in figure.data if t.type == "choropleth")
+
+
+def figure_stance(figure, actor: str) -> str:
+    """The dominant stance the map's hover gives an actor."""
+    for trace in figure.data:
+        for text in trace.hovertext or ():
+            if text.startswith(f"<b>{actor}</b>"):
+                return text.split("dominant stance: ")[1].split("<br>")[0]
+    raise AssertionError(f"{actor} has no hover")
+
+
+def test_organisations_sharing_a_seat_are_spread_so_none_hides_another():
+    frame, registry = many_actors(10)
+    for width in (DESKTOP_MAP_WIDTH, PHONE_MAP_WIDTH):
+        for whole_world in (False, True):
+            figure = stance_map_figure(frame, registry, width=width, whole_world=whole_world)
+            (squares,) = [t for t in figure.data if t.name == "organisations"]
+            from dashboard.figures.map_frame import Screen
+            from dashboard.figures.world_map import _map_area_height
+
+            geo = figure.layout.geo
+            map_frame = MapFrame(tuple(geo.lonaxis.range), tuple(geo.lataxis.range))
+            screen = Screen(map_frame, width, _map_area_height(map_frame, width))
+            pixels = [screen.pixel(lat, lon) for lat, lon in zip(squares.lat, squares.lon, strict=True)]
+            assert len(pixels) == 10
+            closest = min(math.dist(a, b) for a, b in itertools.combinations(pixels, 2))
+            assert closest >= squares.marker.size, (width, whole_world, closest)
+            # A spoke runs from each spread square back to its seat.
+            assert any(t.name == "shared seats" for t in figure.data)
+
+
+def test_the_map_frames_the_actors_in_view_and_shows_the_world_when_asked():
+    frame, registry = many_actors(150)
+    europe = {"State FRA", "State DEU", "State ITA", "State POL", "Body 0 in Brussels"}
+    local = frame[frame["actor"].isin(europe)].assign(target="")
+    framed = stance_map_figure(local, registry).layout.geo
+    lon0, lon1 = framed.lonaxis.range
+    lat0, lat1 = framed.lataxis.range
+    assert -15 < lon0 < 5 and 15 < lon1 < 40, framed.lonaxis.range
+    assert 30 < lat0 < 45 and 50 < lat1 < 65, framed.lataxis.range
+    world = stance_map_figure(local, registry, whole_world=True).layout.geo
+    assert tuple(world.lonaxis.range) == (-180, 180)
+    # Actors all round the globe: the whole world, whatever the switch says.
+    spread = stance_map_figure(frame, registry).layout.geo
+    assert tuple(spread.lonaxis.range) == (-180, 180)
+
+
+def test_frame_for_one_place_shows_its_neighbours_and_stays_inside_the_world():
+    around_fiji = frame_for([(-17.8, 178.0)])
+    assert around_fiji.lon_range[1] == 180.0
+    assert around_fiji.lon_range[1] - around_fiji.lon_range[0] >= 40
+    assert frame_for([]) == frame_for([(0, 0)], whole_world=True)
+
+
+def test_the_not_on_the_map_note_is_wrapped_to_the_map_and_names_a_few_then_counts():
+    frame = scored_frame()
+    extra = pd.DataFrame(
+        {"id": [f"x{i}" for i in range(12)], "actor": [f"Unplaced body number {i}" for i in range(12)]}
+    )
+    frame = pd.concat([frame, extra.assign(stance="condemn", target="Syria", text="x")], ignore_index=True)
+    figure = stance_map_figure(frame, tiny_registry(), width=PHONE_MAP_WIDTH)
+    (note,) = [a.text for a in figure.layout.annotations if "Not on the map" in a.text]
+    lines = note.split("<br>")
+    assert len(lines) > 1
+    assert max(len(line) for line in lines) <= PHONE_MAP_WIDTH / (11 * 0.55)
+    assert "and 4 more" in note
+
+
+def test_a_chart_of_60_actors_shows_the_busiest_25_and_says_how_many_more():
+    frame, _ = many_actors(61)
+    frame = frame[frame["actor"] != "State SYR"]
+    assert frame["actor"].nunique() == 60
+    figure = stance_by_actor_figure(frame)
+    shown = {actor for trace in figure.data for actor in trace.y}
+    assert len(shown) == 25
+    totals = frame.groupby("actor").size()
+    assert min(totals[list(shown)]) >= max(totals.drop(list(shown)))
+    left_records = int(totals.drop(list(shown)).sum())
+    assert f"and 35 more ({left_records:,} records)" in figure.layout.title.text.replace(
+        "<br><span style='font-size:13px'>", " "
+    ).replace("</span>", "")
+    assert figure.layout.height < 1400
+
+
+def test_bar_counts_are_written_level_or_not_at_all():
+    figure = stance_by_actor_figure(scored_frame())
+    assert all(trace.textangle == 0 for trace in figure.data)
+    assert figure.layout.uniformtext.mode == "hide"
+
+
+def test_titles_wrap_to_a_phone_and_start_below_the_toolbar():
+    from dashboard.figures.style import TITLE_WRAP, TOOLBAR_STRIP_PX
+
+    for figure in (stance_by_actor_figure(scored_frame()), tone_figure(scored_frame()), flows_figure(scored_frame())):
+        title = figure.layout.title
+        assert all(len(line) <= TITLE_WRAP for line in title.text.split("<br>") if "<span" not in line)
+        assert title.yref == "container" and title.pad.t >= TOOLBAR_STRIP_PX
+        assert figure.layout.margin.t > TOOLBAR_STRIP_PX + 21 * len(title.text.split("<br>"))

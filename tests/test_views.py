@@ -74,3 +74,18 @@ def test_stance_differences_show_each_actors_dominant_stance_and_mix_in_both_eve
     assert not table.loc["NATO", "changed"] and table.loc["NATO", "mix_changed"]
     assert table.loc["Russia", "dominant_stance (b)"] == "—" and table.loc["Russia", "records (b)"] == 0
     assert table.loc["Russia", "changed"]
+
+
+def test_the_differences_table_is_shown_with_headers_a_reader_understands():
+    import pandas as pd
+
+    from dashboard.views.compare import difference_headers, stance_differences
+
+    left = pd.DataFrame([{"id": "r1", "actor": "NATO", "stance": "condemn", "target": "", "intensity": -0.5}])
+    table = stance_differences(left, left.assign(stance="warn"), "idlib-2020", "my_records")
+    headers = difference_headers("idlib-2020", "my_records")
+    assert set(table.columns) <= set(headers)
+    assert headers["mix_changed"] == "Stance mix changed"
+    assert headers["dominant_stance (my_records)"] == "Dominant stance (my_records)"
+    # No header is a column name with underscores (other than in the event's own name).
+    assert not any("_" in label.replace("my_records", "") for label in headers.values())

@@ -11,6 +11,7 @@ records), `bars`, `world_map`, `tone` and `flows` (one chart each).
 
 from dashboard.figures.bars import stance_by_actor_figure
 from dashboard.figures.flows import FLOW_LINK_LIMIT, flows_figure
+from dashboard.figures.map_lines import ARC_POINTS, MAP_LINK_LIMIT
 from dashboard.figures.selection import (
     RECORD_ID_SEPARATOR,
     record_ids_from_points,
@@ -27,10 +28,12 @@ from dashboard.figures.style import (
     text_colour_on,
 )
 from dashboard.figures.tone import TONE_MARK_LIMIT, tone_figure, tone_sample
-from dashboard.figures.world_map import ARC_POINTS, MAP_LINK_LIMIT, stance_map_figure
+from dashboard.figures.world_map import DESKTOP_MAP_WIDTH, PHONE_MAP_WIDTH, stance_map_figure
 
 __all__ = [
     "ARC_POINTS",
+    "DESKTOP_MAP_WIDTH",
+    "PHONE_MAP_WIDTH",
     "EMPTY_MESSAGE",
     "FLOW_LINK_LIMIT",
     "MAP_LINK_LIMIT",

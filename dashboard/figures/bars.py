@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -22,22 +24,36 @@ from dashboard.summary import (
     stance_order_for,
 )
 
+# Past this many actors the chart shows the busiest ones and says how many more there are: 60 bars
+# were a 2,200 px chart in which nobody finds anyone.
+BAR_ACTOR_LIMIT = 25
+# Segment counts are written level (never turned sideways in a narrow segment) at this size or not at all.
+SEGMENT_TEXT_MIN_PX = 10
+# Notes wrap like titles, to fit a phone.
+NOTE_WRAP = 48
+NOTE_LINE_PX = 18
 
-def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
+
+def stance_by_actor_figure(scored: pd.DataFrame, limit: int = BAR_ACTOR_LIMIT, title: str | None = None) -> go.Figure:
     """Horizontal stacked bars: records per actor, one trace per stance in the fixed order.
 
-    Each segment is labelled with its count; its customdata carries the ids of the records it counts.
-    Actors are ordered by total records, the most at the top.
+    Each segment is labelled with its count where it fits; its customdata picks its records. Actors are
+    ordered by total records, the most at the top; past `limit` actors, the rest are summed up in a note.
     """
-    title = "Who condemned, warned or supported: records per actor and stance"
+    title = title or "Who condemned, warned or supported: records per actor and stance"
     if scored.empty:
         return empty_figure(title)
     frame = pd.DataFrame({"actor": scored["actor"].astype(str), "stance": scored["stance"].fillna("").astype(str)})
     totals = frame.groupby("actor").size()
-    actor_order = sorted(totals.index, key=lambda actor: (-totals[actor], actor))
+    all_actors = sorted(totals.index, key=lambda actor: (-totals[actor], actor))
+    actor_order = all_actors[:limit]
+    left_out = all_actors[limit:]
+    frame = frame[frame["actor"].isin(actor_order)] if left_out else frame
     counts_by_pair = frame.groupby(["stance", "actor"]).size()
     figure = go.Figure()
     for stance in stance_order_for(frame["stance"]):
+        if stance not in counts_by_pair.index.get_level_values(0):
+            continue
         per_actor = counts_by_pair.loc[stance]
         actors = [actor for actor in actor_order if actor in per_actor.index]
         counts = [int(per_actor[actor]) for actor in actors]
@@ -53,6 +69,7 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
                 text=counts,
                 texttemplate="%{text}",
                 textposition="inside",
+                textangle=0,
                 insidetextanchor="middle",
                 textfont={"color": text_colour_on(colour)},
                 hovertemplate=(
@@ -64,7 +81,28 @@ def stance_by_actor_figure(scored: pd.DataFrame) -> go.Figure:
         )
     layout = base_layout(title, CHROME_HEIGHT + ROW_HEIGHT * len(actor_order))
     layout["legend"] |= LEGEND_BELOW
-    figure.update_layout(**layout, barmode="stack", bargap=0.25, clickmode="event+select")
+    figure.update_layout(
+        **layout,
+        barmode="stack",
+        bargap=0.25,
+        clickmode="event+select",
+        uniformtext={"minsize": SEGMENT_TEXT_MIN_PX, "mode": "hide"},
+    )
+    if left_out:
+        # Said under the title, where it has the chart's whole width (a note in the plot area was cut off
+        # on a phone by the actors' names).
+        records = int(totals[left_out].sum())
+        note = (
+            f"The {limit} actors with most records, and {len(left_out)} more ({records:,} records): "
+            "pick them in the sidebar's Actor filter."
+        )
+        lines = textwrap.wrap(note, NOTE_WRAP)
+        figure.update_layout(
+            title_text=figure.layout.title.text
+            + "".join(f"<br><span style='font-size:13px'>{line}</span>" for line in lines),
+            height=figure.layout.height + NOTE_LINE_PX * len(lines),
+            margin_t=figure.layout.margin.t + NOTE_LINE_PX * len(lines),
+        )
     figure.update_xaxes(title_text="Records", dtick=1 if totals.max() <= 12 else None, rangemode="tozero")
     figure.update_yaxes(
         title_text=None, categoryorder="array", categoryarray=list(reversed(actor_order)), automargin=True

@@ -17,6 +17,7 @@ from dashboard.figures.style import (
     empty_figure,
     rgba,
     stance_colour,
+    title_height,
 )
 from dashboard.summary import (
     NO_TARGET_LABEL,
@@ -104,7 +105,7 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
     height = max(400, CHROME_HEIGHT + 34 * max(len(actors), len(targets)))
     layout = base_layout(title, height)
     layout["legend"] |= LEGEND_BELOW
-    layout["margin"] |= {"t": 90, "l": 20, "r": 20, "b": 60}
+    layout["margin"] |= {"t": title_height(title) + 34, "l": 20, "r": 20, "b": 60}
     figure.update_layout(**layout)
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)

@@ -31,7 +31,14 @@ EMPTY_MESSAGE = "No records match the filters"
 # Streamlit's own font, so charts and page read as one.
 FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
 FONT_COLOUR = "#31333F"
-TITLE_SIZE = 18
+# Titles wrap at TITLE_WRAP characters: at 16 px that is about 350 px, a phone's width (390 px less the
+# page's padding), so no title is cut off on a phone or in one of Compare's half-page columns.
+TITLE_SIZE = 16
+TITLE_WRAP = 44
+TITLE_LINE_PX = 21
+# Plotly's toolbar (modebar) is a strip this high at the top right; titles start below it, so it never
+# covers them on a narrow screen, where a title runs the whole width.
+TOOLBAR_STRIP_PX = 34
 # Hover quotes wrap at this many characters a line; longer lines run off narrow screens.
 HOVER_WRAP_WIDTH = 70
 # A quote longer than this is cut in hovers (the evidence table holds it whole).
@@ -57,13 +64,32 @@ def text_colour_on(hex_colour: str) -> str:
     return FONT_COLOUR if luminance > 0.5 else "#FFFFFF"
 
 
+def wrap_title(title: str) -> str:
+    """A title broken into lines of at most TITLE_WRAP characters with <br>."""
+    return "<br>".join(textwrap.wrap(title, TITLE_WRAP)) or title
+
+
+def title_height(title: str) -> int:
+    """Pixels from the figure's top to just under its title: the toolbar strip and the title's lines."""
+    return TOOLBAR_STRIP_PX + TITLE_LINE_PX * max(1, len(textwrap.wrap(title, TITLE_WRAP))) + 8
+
+
 def base_layout(title: str, height: int) -> dict[str, Any]:
     return {
-        "title": {"text": title, "font": {"size": TITLE_SIZE}, "x": 0.01, "xanchor": "left"},
+        "title": {
+            "text": wrap_title(title),
+            "font": {"size": TITLE_SIZE},
+            "x": 0.01,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": TOOLBAR_STRIP_PX},
+        },
         "font": {"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},
         "template": "plotly_white",
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 40},
+        "margin": {"l": 10, "r": 10, "t": title_height(title) + 12, "b": 40},
         # Explicit, so Streamlit's theme does not turn hover labels into faint grey text.
         "hoverlabel": {
             "font": {"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},

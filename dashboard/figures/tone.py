@@ -22,6 +22,7 @@ from dashboard.figures.style import (
     escape,
     score_text,
     stance_colour,
+    title_height,
     wrapped_quote,
 )
 from dashboard.summary import (
@@ -174,7 +175,7 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
     )
     layout = base_layout(title, max(360, CHROME_HEIGHT + 10 + TONE_ROW_HEIGHT * len(actor_order)))
     layout["legend"] |= LEGEND_BELOW
-    layout["margin"] |= {"t": 90}
+    layout["margin"] |= {"t": title_height(title) + 34}
     figure.update_layout(**layout, hovermode="closest", clickmode="event+select")
     figure.update_annotations(font={"size": 13})  # subplot titles
     return figure

@@ -1,21 +1,36 @@
-"""The world map: states by dominant stance, organisations at their seat, lines from actors to targets."""
+"""The world map: states by dominant stance, organisations at their seat, lines from actors to targets.
+
+The map frames the actors in view (or the whole world when asked), draws a marker for each state whose
+shape is missing from the shipped file or too small to see at that scale, spreads organisations sharing
+a seat on a ring around it, and labels as many actors as fit without overlap, the most records first:
+the others are named in their hover and in the table under the map.
+"""
 
 from __future__ import annotations
 
-import json
 import math
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.selection import (
-    selector,
+from dashboard.figures import map_lines
+from dashboard.figures.map_frame import (
+    LabelRequest,
+    MapFrame,
+    Screen,
+    frame_for,
+    natural_earth,
+    place_labels,
+    spread_seats,
 )
+from dashboard.figures.map_lines import line_traces, link_sizes
+from dashboard.figures.selection import selector
+from dashboard.figures.shapes import SHAPE_RESOLUTION, country_shapes
 from dashboard.figures.style import (
     EMPTY_MESSAGE,
     FONT_COLOUR,
@@ -24,42 +39,38 @@ from dashboard.figures.style import (
     escape,
     stance_colour,
     stance_rank,
+    title_height,
     wrapped_quote,
 )
-from dashboard.summary import (
-    dominant_stance_by_actor,
-    explode_targets,
-    stance_order_for,
-)
+from dashboard.summary import dominant_stance_by_actor, explode_targets, stance_order_for
+
+__all__ = ["DESKTOP_MAP_WIDTH", "PHONE_MAP_WIDTH", "stance_map_figure"]
 
 MEMBER_SHADE_OPACITY = 0.35
-MAP_HEIGHT = 540
+# The widths, in pixels, labels are planned for: the main column of the wide layout on a 1280 px screen
+# (less the sidebar), and a 390 px phone less the page's padding. Wider screens only add room.
+DESKTOP_MAP_WIDTH = 900
+PHONE_MAP_WIDTH = 350
+# The map's own height follows the frame's shape, within these bounds (pixels).
+MAP_AREA_HEIGHT = (150, 560)
+LABEL_FONT_PX = 11
+ORGANISATION_MARKER_PX = 15
+STATE_MARKER_PX = 10
+# On a phone-width map markers are this much smaller, or Europe is one heap of squares.
+NARROW_MAP_PX = 500
+NARROW_MARKER_SCALE = 0.7
+# The legend lays its entries out in a grid of cells this wide, so its height can be known in advance.
+LEGEND_ENTRY_PX = 132
+LEGEND_ROW_PX = 21
+# A state whose shape spans fewer pixels than this on the map also gets a marker, so it can be seen,
+# hovered and clicked (Singapore, Bahrain or Malta on a world map).
+SMALL_SHAPE_PX = 9
+# The not-on-the-map note names at most this many actors, then says how many more.
+NOT_DRAWN_NAMED = 8
 # Map legend order: the target outline first, then stances in the fixed order, then organisations.
 LEGEND_RANK_TARGET = 10
 LEGEND_RANK_STANCE = 100
 LEGEND_RANK_ORGANISATION = 300
-# The map shows latitudes in this band: Antarctica and the high Arctic hold no actors and waste height.
-MAP_LATITUDE_RANGE = (-58.0, 84.0)
-
-# Where shapes and country centroids come from: the topojson the app serves to the browser.
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-WORLD_TOPOJSON = STATIC_DIR / "world_110m.json"
-
-
-@lru_cache(maxsize=1)
-def _topojson_centroids() -> dict[str, tuple[float, float]]:
-    """ISO-3 -> (lat, lon) from the `ct` property of the shipped world shapes (a fallback position
-    for a state whose registry entry has no coordinates)."""
-    try:
-        topology = json.loads(WORLD_TOPOJSON.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    centroids = {}
-    for geometry in topology.get("objects", {}).get("countries", {}).get("geometries", []):
-        centre = geometry.get("properties", {}).get("ct")
-        if geometry.get("id") and centre:
-            centroids[geometry["id"]] = (float(centre[1]), float(centre[0]))
-    return centroids
 
 
 def _actors_of(registry: Any) -> Mapping[str, Any]:
@@ -74,99 +85,24 @@ def _members_of(actor: Any, on_date: str | None) -> tuple[str, ...]:
     return tuple(getattr(actor, "members", ()) or ())
 
 
-# Organisations sharing a seat (NATO and the EU in Brussels; the UN and its Security Council in
-# New York) would hide each other; markers within this many degrees are spread apart by this step.
-SEAT_CLUSTER_DEGREES = 2.0
-SEAT_SPREAD_DEGREES = 7.0
+def _has_place(actor: Any) -> bool:
+    return getattr(actor, "lat", None) is not None and getattr(actor, "lon", None) is not None
 
 
-def _organisation_positions(organisations: list[Any]) -> dict[str, tuple[float, float, str]]:
-    """name -> (lat, lon, text position): each organisation near its seat, co-located ones side by side."""
-    placed: dict[str, tuple[float, float, str]] = {}
-    clusters: list[list[Any]] = []
-    for actor in sorted(organisations, key=lambda a: a.name):
-        for cluster in clusters:
-            anchor = cluster[0]
-            if (
-                abs(anchor.lat - actor.lat) < SEAT_CLUSTER_DEGREES
-                and abs(anchor.lon - actor.lon) < SEAT_CLUSTER_DEGREES
-            ):
-                cluster.append(actor)
-                break
-        else:
-            clusters.append([actor])
-    for cluster in clusters:
-        count = len(cluster)
-        for index, actor in enumerate(cluster):
-            offset = (index - (count - 1) / 2) * SEAT_SPREAD_DEGREES
-            if count == 1:
-                position = "middle right"
-            elif index == 0:
-                position = "middle left"
-            elif index == count - 1:
-                position = "middle right"
-            else:
-                position = "bottom center"
-            placed[actor.name] = (actor.lat, actor.lon + offset, position)
-    return placed
-
-
-def _positions(actors: Mapping[str, Any], present: Iterable[str]) -> dict[str, tuple[float, float, str]]:
-    """name -> (lat, lon, label position) for the actors on the map: organisations near their seat
-    (co-located ones side by side), states at their centroid (the registry's lat/lon, else the
-    centroid in the shipped world shapes)."""
-    present = set(present)
-    organisations = [
-        actors[name]
-        for name in present
-        if name in actors
-        and actors[name].kind == "organisation"
-        and actors[name].lat is not None
-        and actors[name].lon is not None
-    ]
-    positions = _organisation_positions(organisations)
-    centroids = _topojson_centroids()
+def _places(actors: Mapping[str, Any], present: Iterable[str]) -> dict[str, tuple[float, float]]:
+    """name -> (lat, lon) for the actors on the map: organisations at their seat, states at the registry's
+    lat/lon (the capital), else the centroid of their shape."""
+    shapes = country_shapes()
+    places = {}
     for name in present:
         actor = actors.get(name)
-        if actor is None or actor.kind != "state":
+        if actor is None or getattr(actor, "kind", "") not in ("state", "organisation"):
             continue
-        if actor.lat is not None and actor.lon is not None:
-            positions[name] = (actor.lat, actor.lon, "middle center")
-        elif actor.iso3 in centroids:
-            positions[name] = (*centroids[actor.iso3], "middle center")
-    return positions
-
-
-# Map lines are drawn as curves in longitude/latitude (not great circles): on a world map centred on
-# Greenwich a great circle from Washington to Moscow leaves over the pole, and A -> B would lie on
-# B -> A. Each curve bows to the left of its direction of travel by BOW_SHARE of its length (within
-# BOW_DEGREES); a pair's further stances bow one step more each, so no line hides another.
-BOW_SHARE = 0.09
-BOW_DEGREES = (1.5, 9.0)
-ARC_POINTS = 25
-# The most links the map draws: past a few hundred lines a map is a hairball, and each line costs the
-# browser its arc points and a hover. The busiest links are kept and the map says how many were left out.
-MAP_LINK_LIMIT = 400
-
-
-def _arc(lat0: float, lon0: float, lat1: float, lon1: float, bow: float) -> tuple[list[float], list[float]]:
-    """Latitudes and longitudes of a quadratic curve from (lat0, lon0) to (lat1, lon1) whose middle
-    sits `bow` steps to the left of the straight line; it never crosses the map's left or right edge."""
-    dlat, dlon = lat1 - lat0, lon1 - lon0
-    length = math.hypot(dlat, dlon) or 1.0
-    step = min(max(length * BOW_SHARE, BOW_DEGREES[0]), BOW_DEGREES[1])
-    mid_lat = (lat0 + lat1) / 2 + dlon / length * step * bow
-    mid_lon = (lon0 + lon1) / 2 - dlat / length * step * bow
-    # The control point that makes the curve pass through the bowed middle at t = 0.5.
-    control_lat, control_lon = 2 * mid_lat - (lat0 + lat1) / 2, 2 * mid_lon - (lon0 + lon1) / 2
-    lats, lons = [], []
-    for i in range(ARC_POINTS):
-        t = i / (ARC_POINTS - 1)
-        u = 1 - t
-        lat = u * u * lat0 + 2 * u * t * control_lat + t * t * lat1
-        lats.append(max(min(lat, MAP_LATITUDE_RANGE[1]), MAP_LATITUDE_RANGE[0]))
-        lons.append(u * u * lon0 + 2 * u * t * control_lon + t * t * lon1)
-    return lats, lons
+        if _has_place(actor):
+            places[name] = (float(actor.lat), float(actor.lon))
+        elif actor.kind == "state" and getattr(actor, "iso3", "") in shapes:
+            places[name] = shapes[actor.iso3].centroid
+    return places
 
 
 def flat_colourscale(colour: str) -> list[list[Any]]:
@@ -181,14 +117,26 @@ def _incident_date(scored: pd.DataFrame) -> str | None:
     return dates[0] if dates else None
 
 
-def _map_layout(title: str) -> dict[str, Any]:
-    layout = base_layout(title, MAP_HEIGHT)
-    layout["margin"] = {"l": 0, "r": 0, "t": 50, "b": 10}
+def _map_area_height(frame: MapFrame, width: float) -> float:
+    """The geo's height in pixels for a plot area `width` wide: the frame's projected shape, within bounds."""
+    (lon0, lon1), (lat0, lat1) = frame
+    corners = [
+        natural_earth(lat, lon) for lat in (lat0, (lat0 + lat1) / 2, lat1) for lon in (lon0, lon1, (lon0 + lon1) / 2)
+    ]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    aspect = (max(ys) - min(ys)) / max(max(xs) - min(xs), 1e-9)
+    return min(max(width * aspect, MAP_AREA_HEIGHT[0]), MAP_AREA_HEIGHT[1])
+
+
+def _map_layout(title: str, frame: MapFrame, area_height: float) -> dict[str, Any]:
+    top = title_height(title) + 8
+    layout = base_layout(title, int(area_height + top + 20))
+    layout["margin"] = {"l": 0, "r": 0, "t": top, "b": 10}
     layout["legend"] |= LEGEND_BELOW
     layout["geo"] = {
         "projection": {"type": "natural earth"},
-        # The app serves world_110m.json itself (topojsonURL); 110 m is the file that ships.
-        "resolution": 110,
+        # The app serves world_50m.json itself (topojsonURL); see dashboard/static/SOURCES.md.
+        "resolution": SHAPE_RESOLUTION,
         "fitbounds": False,
         "showcountries": True,
         "countrycolor": "#FFFFFF",
@@ -201,46 +149,48 @@ def _map_layout(title: str) -> dict[str, Any]:
         "showcoastlines": False,
         "showframe": False,
         "bgcolor": "rgba(0,0,0,0)",
-        # Both ranges, so the whole band fits whatever the chart's aspect ratio (one alone crops the other).
-        "lataxis": {"range": list(MAP_LATITUDE_RANGE)},
-        "lonaxis": {"range": [-180, 180]},
+        # Both ranges, so the whole frame fits whatever the chart's aspect ratio (one alone crops the other).
+        "lonaxis": {"range": list(frame.lon_range)},
+        "lataxis": {"range": list(frame.lat_range)},
     }
     return layout
-
-
-def _link_hover(actor: str, target: str, stance: str, rows: pd.DataFrame) -> str:
-    # The first record's text, read from its column (a whole row per link was a third of the map's time).
-    quote = wrapped_quote(rows["text"].iloc[0]) if "text" in rows else ""
-    more = f"<br>(and {len(rows) - 1} more record(s))" if len(rows) > 1 else ""
-    return (
-        f"<b>{escape(actor)} → {escape(target)}</b><br>stance: {escape(stance)} · "
-        f"{len(rows)} record(s)<br>“{quote}”{more}"
-    )
 
 
 @dataclass(frozen=True)
 class _MapScene:
     """What the map draws, worked out once: records (one row per record and target), where each
-    actor sits, and each actor's dominant stance."""
+    actor sits on this frame, each actor's dominant stance, and which actors get a marker or a label."""
 
     frame: pd.DataFrame
     actors: Mapping[str, Any]
-    positions: dict[str, tuple[float, float, str]]
+    positions: dict[str, tuple[float, float]]
     dominant: pd.DataFrame  # indexed by actor: dominant_stance, records, targets
     toward: str | None
+    screen: Screen
 
     @property
     def stance_of(self) -> dict[str, str]:
         return self.dominant["dominant_stance"].to_dict()
 
+    @property
+    def organisation_px(self) -> float:
+        scale = NARROW_MARKER_SCALE if self.screen.width < NARROW_MAP_PX else 1.0
+        return round(ORGANISATION_MARKER_PX * scale)
+
+    @property
+    def state_px(self) -> float:
+        scale = NARROW_MARKER_SCALE if self.screen.width < NARROW_MAP_PX else 1.0
+        return round(STATE_MARKER_PX * scale)
+
     def kind(self, name: str) -> str:
         return getattr(self.actors.get(name), "kind", "")
 
-    @property
+    @cached_property
     def states(self) -> list[str]:
-        return [a for a in self.dominant.index if self.kind(a) == "state" and self.actors[a].iso3]
+        """States with a stance and a country code."""
+        return [a for a in self.dominant.index if self.kind(a) == "state" and getattr(self.actors[a], "iso3", "")]
 
-    @property
+    @cached_property
     def organisations(self) -> list[str]:
         return [a for a in self.dominant.index if self.kind(a) == "organisation" and a in self.positions]
 
@@ -250,10 +200,21 @@ class _MapScene:
         stance_of = self.stance_of
         return [t for t in self.frame["target"].unique() if t and t in self.positions and t not in stance_of]
 
+    def shape_is_visible(self, name: str) -> bool:
+        """Whether a state's own shape is in the shipped file and big enough to see on this frame."""
+        shape = country_shapes().get(getattr(self.actors.get(name), "iso3", ""))
+        return shape is not None and self.screen.extent_px(*shape.extent) >= SMALL_SHAPE_PX
+
+    @cached_property
+    def state_markers(self) -> list[str]:
+        """States (with a stance, or aimed at) drawn as a marker: no shape, or one too small to see."""
+        candidates = self.states + [t for t in self.targets_only if self.kind(t) == "state"]
+        return [s for s in candidates if s in self.positions and not self.shape_is_visible(s)]
+
     @cached_property
     def link_sizes(self) -> pd.Series:
         """Records per (actor, target, stance) link, busiest first."""
-        return _link_sizes(self.frame)
+        return link_sizes(self.frame)
 
     @cached_property
     def first_quotes(self) -> dict[tuple[str, str], str]:
@@ -262,6 +223,54 @@ class _MapScene:
             return {}
         first = self.frame[["actor", "stance", "text"]].drop_duplicates(["actor", "stance"])
         return {(a, s): str(t) for a, s, t in zip(first["actor"], first["stance"], first["text"], strict=True)}
+
+    @cached_property
+    def received(self) -> pd.Series:
+        """Records aimed at each target."""
+        return self.frame[self.frame["target"] != ""].groupby("target").size()
+
+    def label_text(self, name: str) -> str:
+        """"Name: stance" (so colour is never the only cue); on a phone-width map the name alone, which
+        lets twice as many fit (the stance is in the hover and the table under the map)."""
+        narrow = self.screen.width < NARROW_MAP_PX
+        text = f"{name}: {self.stance_of[name]}" if name in self.stance_of and not narrow else name
+        return f"{text} (target)" if name == self.toward else text
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """name -> textposition of the actors labelled: the chosen target first, then by records taken,
+        then targets by records received; each where it overlaps no other label and no marker."""
+        markers = {o: self.organisation_px for o in self.organisations}
+        markers |= {t: self.organisation_px - 2 for t in self.targets_only if self.kind(t) == "organisation"}
+        markers |= {s: self.state_px for s in self.state_markers}
+        records = self.dominant["records"].to_dict()
+        names = sorted(
+            [n for n in self.dominant.index if n in self.positions],
+            key=lambda n: (n != self.toward, -records[n], n),
+        )
+        names += sorted(
+            [t for t in self.targets_only if t not in names],
+            key=lambda t: (t != self.toward, -self.received.get(t, 0), t),
+        )
+        shapes = country_shapes()
+        requests = []
+        for name in names:
+            if name in markers:
+                lat, lon = self.positions[name]
+                requests.append(LabelRequest(name, self.label_text(name), lat, lon, markers[name]))
+            elif self.kind(name) == "state":
+                # Over the country: at its shape's centroid, which reads better than the capital.
+                iso3 = getattr(self.actors[name], "iso3", "")
+                lat, lon = shapes[iso3].centroid if iso3 in shapes else self.positions[name]
+                requests.append(LabelRequest(name, self.label_text(name), lat, lon, 0))
+        obstacles = [(*self.positions[n], size) for n, size in markers.items()]
+        return place_labels(requests, self.screen, LABEL_FONT_PX, obstacles)
+
+    def label_anchor(self, name: str) -> tuple[float, float]:
+        if name in self.state_markers or self.kind(name) != "state":
+            return self.positions[name]
+        shape = country_shapes().get(getattr(self.actors[name], "iso3", ""))
+        return shape.centroid if shape else self.positions[name]
 
     def selector(self, actor: str) -> list[str]:
         """An actor's mark picks its records in the view (toward the chosen target, when there is one)."""
@@ -288,23 +297,27 @@ def stance_map_figure(
     registry: Any,
     toward: str | None = None,
     shade_members: bool = False,
+    whole_world: bool = False,
+    width: int = DESKTOP_MAP_WIDTH,
 ) -> go.Figure:
-    """World map: states filled by their dominant stance (one choropleth per stance, named for it),
-    organisations as labelled squares near their seat, lines from each actor to its targets.
+    """Map: states filled by their dominant stance (one choropleth per stance, named for it), states with
+    no visible shape as circles, organisations as labelled squares at their seat, lines from each actor
+    to its targets; framed on the actors in view unless `whole_world`.
 
     `registry` is a Registry or a plain mapping name -> Actor. `toward` limits everything to records
     aimed at that target (outlined in black). `shade_members` fills organisations' member states (on
     the earliest record date) lightly in the organisation's dominant-stance colour; states with a
-    stance of their own keep it. Actors or targets with no place in the registry are listed under
-    the map. Offline drawing needs the app's `config={"topojsonURL": ...}` serving world_110m.json.
+    stance of their own keep it. `width` is the width in pixels the labels are planned for (labels are
+    fixed-size text: a phone fits fewer). Actors or targets with no place in the registry are listed on
+    the map. Offline drawing needs the app's `config={"topojsonURL": ...}` serving world_50m.json.
     """
     title = f"Dominant stance toward {toward}" if toward else "Dominant stance of each actor"
-    figure = go.Figure()
-    figure.update_layout(**_map_layout(title))
     frame = explode_targets(scored) if not scored.empty else scored
     if toward and not frame.empty:
         frame = frame[frame["target"] == toward]
     if frame.empty:
+        map_frame = frame_for([], whole_world=True)
+        figure = go.Figure(layout=_map_layout(title, map_frame, _map_area_height(map_frame, width)))
         figure.add_annotation(
             text=EMPTY_MESSAGE, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 16}
         )
@@ -312,54 +325,82 @@ def stance_map_figure(
 
     actors = _actors_of(registry)
     frame = frame.assign(actor=frame["actor"].astype(str))
-    scene = _MapScene(
-        frame=frame,
-        actors=actors,
-        positions=_positions(actors, set(frame["actor"].unique()) | set(frame["target"].unique())),
-        dominant=dominant_stance_by_actor(scored, toward=toward).set_index("actor"),
-        toward=toward,
+    dominant = dominant_stance_by_actor(scored, toward=toward).set_index("actor")
+    places = _places(actors, set(dominant.index) | set(frame["target"].unique()))
+    map_frame = frame_for(places.values(), whole_world=whole_world)
+    area_height = _map_area_height(map_frame, width)
+    screen = Screen(map_frame, width, area_height)
+    seats = [(n, *places[n]) for n in places if actors[n].kind == "organisation"]
+    positions = {n: p for n, p in places.items() if actors[n].kind == "state"} | spread_seats(
+        seats, screen, ORGANISATION_MARKER_PX * (NARROW_MARKER_SCALE if width < NARROW_MAP_PX else 1.0)
     )
+    scene = _MapScene(frame, actors, positions, dominant, toward, screen)
+
+    figure = go.Figure(layout=_map_layout(title, map_frame, area_height))
     if shade_members:
         figure.add_traces(_member_traces(scene, _incident_date(scored)))
     figure.add_traces(_state_traces(scene))
     figure.add_traces(_target_traces(scene))
-    line_traces, unplaced = _line_traces(scene)
-    figure.add_traces(line_traces)
+    drawn_lines, unplaced = line_traces(scene)
+    figure.add_traces(drawn_lines)
+    figure.add_traces(_seat_traces(scene, places))
+    figure.add_traces(_state_marker_traces(scene))
     figure.add_traces(_organisation_traces(scene))
     figure.add_traces(_stance_legend_keys(figure, scene))
     figure.add_traces(_label_traces(scene))
+    _legend_grid(figure, width)
 
+    notes = []
     links_in_view = len(scene.link_sizes)
-    if links_in_view > MAP_LINK_LIMIT:
-        text = (
-            f"Lines: the {MAP_LINK_LIMIT} actor → target links with most records, of {links_in_view:,}. "
+    limit = map_lines.MAP_LINK_LIMIT
+    if links_in_view > limit:
+        notes.append(
+            f"Lines: the {limit} actor → target links with most records, of {links_in_view:,}. "
             "Filter by actor, stance or target to see the others."
         )
-        _corner_note(figure, text, top=True, size=12, colour=FONT_COLOUR, background="rgba(255,255,255,0.85)")
     not_drawn = [a for a in scene.dominant.index if a not in scene.positions]
     not_drawn += [n for n in unplaced if n not in not_drawn]
     if not_drawn:
-        text = "Not on the map (no place in the actor registry): " + escape(", ".join(not_drawn))
-        _corner_note(figure, text, top=False, size=11, colour="#6B6B6B")
+        named = ", ".join(not_drawn[:NOT_DRAWN_NAMED])
+        more = f" and {len(not_drawn) - NOT_DRAWN_NAMED} more" if len(not_drawn) > NOT_DRAWN_NAMED else ""
+        notes.append(f"Not on the map (no place in the actor registry): {named}{more}")
+    if notes:
+        _map_notes(figure, notes, width)
     return figure
 
 
-def _corner_note(
-    figure: go.Figure, text: str, top: bool, size: int, colour: str, background: str | None = None
-) -> None:
-    """A line of text in the map's top or bottom left corner."""
+def _legend_grid(figure: go.Figure, width: int) -> None:
+    """The legend under the map as a grid of fixed cells, its title above it, and the figure made taller
+    by its height, so the map keeps its planned size (plotly takes the legend's room from the map)."""
+    entries = sum(1 for trace in figure.data if trace.showlegend)
+    per_row = max(1, int(width // LEGEND_ENTRY_PX))
+    height = LEGEND_ROW_PX * (math.ceil(entries / per_row) + 1) + 10
+    figure.update_layout(
+        legend={"entrywidth": LEGEND_ENTRY_PX, "entrywidthmode": "pixels", "title": {"side": "top"}},
+        height=figure.layout.height + height,
+        margin_b=figure.layout.margin.b + height,
+    )
+
+
+def _map_notes(figure: go.Figure, notes: list[str], width: int) -> None:
+    """Notes between the title and the map, wrapped to its width (a single long line was cut off in a
+    narrow column); the figure grows by their height so they cover nothing."""
+    chars = max(30, int(width / (11 * 0.55)))
+    lines = [line for note in notes for line in textwrap.wrap(note, chars)]
     figure.add_annotation(
-        text=text,
+        text="<br>".join(escape(line) for line in lines),
         x=0,
-        y=1 if top else 0,
+        y=1,
         xref="paper",
         yref="paper",
         xanchor="left",
-        yanchor="top" if top else "bottom",
+        yanchor="bottom",
+        align="left",
         showarrow=False,
-        font={"size": size, "color": colour},
-        bgcolor=background,
+        font={"size": 11, "color": "#4A4A4A"},
     )
+    extra = 15 * len(lines) + 6
+    figure.update_layout(height=figure.layout.height + extra, margin_t=figure.layout.margin.t + extra)
 
 
 def _member_traces(scene: _MapScene, on_date: str | None) -> list[go.Choropleth]:
@@ -377,8 +418,11 @@ def _state_traces(scene: _MapScene) -> list[go.Choropleth]:
     """States with a stance of their own: one choropleth per stance, so the legend names it."""
     stance_of = scene.stance_of
     traces = []
-    for stance in stance_order_for([stance_of[a] for a in scene.states]):
-        names = [a for a in scene.states if stance_of[a] == stance]
+    shapes = country_shapes()
+    # A state with no shape in the file is drawn by its circle alone (plotly would draw nothing for it).
+    shaped = [a for a in scene.states if not shapes or scene.actors[a].iso3 in shapes]
+    for stance in stance_order_for([stance_of[a] for a in shaped]):
+        names = [a for a in shaped if stance_of[a] == stance]
         traces.append(
             go.Choropleth(
                 locations=[scene.actors[a].iso3 for a in names],
@@ -428,117 +472,118 @@ def _target_traces(scene: _MapScene) -> list[go.Choropleth | go.Scattergeo]:
     return traces
 
 
-def _line_width(records: int) -> float:
-    """A link's line width: wider the more records it carries, up to five (so five widths in all)."""
-    return 1.5 + min(records, 5) * 0.7
+def _text_and_position(scene: _MapScene, names: list[str]) -> tuple[list[str], list[str]]:
+    """Per marker, its label and textposition if it has room, else no text (it is named in its hover)."""
+    labels = scene.labels
+    texts = [scene.label_text(n) if n in labels else "" for n in names]
+    return texts, [labels.get(n, "middle right") for n in names]
 
 
-def _line_traces(scene: _MapScene) -> tuple[list[go.Scattergeo], list[str]]:
-    """A curve from each actor to each target per stance (with a white casing, so it shows over a
-    country of its own colour), and per stance one trace of midpoint marks that carry the hover
-    (map lines have none of their own). Also returns the names that could not be placed.
+def _seat_traces(scene: _MapScene, seats: Mapping[str, tuple[float, float]]) -> list[go.Scattergeo]:
+    """For organisations spread on a ring around a shared seat: a dot at the seat and a thin spoke to
+    each marker, so it reads as one city."""
+    spread = [
+        n
+        for n in scene.organisations + scene.targets_only
+        if scene.kind(n) == "organisation" and scene.positions[n] != seats[n]
+    ]
+    if not spread:
+        return []
+    lats: list[float | None] = []
+    lons: list[float | None] = []
+    for name in spread:
+        lats += [seats[name][0], scene.positions[name][0], None]
+        lons += [seats[name][1], scene.positions[name][1], None]
+    centres = sorted({seats[n] for n in spread})
+    return [
+        go.Scattergeo(
+            lat=lats,
+            lon=lons,
+            mode="lines",
+            line={"color": "#555555", "width": 1},
+            name="shared seats",
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+        go.Scattergeo(
+            lat=[c[0] for c in centres],
+            lon=[c[1] for c in centres],
+            mode="markers",
+            marker={"size": 5, "color": "#222222"},
+            name="seats",
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+    ]
 
-    All curves of one stance and one line width are drawn by one casing trace and one coloured
-    trace, the curves separated by None (a gap, as connectgaps is off): a few traces per stance
-    rather than two per link, which at scale were tens of thousands."""
-    links = _busiest_links(scene.frame, scene.link_sizes, MAP_LINK_LIMIT)
-    stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
-    traces: list[go.Scattergeo] = []
-    unplaced: list[str] = []
-    links_by_stance = dict(tuple(links.groupby("stance", sort=False)))
-    for stance in stance_order_for(list(links_by_stance)):
-        midpoints: list[tuple[float, float, str, list[str]]] = []  # lat, lon, hover, selector
-        curves: dict[int, tuple[list[float | None], list[float | None]]] = {}  # records (1..5) -> lats, lons
-        for (actor, target), rows in links_by_stance[stance].groupby(["actor", "target"], sort=False):
-            if actor not in scene.positions or target not in scene.positions:
-                unplaced += [n for n in (actor, target) if n not in scene.positions and n not in unplaced]
-                continue
-            (lat0, lon0, _), (lat1, lon1, _) = scene.positions[actor], scene.positions[target]
-            lats, lons = _arc(lat0, lon0, lat1, lon1, bow=1 + stances_per_pair[(actor, target)].index(stance))
-            bucket_lats, bucket_lons = curves.setdefault(min(len(rows), 5), ([], []))
-            if bucket_lats:
-                bucket_lats.append(None)
-                bucket_lons.append(None)
-            bucket_lats.extend(lats)
-            bucket_lons.extend(lons)
-            middle = ARC_POINTS // 2
-            hover = _link_hover(actor, target, stance, rows)
-            midpoints.append((lats[middle], lons[middle], hover, selector(actor=actor, stance=stance, target=target)))
-        for records in sorted(curves):
-            lats, lons = curves[records]
-            width = _line_width(records)
-            label = f"{stance} lines ({records}+ records)" if records == 5 else f"{stance} lines ({records} record(s))"
-            for colour, line_width, opacity, suffix in (
-                ("#FFFFFF", width + 2, 0.7, " casing"),
-                (stance_colour(stance), width, 0.85, ""),
-            ):
-                traces.append(
-                    go.Scattergeo(
-                        lat=lats,
-                        lon=lons,
-                        mode="lines",
-                        connectgaps=False,
-                        line={"color": colour, "width": line_width},
-                        opacity=opacity,
-                        name=label + suffix,
-                        legendgroup=stance,
-                        showlegend=False,
-                        hoverinfo="skip",
-                    )
-                )
-        if midpoints:
-            traces.append(
-                go.Scattergeo(
-                    lat=[m[0] for m in midpoints],
-                    lon=[m[1] for m in midpoints],
-                    mode="markers",
-                    marker={"size": 7, "color": stance_colour(stance), "line": {"color": "#FFFFFF", "width": 1}},
-                    name=f"{stance} (links)",
-                    legendgroup=stance,
-                    showlegend=False,
-                    hovertext=[m[2] for m in midpoints],
-                    hovertemplate="%{hovertext}<extra></extra>",
-                    customdata=[m[3] for m in midpoints],
-                )
+
+def _state_marker_traces(scene: _MapScene) -> list[go.Scattergeo]:
+    """States with no shape to see at this scale, as circles: in their stance's colour, or hollow for a
+    state that is only aimed at."""
+    stance_of = scene.stance_of
+    with_stance = [s for s in scene.state_markers if s in stance_of]
+    aimed_at = [s for s in scene.state_markers if s not in stance_of]
+    traces = []
+    if with_stance:
+        text, position = _text_and_position(scene, with_stance)
+        traces.append(
+            go.Scattergeo(
+                lat=[scene.positions[s][0] for s in with_stance],
+                lon=[scene.positions[s][1] for s in with_stance],
+                mode="markers+text",
+                text=text,
+                textposition=position,
+                textfont={"size": LABEL_FONT_PX, "color": "#111111", "shadow": "auto"},
+                marker={
+                    "size": scene.state_px,
+                    "symbol": "circle",
+                    "color": [stance_colour(stance_of[s]) for s in with_stance],
+                    "line": {"color": "#222222", "width": 1},
+                },
+                name="small states",
+                showlegend=False,
+                customdata=[scene.selector(s) for s in with_stance],
+                hovertext=[scene.hover(s) for s in with_stance],
+                hovertemplate="%{hovertext}<extra></extra>",
             )
-    return traces, unplaced
-
-
-def _link_sizes(frame: pd.DataFrame) -> pd.Series:
-    """Records per (actor, target, stance) link, busiest first; ties in stance order, then by name."""
-    keys = frame[["actor", "target", "stance"]]
-    sizes = keys[keys["target"] != ""].groupby(["actor", "target", "stance"]).size().rename("records")
-    order = sizes.reset_index()
-    order["_rank"] = order["stance"].map(stance_rank)
-    order = order.sort_values(["records", "_rank", "actor", "target"], ascending=[False, True, True, True])
-    return order.set_index(["actor", "target", "stance"])["records"]
-
-
-def _busiest_links(frame: pd.DataFrame, sizes: pd.Series, limit: int) -> pd.DataFrame:
-    """The rows of the `limit` links with most records (`sizes` from _link_sizes); rows naming no
-    target are not links and are left out."""
-    if len(sizes) <= limit:
-        return frame[frame["target"] != ""]
-    keys = pd.MultiIndex.from_frame(frame[["actor", "target", "stance"]])
-    return frame[keys.isin(sizes.index[:limit])]
+        )
+    if aimed_at:
+        text, position = _text_and_position(scene, aimed_at)
+        traces.append(
+            go.Scattergeo(
+                lat=[scene.positions[s][0] for s in aimed_at],
+                lon=[scene.positions[s][1] for s in aimed_at],
+                mode="markers+text",
+                text=text,
+                textposition=position,
+                textfont={"size": LABEL_FONT_PX, "color": "#111111", "shadow": "auto"},
+                marker={"size": scene.state_px, "symbol": "circle-open", "color": "#222222", "line": {"width": 2}},
+                name="small states aimed at",
+                showlegend=False,
+                hovertext=[f"<b>{escape(s)}</b><br>target of {scene.received.get(s, 0)} record(s)" for s in aimed_at],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return traces
 
 
 def _organisation_traces(scene: _MapScene) -> list[go.Scattergeo]:
-    """Organisations with a stance as squares in its colour, labelled "NATO: condemn"; organisations
-    that are only aimed at as hollow squares, so lines to them end somewhere."""
+    """Organisations with a stance as squares in its colour, labelled "NATO: condemn" where there is room;
+    organisations that are only aimed at as hollow squares, so lines to them end somewhere."""
     traces: list[go.Scattergeo] = []
     organisations, positions, stance_of = scene.organisations, scene.positions, scene.stance_of
     if organisations:
+        text, position = _text_and_position(scene, organisations)
         traces.append(
             go.Scattergeo(
                 lat=[positions[o][0] for o in organisations],
                 lon=[positions[o][1] for o in organisations],
                 mode="markers+text",
-                text=[f"{o}: {stance_of[o]}" for o in organisations],
-                textposition=[positions[o][2] for o in organisations],
-                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
+                text=text,
+                textposition=position,
+                textfont={"size": LABEL_FONT_PX + 1, "color": FONT_COLOUR, "shadow": "auto"},
                 marker={
-                    "size": 15,
+                    "size": scene.organisation_px,
                     "symbol": "square",
                     "color": [stance_colour(stance_of[o]) for o in organisations],
                     "line": {"color": "#222222", "width": 1.5},
@@ -553,7 +598,7 @@ def _organisation_traces(scene: _MapScene) -> list[go.Scattergeo]:
         )
         traces.append(
             legend_key(
-                "organisation, near its seat",
+                "organisation, at its seat",
                 "#FFFFFF",
                 group="organisations",
                 rank=LEGEND_RANK_ORGANISATION,
@@ -562,20 +607,27 @@ def _organisation_traces(scene: _MapScene) -> list[go.Scattergeo]:
         )
     targeted = [t for t in scene.targets_only if scene.kind(t) == "organisation"]
     if targeted:
-        received = scene.frame[scene.frame["target"].isin(targeted)].groupby("target").size()
+        text, position = _text_and_position(scene, targeted)
         traces.append(
             go.Scattergeo(
                 lat=[positions[t][0] for t in targeted],
                 lon=[positions[t][1] for t in targeted],
                 mode="markers+text",
-                text=[f"{t} (target)" if t == scene.toward else t for t in targeted],
-                textposition=[positions[t][2] for t in targeted],
-                textfont={"size": 12, "color": FONT_COLOUR, "shadow": "auto"},
-                marker={"size": 13, "symbol": "square-open", "color": "#222222", "line": {"width": 2}},
+                text=text,
+                textposition=position,
+                textfont={"size": LABEL_FONT_PX + 1, "color": FONT_COLOUR, "shadow": "auto"},
+                marker={
+                    "size": scene.organisation_px - 2,
+                    "symbol": "square-open",
+                    "color": "#222222",
+                    "line": {"width": 2},
+                },
                 name="targeted organisations",
                 legendgroup="organisations",
                 showlegend=False,
-                hovertext=[f"<b>{escape(t)}</b> (seat)<br>target of {received[t]} record(s)" for t in targeted],
+                hovertext=[
+                    f"<b>{escape(t)}</b> (seat)<br>target of {scene.received.get(t, 0)} record(s)" for t in targeted
+                ],
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
@@ -587,7 +639,7 @@ def _stance_legend_keys(figure: go.Figure, scene: _MapScene) -> list[go.Scatterg
     choropleths carry their own)."""
     in_legend = {t.name for t in figure.data if t.type == "choropleth" and t.showlegend}
     drawn = [scene.stance_of[o] for o in scene.organisations]
-    drawn += [t.legendgroup for t in figure.data if t.type == "scattergeo" and t.mode == "lines"]
+    drawn += [t.legendgroup for t in figure.data if t.type == "scattergeo" and t.mode == "lines" and t.legendgroup]
     return [
         legend_key(stance, stance_colour(stance), group=stance, rank=LEGEND_RANK_STANCE + stance_rank(stance))
         for stance in stance_order_for(drawn)
@@ -596,22 +648,21 @@ def _stance_legend_keys(figure: go.Figure, scene: _MapScene) -> list[go.Scatterg
 
 
 def _label_traces(scene: _MapScene) -> list[go.Scattergeo]:
-    """Text on each state: actors with their stance (so colour is never the only cue), targets by name."""
-    positions, stance_of = scene.positions, scene.stance_of
-    labels = {a: f"{a}: {stance_of[a]}" for a in scene.states if a in positions}
-    labels |= {t: t for t in scene.targets_only if scene.kind(t) == "state"}
-    if scene.toward and scene.kind(scene.toward) == "state" and scene.toward in positions:
-        labels[scene.toward] = f"{labels[scene.toward]} (target)"
-    if not labels:
+    """Text over the states drawn by their shape that have room for a label: actors with their stance (so
+    colour is never the only cue), targets by name. Markers carry their own labels."""
+    labels = scene.labels
+    names = [n for n in labels if scene.kind(n) == "state" and n not in scene.state_markers]
+    if not names:
         return []
+    anchors = [scene.label_anchor(n) for n in names]
     return [
         go.Scattergeo(
-            lat=[positions[a][0] for a in labels],
-            lon=[positions[a][1] for a in labels],
+            lat=[a[0] for a in anchors],
+            lon=[a[1] for a in anchors],
             mode="text",
-            text=list(labels.values()),
-            textfont={"size": 11, "color": "#111111", "shadow": "auto"},
-            textposition="middle center",
+            text=[scene.label_text(n) for n in names],
+            textfont={"size": LABEL_FONT_PX, "color": "#111111", "shadow": "auto"},
+            textposition=[labels[n] for n in names],
             name="state labels",
             showlegend=False,
             hoverinfo="skip",

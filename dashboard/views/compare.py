@@ -7,10 +7,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from dashboard.figures import stance_by_actor_figure, stance_map_figure
+from dashboard.figures import PHONE_MAP_WIDTH, stance_by_actor_figure, stance_map_figure
 from dashboard.filters import apply_filters
 from dashboard.summary import STANCE_ORDER, key_figures, summarise_by_actor
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view
+from dashboard.views.map_view import on_a_phone
+
+# Half of the wide layout's main column: what each side's map plans its labels for on a desktop.
+HALF_PAGE_MAP_WIDTH = 520
 
 
 def stance_mix(summary: pd.DataFrame) -> pd.Series:
@@ -65,15 +69,35 @@ def render(view: View) -> None:
             view,
             "compare_stance_by_actor",
             # Half a page wide: the Overview's long title would be cut off.
-            lambda side=side: stance_by_actor_figure(side).update_layout(title_text="Records per actor and stance"),
+            lambda side=side: stance_by_actor_figure(side, title="Records per actor and stance"),
             event,
         )
         column.plotly_chart(figure, key=f"compare_chart_{event}", config=PLOTLY_CONFIG, width="stretch")
-        world = per_view(view, "compare_map", lambda side=side: stance_map_figure(side, view.data.registry), event)
+        width = PHONE_MAP_WIDTH if on_a_phone() else HALF_PAGE_MAP_WIDTH
+        world = per_view(
+            view,
+            "compare_map",
+            lambda side=side, width=width: stance_map_figure(side, view.data.registry, width=width),
+            event,
+            width,
+        )
         column.plotly_chart(world, key=f"compare_map_{event}", config=PLOTLY_CONFIG, width="stretch")
     st.subheader("How each actor's stance differs")
     st.dataframe(
         stance_differences(sides[left_event], sides[right_event], left_event, right_event),
         hide_index=True,
         width="stretch",
+        column_config=difference_headers(left_event, right_event),
     )
+
+
+def difference_headers(left_name: str, right_name: str) -> dict[str, str]:
+    """Column headers a reader understands for the differences table (its columns keep their names)."""
+    headers = {"actor": "Actor", "changed": "Dominant stance changed", "mix_changed": "Stance mix changed"}
+    for name in (left_name, right_name):
+        headers |= {
+            f"dominant_stance ({name})": f"Dominant stance ({name})",
+            f"records ({name})": f"Records ({name})",
+            f"stances ({name})": f"Stances ({name})",
+        }
+    return headers
