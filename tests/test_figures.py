@@ -814,5 +814,20 @@ def test_titles_wrap_to_a_phone_and_start_below_the_toolbar():
     for figure in (stance_by_actor_figure(scored_frame()), tone_figure(scored_frame()), flows_figure(scored_frame())):
         title = figure.layout.title
         assert all(len(line) <= TITLE_WRAP for line in title.text.split("<br>") if "<span" not in line)
-        assert title.yref == "container" and title.pad.t >= TOOLBAR_STRIP_PX
+        assert title.yref == "container" and title.pad.t >= TOOLBAR_STRIP_PX + (12 if "<br>" in title.text else 0)
         assert figure.layout.margin.t > TOOLBAR_STRIP_PX + 21 * len(title.text.split("<br>"))
+
+
+def test_the_tone_chart_of_60_actors_draws_the_busiest_25_and_says_how_many_more():
+    frame, _ = many_actors(61)
+    frame = frame[frame["actor"] != "State SYR"].assign(polarity=-0.2, intensity=-0.5, subjectivity=0.4)
+    figure = tone_figure(frame)
+    rows = set(figure.layout.yaxis.ticktext)
+    assert len(rows) == 25
+    totals = frame.groupby("actor").size()
+    assert min(totals[list(rows)]) >= max(totals.drop(list(rows)))
+    assert "and 35 more" in figure.layout.title.text
+    drawn = sum(
+        len(t.x) for t in figure.data if t.name in STANCE_COLOURS and t.showlegend is not None and t.xaxis == "x"
+    )
+    assert drawn == int(totals[list(rows)].sum())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,12 +9,15 @@ from dashboard.figures.selection import (
     selector,
 )
 from dashboard.figures.style import (
+    CHART_ACTOR_LIMIT,
     CHROME_HEIGHT,
     LEGEND_BELOW,
     ROW_HEIGHT,
     base_layout,
+    busiest_actors,
     empty_figure,
     escape,
+    note_actors_left_out,
     stance_colour,
     text_colour_on,
 )
@@ -24,17 +25,11 @@ from dashboard.summary import (
     stance_order_for,
 )
 
-# Past this many actors the chart shows the busiest ones and says how many more there are: 60 bars
-# were a 2,200 px chart in which nobody finds anyone.
-BAR_ACTOR_LIMIT = 25
 # Segment counts are written level (never turned sideways in a narrow segment) at this size or not at all.
 SEGMENT_TEXT_MIN_PX = 10
-# Notes wrap like titles, to fit a phone.
-NOTE_WRAP = 48
-NOTE_LINE_PX = 18
 
 
-def stance_by_actor_figure(scored: pd.DataFrame, limit: int = BAR_ACTOR_LIMIT, title: str | None = None) -> go.Figure:
+def stance_by_actor_figure(scored: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT, title: str | None = None) -> go.Figure:
     """Horizontal stacked bars: records per actor, one trace per stance in the fixed order.
 
     Each segment is labelled with its count where it fits; its customdata picks its records. Actors are
@@ -44,11 +39,8 @@ def stance_by_actor_figure(scored: pd.DataFrame, limit: int = BAR_ACTOR_LIMIT, t
     if scored.empty:
         return empty_figure(title)
     frame = pd.DataFrame({"actor": scored["actor"].astype(str), "stance": scored["stance"].fillna("").astype(str)})
-    totals = frame.groupby("actor").size()
-    all_actors = sorted(totals.index, key=lambda actor: (-totals[actor], actor))
-    actor_order = all_actors[:limit]
-    left_out = all_actors[limit:]
-    frame = frame[frame["actor"].isin(actor_order)] if left_out else frame
+    actor_order, totals = busiest_actors(frame["actor"], limit)
+    frame = frame[frame["actor"].isin(actor_order)] if len(totals) > limit else frame
     counts_by_pair = frame.groupby(["stance", "actor"]).size()
     figure = go.Figure()
     for stance in stance_order_for(frame["stance"]):
@@ -88,21 +80,7 @@ def stance_by_actor_figure(scored: pd.DataFrame, limit: int = BAR_ACTOR_LIMIT, t
         clickmode="event+select",
         uniformtext={"minsize": SEGMENT_TEXT_MIN_PX, "mode": "hide"},
     )
-    if left_out:
-        # Said under the title, where it has the chart's whole width (a note in the plot area was cut off
-        # on a phone by the actors' names).
-        records = int(totals[left_out].sum())
-        note = (
-            f"The {limit} actors with most records, and {len(left_out)} more ({records:,} records): "
-            "pick them in the sidebar's Actor filter."
-        )
-        lines = textwrap.wrap(note, NOTE_WRAP)
-        figure.update_layout(
-            title_text=figure.layout.title.text
-            + "".join(f"<br><span style='font-size:13px'>{line}</span>" for line in lines),
-            height=figure.layout.height + NOTE_LINE_PX * len(lines),
-            margin_t=figure.layout.margin.t + NOTE_LINE_PX * len(lines),
-        )
+    note_actors_left_out(figure, actor_order, totals)
     figure.update_xaxes(title_text="Records", dtick=1 if totals.max() <= 12 else None, rangemode="tozero")
     figure.update_yaxes(
         title_text=None, categoryorder="array", categoryarray=list(reversed(actor_order)), automargin=True

@@ -39,6 +39,10 @@ TITLE_LINE_PX = 21
 # Plotly's toolbar (modebar) is a strip this high at the top right; titles start below it, so it never
 # covers them on a narrow screen, where a title runs the whole width.
 TOOLBAR_STRIP_PX = 34
+# Plotly places a title of several lines this much higher than a one-line title with the same padding
+# (measured in Chromium: the first line's top at 19 px rather than 30 px for a 34 px pad), so such a
+# title gets this much more padding to stay clear of the toolbar too.
+MULTILINE_TITLE_SHIFT_PX = 12
 # Hover quotes wrap at this many characters a line; longer lines run off narrow screens.
 HOVER_WRAP_WIDTH = 70
 # A quote longer than this is cut in hovers (the evidence table holds it whole).
@@ -69,9 +73,14 @@ def wrap_title(title: str) -> str:
     return "<br>".join(textwrap.wrap(title, TITLE_WRAP)) or title
 
 
+def title_padding(text: str) -> int:
+    """The padding above a title's text (already wrapped, lines joined by <br>) that keeps it under the toolbar."""
+    return TOOLBAR_STRIP_PX + (MULTILINE_TITLE_SHIFT_PX if "<br>" in text else 0)
+
+
 def title_height(title: str) -> int:
     """Pixels from the figure's top to just under its title: the toolbar strip and the title's lines."""
-    return TOOLBAR_STRIP_PX + TITLE_LINE_PX * max(1, len(textwrap.wrap(title, TITLE_WRAP))) + 8
+    return title_padding(wrap_title(title)) + TITLE_LINE_PX * max(1, len(textwrap.wrap(title, TITLE_WRAP))) + 8
 
 
 def base_layout(title: str, height: int) -> dict[str, Any]:
@@ -84,7 +93,7 @@ def base_layout(title: str, height: int) -> dict[str, Any]:
             "yref": "container",
             "y": 1,
             "yanchor": "top",
-            "pad": {"t": TOOLBAR_STRIP_PX},
+            "pad": {"t": title_padding(wrap_title(title))},
         },
         "font": {"family": FONT_FAMILY, "size": 13, "color": FONT_COLOUR},
         "template": "plotly_white",
@@ -111,6 +120,42 @@ LEGEND_BELOW: dict[str, Any] = {
     "xanchor": "left",
     "x": 0,
 }
+
+
+# Past this many actors a per-actor chart shows the busiest ones and says how many more there are: 60 rows
+# were a 2,200 px bar chart (3,400 px of tone strips) in which nobody finds anyone.
+CHART_ACTOR_LIMIT = 25
+# Notes under a title wrap like titles, to fit a phone.
+NOTE_WRAP = 48
+NOTE_LINE_PX = 18
+
+
+def busiest_actors(actors: pd.Series, limit: int) -> tuple[list[str], pd.Series]:
+    """The `limit` actors with most records (most first, then by name), and every actor's record count."""
+    totals = actors.astype(str).value_counts()
+    order = sorted(totals.index, key=lambda actor: (-totals[actor], actor))
+    return order[:limit], totals
+
+
+def note_actors_left_out(figure: go.Figure, shown: list[str], totals: pd.Series) -> None:
+    """Under the title (where it has the chart's whole width; a note in the plot area was cut off on a
+    phone by the actors' names): how many actors and records the chart leaves out, and how to see them."""
+    left_out = totals.drop(shown)
+    if left_out.empty:
+        return
+    note = (
+        f"The {len(shown)} actors with most records, and {len(left_out)} more ({int(left_out.sum()):,} records): "
+        "pick them in the sidebar's Actor filter."
+    )
+    lines = textwrap.wrap(note, NOTE_WRAP)
+    text = figure.layout.title.text + "".join(f"<br><span style='font-size:13px'>{line}</span>" for line in lines)
+    extra = NOTE_LINE_PX * len(lines) + title_padding(text) - figure.layout.title.pad.t
+    figure.update_layout(
+        title_text=text,
+        title_pad_t=title_padding(text),
+        height=figure.layout.height + extra,
+        margin_t=figure.layout.margin.t + extra,
+    )
 
 
 def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:

@@ -15,11 +15,14 @@ from dashboard.figures.selection import (
     record_ids,
 )
 from dashboard.figures.style import (
+    CHART_ACTOR_LIMIT,
     CHROME_HEIGHT,
     LEGEND_BELOW,
     base_layout,
+    busiest_actors,
     empty_figure,
     escape,
+    note_actors_left_out,
     score_text,
     stance_colour,
     title_height,
@@ -83,17 +86,20 @@ def _swarm_offsets(actors: pd.Series, values: pd.Series) -> pd.Series:
     return offsets
 
 
-def tone_figure(scored: pd.DataFrame) -> go.Figure:
+def tone_figure(scored: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT) -> go.Figure:
     """Per actor, one mark per record in three panels: TextBlob polarity, our diplomatic intensity and
     TextBlob subjectivity, coloured by stance. Records whose TextBlob sign contradicts the stance are
-    ringed in black in the polarity panel. Hover: actor, stance, target, the three scores, the quote."""
+    ringed in black in the polarity panel. Hover: actor, stance, target, the three scores, the quote.
+    Past `limit` actors, the busiest are drawn and the title says how many more there are."""
     title = "Tone: where TextBlob's polarity and the diplomatic intensity disagree"
     if scored.empty:
         return empty_figure(title)
     scores = [score for score, _, _ in TONE_PANELS if score in scored]
     if not scores or scored[scores].apply(pd.to_numeric, errors="coerce").isna().all().all():
         return empty_figure(title, "These records have no tone scores yet")
-    frame = scored.reset_index(drop=True)
+    shown, all_totals = busiest_actors(scored["actor"], limit)
+    frame = scored[scored["actor"].astype(str).isin(shown)] if len(all_totals) > limit else scored
+    frame = frame.reset_index(drop=True)
     frame = frame.assign(
         _id=record_ids(frame),
         actor=frame["actor"].astype(str),
@@ -178,6 +184,7 @@ def tone_figure(scored: pd.DataFrame) -> go.Figure:
     layout["margin"] |= {"t": title_height(title) + 34}
     figure.update_layout(**layout, hovermode="closest", clickmode="event+select")
     figure.update_annotations(font={"size": 13})  # subplot titles
+    note_actors_left_out(figure, shown, all_totals)
     return figure
 
 

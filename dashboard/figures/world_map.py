@@ -230,7 +230,7 @@ class _MapScene:
         return self.frame[self.frame["target"] != ""].groupby("target").size()
 
     def label_text(self, name: str) -> str:
-        """"Name: stance" (so colour is never the only cue); on a phone-width map the name alone, which
+        """ "Name: stance" (so colour is never the only cue); on a phone-width map the name alone, which
         lets twice as many fit (the stance is in the hover and the table under the map)."""
         narrow = self.screen.width < NARROW_MAP_PX
         text = f"{name}: {self.stance_of[name]}" if name in self.stance_of and not narrow else name
