@@ -33,7 +33,7 @@ SEAT_MARKER_PX = 15.0  # a marker's side, and the room taken per marker on the r
 # Label boxes: Source Sans is about 0.55 em wide a character on average; a gap keeps neighbours apart.
 CHAR_WIDTH_EM = 0.56
 LINE_HEIGHT_EM = 1.3
-LABEL_GAP_PX = 2.0
+LABEL_GAP_PX = 3.0
 
 
 class MapFrame(NamedTuple):

@@ -29,7 +29,9 @@ class Extent(NamedTuple):
 
 class Shape(NamedTuple):
     centroid: tuple[float, float]  # (lat, lon)
-    extent: Extent
+    extent: Extent  # of the whole shape
+    # Of its largest piece: what can be seen of it (Kiribati's atolls span the whole Pacific, each a speck).
+    largest_piece: Extent
 
 
 @lru_cache(maxsize=1)
@@ -40,21 +42,41 @@ def country_shapes() -> dict[str, Shape]:
     except (OSError, ValueError):
         return {}
     arc_extents = _arc_extents(topology)
+    # The same boxes with longitudes taken in [0, 360), for the pieces that cross the antimeridian.
+    arc_extents_east = _arc_extents(topology, east=True)
     shapes = {}
     for geometry in topology.get("objects", {}).get("countries", {}).get("geometries", []):
         code, centre = geometry.get("id"), geometry.get("properties", {}).get("ct")
         indices = list(_arc_indices(geometry.get("arcs", [])))
         if not code or not centre or not indices:
             continue
-        boxes = [arc_extents[i if i >= 0 else ~i] for i in indices]
-        extent = Extent(
-            min(b.lon_min for b in boxes),
-            min(b.lat_min for b in boxes),
-            max(b.lon_max for b in boxes),
-            max(b.lat_max for b in boxes),
-        )
-        shapes[code] = Shape((float(centre[1]), float(centre[0])), extent)
+        extent = _union([arc_extents[i if i >= 0 else ~i] for i in indices])
+        polygons = geometry["arcs"] if geometry.get("type") == "MultiPolygon" else [geometry["arcs"]]
+        pieces = []
+        for polygon in polygons:
+            outer = [i if i >= 0 else ~i for i in polygon[0]] if polygon else []
+            if outer:
+                piece = _union([arc_extents[i] for i in outer])
+                if piece.lon_max - piece.lon_min > ANTIMERIDIAN_SPAN:
+                    piece = _union([arc_extents_east[i] for i in outer])
+                pieces.append(piece)
+        largest = max(pieces, key=lambda e: (e.lon_max - e.lon_min) * (e.lat_max - e.lat_min), default=extent)
+        shapes[code] = Shape((float(centre[1]), float(centre[0])), extent, largest)
     return shapes
+
+
+# A piece whose box spans more longitude than this crosses the antimeridian (Fiji's Vanua Levu, Russia's
+# mainland): its size is measured with longitudes in [0, 360) instead.
+ANTIMERIDIAN_SPAN = 300.0
+
+
+def _union(boxes: list[Extent]) -> Extent:
+    return Extent(
+        min(b.lon_min for b in boxes),
+        min(b.lat_min for b in boxes),
+        max(b.lon_max for b in boxes),
+        max(b.lat_max for b in boxes),
+    )
 
 
 def _arc_indices(arcs) -> list[int]:
@@ -64,8 +86,9 @@ def _arc_indices(arcs) -> list[int]:
     return [index for part in arcs for index in _arc_indices(part)]
 
 
-def _arc_extents(topology: dict) -> list[Extent]:
-    """The bounding box of every arc, decoding topojson's quantised, delta-encoded positions."""
+def _arc_extents(topology: dict, east: bool = False) -> list[Extent]:
+    """The bounding box of every arc, decoding topojson's quantised, delta-encoded positions (with `east`,
+    longitudes in [0, 360))."""
     transform = topology.get("transform")
     extents = []
     for arc in topology.get("arcs", []):
@@ -79,5 +102,7 @@ def _arc_extents(topology: dict) -> list[Extent]:
             else:
                 lons.append(point[0])
                 lats.append(point[1])
+        if east:
+            lons = [lon % 360 for lon in lons]
         extents.append(Extent(min(lons), min(lats), max(lons), max(lats)) if arc else Extent(0, 0, 0, 0))
     return extents
