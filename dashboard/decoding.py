@@ -76,6 +76,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WORD_RUN = re.compile(r"[^\s\d,;:.!?\"'()\[\]/\-–—、。，]+")
 # Scripts that share words with Latin and each other in real text ("NATO" inside a run of kanji; hanja in Korean).
 MIXES_WITH_LATIN = frozenset({"CJK", "HANGUL"})
+# Non-ASCII letters that are words on their own: French and Portuguese à, é; Italian è; Hungarian ó, ő, é.
+ONE_LETTER_WORDS = frozenset("àÀéÉèÈóÓôőŐ")
+# A space character other than U+0020 with letters on both sides.
+ODD_SPACE_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[\u00a0\u2000-\u200a\u202f\u3000](?=[^\W\d_])")
 # Scripts with upper and lower case besides Latin.
 CASED_SCRIPTS = frozenset({"CYRILLIC", "GREEK", "ARMENIAN"})
 # Unicode categories of symbols, non-digit numbers and other punctuation: a non-ASCII one touching a letter
@@ -332,7 +336,11 @@ def garbling_signs(text: str) -> int:
             or (b.islower() and b.isascii() and _script(a) in MIXES_WITH_LATIN)
             for a, b in pairs
         )
-        signs += bool(mixed or symbol or no_alphabet or case_switch or glued)
+        # A lone non-ASCII letter that is no word in any of the languages ("ŕ" where French has "à").
+        lone = len(word) == 1 and not word.isascii() and _script(word) == "LATIN" and word not in ONE_LETTER_WORDS
+        signs += bool(mixed or symbol or no_alphabet or case_switch or glued or lone)
+    # A space other than the plain one between two letters: "o\xa0tro" is cp1250's "oštro" read as KOI8-R.
+    signs += len(ODD_SPACE_BETWEEN_LETTERS.findall(sample))
     return signs
 
 
