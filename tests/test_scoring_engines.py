@@ -145,3 +145,17 @@ def test_reactions_score_prints_no_progress_into_a_pipe(tmp_path):
         check=True,
     )
     assert done.stderr == "" and len(pd.read_csv(io.StringIO(done.stdout))) == 120
+
+
+@pytest.mark.slow
+def test_the_upload_page_scores_a_long_file_in_worker_processes(resources):
+    """score_with_progress (the upload and article pages) sends a long file to the pool: the server process only
+    waits. Run bare (no Streamlit server): the same values as scoring in one process, and live workers."""
+    from dashboard import DATA_DIR
+    from dashboard.views.common import PROGRESS_BAR_FROM, score_with_progress, scoring_pool_for
+
+    records = normalise_records(_table(PROGRESS_BAR_FROM + 50), resources.registry)
+    scored = score_with_progress(records, str(DATA_DIR))
+    pd.testing.assert_frame_equal(scored, score_records(records, resources))
+    pool = scoring_pool_for(str(DATA_DIR))
+    assert pool._processes and all(process.is_alive() for process in pool._processes.values())

@@ -128,18 +128,40 @@ ADDED_ACTORS_KEY = "added_actors"
 PROGRESS_BAR_FROM = 1000
 
 
+# Files with fewer rows and characters than these are scored in the server process (well under a second); bigger
+# ones in the scoring pool's worker processes, so the server thread only waits and other visitors' pages run.
+POOL_FROM_CHARS = 200_000
+
+
+@st.cache_resource(show_spinner=False)
+def scoring_pool_for(folder: str):
+    """One pool of worker processes per server and data folder, started on first use ("spawn": the server has
+    threads, which "fork" would copy in an unknown state)."""
+    from dashboard.scoring_pool import available_cpus, scoring_pool
+
+    return scoring_pool(cached_resources(folder), available_cpus(), start_method="spawn")
+
+
 def score_with_progress(records: pd.DataFrame, folder: str) -> pd.DataFrame:
     """Score records on the way in, with a progress bar for long files. One call for the whole file, so each
-    distinct (text, actor) is read once (scoring in chunks read a sentence again in every chunk: 10x slower)."""
+    distinct (text, actor) is read once (scoring in chunks read a sentence again in every chunk: 10x slower).
+    Long files are scored in the worker pool: CPU-bound work in the server would stall every session."""
     resources = cached_resources(folder)
-    if len(records) < PROGRESS_BAR_FROM:
+    characters = int(records["text"].astype(str).str.len().sum()) if "text" in records else 0
+    if len(records) < PROGRESS_BAR_FROM and characters < POOL_FROM_CHARS:
         return score_records(records, resources)
     bar = st.progress(0.0, text=f"Scoring {len(records):,} records…")
 
     def advance(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Read {done:,} of {total:,} distinct sentences (per actor)")
 
-    scored = score_records(records, resources, progress=advance)
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        scored = score_records(records, resources, progress=advance, pool=scoring_pool_for(folder))
+    except BrokenProcessPool:  # a worker died (killed, out of memory): a new pool next time, this file here
+        scoring_pool_for.clear()
+        scored = score_records(records, resources, progress=advance)
     bar.empty()
     return scored
 
