@@ -2,12 +2,15 @@
 
     .venv/bin/python benchmarks/score_throughput.py [--sentences 30000] [--jobs 1 2] [--repeat 2]
     .venv/bin/python benchmarks/score_throughput.py --cells 1000 10000 100000 1000000
+    .venv/bin/python benchmarks/score_throughput.py --sentences 200000 --jobs --dask 1 2
 
 Sentences: tests/distinct_sentences.py composes N pairwise distinct (text, actor) pairs from parts written for this
 project (no evaluation text), so no cache can answer twice. Per repeat, side by side:
 - TextBlob alone: `TextBlob(text).sentiment` for every text, in this process (the figure a notebook gets);
 - `reactions score FILE -o OUT.csv --jobs J` for each J, as a separate process: reading, validating, scoring
   (rules and TextBlob) and writing, interpreter start included.
+- with --dask W..., `reactions score FILE -o OUT.parquet --engine dask --workers W` for each W (a LocalCluster
+  of W worker processes started by the command, included in its time).
 It prints the seconds and the ratio scoring / TextBlob alone (the figure to compare between machines; the seconds
 depend on what else runs). --cells times one row whose text is 1 kB ... 1 MB (distinct sentences joined), scored
 by `reactions score` and in this process, against TextBlob on the same text.
@@ -19,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,10 +55,13 @@ def _textblob_alone(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def _reactions_score(source: Path, output: Path, jobs: int | None) -> float:
+def _reactions_score(source: Path, output: Path, jobs: int | None, dask_workers: int | None = None) -> float:
     command = [*REACTIONS, "score", str(source), "-o", str(output), "--quiet"]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
+    if dask_workers is not None:
+        shutil.rmtree(output, ignore_errors=True)
+        command += ["--engine", "dask", "--workers", str(dask_workers)]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
@@ -67,7 +74,7 @@ def _machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
-def throughput(sentences: int, jobs: list[int], repeat: int) -> dict:
+def throughput(sentences: int, jobs: list[int], repeat: int, dask: list[int]) -> dict:
     pairs = list(distinct_sentences(sentences))
     texts = [text for text, _ in pairs]
     with tempfile.TemporaryDirectory() as folder:
@@ -75,18 +82,23 @@ def throughput(sentences: int, jobs: list[int], repeat: int) -> dict:
         _write_table(pairs, source)
         runs: dict[str, list[float]] = {"TextBlob alone (in process)": []}
         runs.update({f"reactions score --jobs {j}": [] for j in jobs})
+        runs.update({f"reactions score --engine dask --workers {w}": [] for w in dask})
         for number in range(repeat):
             print(f"run {number + 1} of {repeat} ...", file=sys.stderr)
             runs["TextBlob alone (in process)"].append(_textblob_alone(texts))
             for j in jobs:
                 runs[f"reactions score --jobs {j}"].append(_reactions_score(source, Path(folder) / "out.csv", j))
+            for w in dask:
+                output = Path(folder) / "out.parquet"
+                runs[f"reactions score --engine dask --workers {w}"].append(_reactions_score(source, output, None, w))
     medians = {name: statistics.median(times) for name, times in runs.items()}
     baseline = medians["TextBlob alone (in process)"]
     print(f"\n{sentences:,} distinct sentences, {repeat} run(s) side by side; {_machine()}")
-    print(f"{'what':42} {'median s':>9} {'all runs':>24} {'/ TextBlob':>11}")
+    print(f"{'what':48} {'median s':>9} {'all runs':>20} {'/ TextBlob':>11} {'sentences/s':>12}")
     for name, times in runs.items():
         listed = " ".join(f"{t:.2f}" for t in times)
-        print(f"{name:42} {medians[name]:9.2f} {listed:>24} {medians[name] / baseline:11.2f}")
+        rate = sentences / medians[name]
+        print(f"{name:48} {medians[name]:9.2f} {listed:>20} {medians[name] / baseline:11.2f} {rate:12,.0f}")
     return {"sentences": sentences, "machine": _machine(), "runs": runs, "medians": medians}
 
 
@@ -127,12 +139,13 @@ def cells(sizes: list[int]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=30_000)
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, 2], help="local engine runs (none: --jobs alone)")
+    parser.add_argument("--dask", type=int, nargs="*", default=[], help="Dask engine runs with this many workers")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--cells", type=int, nargs="*", help="cell sizes in characters: time one long cell each")
     parser.add_argument("--json", help="write the figures to this file as well")
     args = parser.parse_args()
-    result = cells(args.cells) if args.cells else throughput(args.sentences, args.jobs, args.repeat)
+    result = cells(args.cells) if args.cells else throughput(args.sentences, args.jobs, args.repeat, args.dask)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, default=str))
 

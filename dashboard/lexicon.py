@@ -239,12 +239,16 @@ def _trie_regex(literals: set[str], whole_words: bool) -> str:
     return emit(trie) if trie else "(?!)"
 
 
+# A spot: where a rule may start, and per group the rules that may start there.
+Spot = tuple[int, tuple[tuple[Entry, ...], ...]]
+
+
 class RuleIndex:
     """Every rule of some groups found in one scan of a text (see the module's docstring).
 
     A rule is looked up by the word characters at a spot (its "run"): a first word "condemn" (or "cease-fire",
     whose word characters stop at the hyphen) needs the run to be exactly that, "condemn*" needs it to start so.
-    `matches` also answers for text[:endpos] as its own string: there a literal may also end at endpos where
+    `matches_before` answers for text[:endpos] as its own string: there a literal may also end at endpos where
     the whole text goes on with a letter, so the last few characters are looked at again with a pattern that
     does not ask for a word's end."""
 
@@ -256,7 +260,7 @@ class RuleIndex:
         # any rule may start; rules without fixed first letters, or with a pattern of their own, run as before.
         self._everywhere: list[Entry] = []
         self._unindexed: list[Entry] = []
-        literals: set[str] = set()
+        literals: list[set[str]] = [set() for _ in groups]
         numbered = ((group, order, rule) for group, rules in enumerate(groups) for order, rule in enumerate(rules))
         for number, (group, order, rule) in enumerate(numbered):
             entry = (number, group, order, rule)
@@ -265,7 +269,7 @@ class RuleIndex:
             if not fixed or not all(fixed) or rule.pattern.pattern != compile_phrase(rule.phrase).pattern:
                 self._unindexed.append(entry)
                 continue
-            literals.update(firsts)
+            literals[group].update(firsts)
             heads = [(_RUN.match(literal).group().lower(), literal) for literal in firsts]
             if not all(head and head.isascii() for head, _ in heads):
                 self._everywhere.append(entry)
@@ -273,17 +277,23 @@ class RuleIndex:
             for head, literal in heads:
                 wildcard = literal.endswith("*") and head == literal[:-1]
                 (self._prefix if wildcard else self._exact)[head].append(entry)
-        self._starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(literals, whole_words=True) + ")", re.IGNORECASE)
+        every = set().union(*literals)
+        # The spot regex also takes the run (the word characters from the spot), so one call gives both.
+        self._starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(every, whole_words=True) + r")\w*", re.IGNORECASE)
         # For ASCII text (lower-cased, same offsets) a case-sensitive regex over lower-case literals finds the
         # same spots in about half the time.
-        lowered = {literal.lower() for literal in literals}
-        self._ascii_starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(lowered, whole_words=True) + ")")
-        self._cut_starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(literals, whole_words=False) + ")", re.IGNORECASE)
-        self._longest = max((len(literal.removesuffix("*")) for literal in literals), default=0)
-        self._run_memo: dict[str, tuple[Entry, ...]] = {}
+        lowered = {literal.lower() for literal in every}
+        self._ascii_starts = re.compile(r"(?<![\w-])(?=" + _trie_regex(lowered, whole_words=True) + r")\w*")
+        # Per group, where one of its literals may start when the text is cut short (no word end asked for).
+        self._cut_starts = [
+            re.compile(r"(?<![\w-])(?=" + _trie_regex(group, whole_words=False) + ")", re.IGNORECASE)
+            for group in literals
+        ]
+        self._longest = [max((len(lit.removesuffix("*")) for lit in group), default=0) for group in literals]
+        self._run_memo: dict[str, tuple[tuple[Entry, ...], ...]] = {}
 
-    def _candidates(self, run: str) -> tuple[Entry, ...]:
-        """The rules that may start at a spot whose word characters are run (an exact superset)."""
+    def _candidates(self, run: str) -> tuple[tuple[Entry, ...], ...]:
+        """Per group, the rules that may start at a spot whose word characters are run (an exact superset)."""
         found = self._run_memo.get(run)
         if found is not None:
             return found
@@ -300,56 +310,73 @@ class RuleIndex:
                 entries for head, entries in self._prefix.items() if head.startswith(known) or known.startswith(head)
             ]
         pools.append(self._everywhere)
-        unique = {entry[0]: entry for pool in pools for entry in pool}
-        found = tuple(sorted(unique.values(), key=lambda entry: (entry[1], entry[2])))
+        unique = sorted({entry[0]: entry for pool in pools for entry in pool}.values(), key=lambda entry: entry[0])
+        found = tuple(tuple(entry for entry in unique if entry[1] == group) for group in range(len(self.groups)))
         if len(self._run_memo) < RUN_MEMO_LIMIT:
             self._run_memo[run] = found
         return found
 
-    def spots(self, text: str) -> list[int]:
-        """Where some rule may start in text, left to right."""
+    def spots(self, text: str) -> list[Spot]:
+        """Where some rule may start in text, left to right, with the rules (per group) that may start there."""
+        candidates = self._candidates
         if text.isascii():
-            return [match.start() for match in self._ascii_starts.finditer(text.lower())]
-        return [match.start() for match in self._starts.finditer(text)]
+            return [(m.start(), candidates(m.group())) for m in self._ascii_starts.finditer(text.lower())]
+        return [(m.start(), candidates(m.group())) for m in self._starts.finditer(text)]
 
     def matches(
-        self,
-        text: str,
-        spots: list[int] | None = None,
-        endpos: int | None = None,
-        groups: tuple[int, ...] | None = None,
+        self, text: str, spots: list[Spot] | None = None, groups: tuple[int, ...] | None = None, endpos=None
     ) -> list[RuleMatches]:
-        """Per group (those in `groups`, else all; the others get []), what `rule.pattern.finditer(text[:endpos])`
-        gives for each of its rules, rule by rule; `spots` is what `spots(text)` returned, if known."""
+        """Per group (those in `groups`, else all; the others get []), what each rule's `finditer(text)` gives,
+        rule by rule; `spots` is what `spots(text)` returned, if known. With endpos, as matches_before."""
         spots = self.spots(text) if spots is None else spots
-        wanted = [groups is None or group in groups for group in range(len(self.groups))]
-        end = len(text) if endpos is None else min(endpos, len(text))
-        if end < len(text):
-            # A literal cut by the end ("call" of "called") matches in text[:end] only: such a spot lies
-            # within the longest literal's length before the end.
-            cut = [m.start() for m in self._cut_starts.finditer(text, max(0, end - self._longest), end)]
-            if cut:
-                spots = sorted({*(at for at in spots if at < end), *cut})
+        groups = tuple(range(len(self.groups))) if groups is None else groups
+        if endpos is not None:
+            return [self.matches_before(text, spots, g, endpos) if g in groups else [] for g in range(len(self.groups))]
         found: list[list[tuple[int, int, CueRule, re.Match[str]]]] = [[] for _ in self.groups]
         # finditer's matches never overlap: after a match a rule next matches from its end on.
         free_from: dict[int, int] = {}
-        candidates, run_at = self._candidates, _RUN.match
-        for at in spots:
-            if at >= end:
-                break
-            for number, group, order, rule in candidates(run_at(text, at, end).group()):
-                if not wanted[group] or at < free_from.get(number, 0):
+        for at, per_group in spots:
+            for group in groups:
+                for number, _, order, rule in per_group[group]:
+                    if at < free_from.get(number, 0):
+                        continue
+                    match = rule.pattern.match(text, at)
+                    if match:
+                        found[group].append((order, at, rule, match))
+                        free_from[number] = match.end()
+        return [
+            self._finish(text, group, hits, len(text)) if group in groups else [] for group, hits in enumerate(found)
+        ]
+
+    def matches_before(self, text: str, spots: list[Spot], group: int, endpos: int) -> RuleMatches:
+        """What the group's rules find in text[:endpos], as their `finditer(text[:endpos])` would."""
+        end = min(endpos, len(text))
+        # A literal cut by the end ("call" of "called") matches in text[:end] only: spots within the longest
+        # literal's length before the end are found again, in text[:end].
+        edge = max(0, end - self._longest[group]) if end < len(text) else end
+        tried = [(at, per_group[group]) for at, per_group in spots if at < edge and per_group[group]]
+        if edge < end:
+            run_at, candidates = _RUN.match, self._candidates
+            tried += [
+                (m.start(), candidates(run_at(text, m.start(), end).group())[group])
+                for m in self._cut_starts[group].finditer(text, edge, end)
+            ]
+        hits: list[tuple[int, int, CueRule, re.Match[str]]] = []
+        free_from: dict[int, int] = {}
+        for at, entries in tried:
+            for number, _, order, rule in entries:
+                if at < free_from.get(number, 0):
                     continue
                 match = rule.pattern.match(text, at, end)
                 if match:
-                    found[group].append((order, at, rule, match))
+                    hits.append((order, at, rule, match))
                     free_from[number] = match.end()
-        for _, group, order, rule in self._unindexed:
-            if wanted[group]:
-                found[group].extend((order, m.start(), rule, m) for m in rule.pattern.finditer(text, 0, end))
-        result = []
-        for hits in found:
-            if len(hits) > 1:
-                hits.sort(key=lambda hit: (hit[0], hit[1]))
-            result.append([(rule, match) for _, _, rule, match in hits])
-        return result
+        return self._finish(text, group, hits, end)
+
+    def _finish(self, text: str, group: int, hits: list, end: int) -> RuleMatches:
+        for _, of, order, rule in self._unindexed:
+            if of == group:
+                hits.extend((order, m.start(), rule, m) for m in rule.pattern.finditer(text, 0, end))
+        if len(hits) > 1:
+            hits.sort(key=lambda hit: (hit[0], hit[1]))
+        return [(rule, match) for _, _, rule, match in hits]

@@ -253,7 +253,7 @@ class _Scan:
         key = (group, endpos)
         found = self._before.get(key)
         if found is None:
-            found = self._before[key] = self.lexicon.index.matches(self.text, self._spots, endpos, (group,))[group]
+            found = self._before[key] = self.lexicon.index.matches_before(self.text, self._spots, group, endpos)
         return found
 
     def cues(self) -> list[CueMatch]:
