@@ -193,8 +193,10 @@ def metadata_name(csv_name: str) -> str:
     return csv_name + METADATA_SUFFIX
 
 
-def _csvw_datatype(series: pd.Series) -> str:
-    return next((name for test, name in _CSVW_DATATYPES if test(series)), "string")
+def _csvw_datatype(series: pd.Series) -> str | dict[str, str]:
+    name = next((name for test, name in _CSVW_DATATYPES if test(series)), "string")
+    # pandas writes True and False; CSVW's own boolean words are true and false, so say which words mean what.
+    return {"base": "boolean", "format": "True|False"} if name == "boolean" else name
 
 
 def _csvw_column_name(title: str, index: int, taken: set[str]) -> str:
