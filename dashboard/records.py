@@ -35,6 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import knowledge_dir, knowledge_path
+from dashboard.codebook import MODES as CODEBOOK_MODES
+from dashboard.codebook import STANCES as CODEBOOK_STANCES
 from dashboard.columns import load_column_synonyms, match_columns
 from dashboard.datafiles import read_commented_csv
 from dashboard.dates import DAY_FIRST, MIXED, MONTH_FIRST, date_convention, read_dates
@@ -42,8 +44,9 @@ from dashboard.decoding import CONTROL_CHARACTERS, LEGACY_CODE_PAGES, decode_tex
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.registry import Registry
 
-STANCES = ("condemn", "warn", "deny", "concern", "call_for", "neutral", "condolence", "support")
-MODES = ("verbal", "material")
+# The stance and mode labels are the codebook's (one list, in dashboard.codebook); imported here, where
+# validation and older callers use them.
+STANCES, MODES = CODEBOOK_STANCES, CODEBOOK_MODES
 RECORD_COLUMNS = (
     "id",
     "event",

@@ -78,3 +78,13 @@ def test_broken_crosswalk_reports_every_problem(tmp_path):
         load_crosswalk(path)
     fields = {problem.field for problem in caught.value.problems}
     assert {"stance", "mode", "default", "cameo", "goldstein"} <= fields
+
+
+def test_the_stance_order_in_code_is_the_codebook_files_row_order_and_families_run_hostile_to_cordial():
+    from dashboard.codebook import FAMILIES, codebook_path, stance_families
+    from dashboard.datafiles import read_commented_csv
+
+    rows = read_commented_csv(codebook_path())
+    assert tuple(rows["stance"]) == STANCES
+    families = [stance_families()[stance] for stance in STANCES]
+    assert families == sorted(families, key=FAMILIES.index)  # hostile first, cordial last, never mixed
