@@ -245,8 +245,11 @@ def records_to_rescore(stored: pd.DataFrame) -> pd.DataFrame:
     them, so a rescore reads them again; curated ones stay. Extra columns come back as columns."""
     records = stored[list(RECORD_COLUMNS)].copy()
     predicted = stored["stance_source"] == PREDICTED
-    for column in ("stance", "target", "cue"):
-        records[column] = records[column].where(~predicted, "")
+    records["stance"] = records["stance"].where(~predicted, "")
+    # A target or cue the file gave is kept by scoring; one equal to the rules' reading came from the rules.
+    for column, reading in (("target", "predicted_target"), ("cue", "predicted_cue")):
+        from_rules = predicted & (stored[column] == stored[reading])
+        records[column] = records[column].where(~from_rules, "")
     cells = stored[EXTRA_COLUMN] if EXTRA_COLUMN in stored.columns else pd.Series([], dtype=str)
     if (cells != "").any():
         extra = pd.DataFrame([json.loads(cell) if cell else {} for cell in cells], index=records.index)

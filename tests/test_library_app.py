@@ -210,3 +210,14 @@ def test_the_query_engine_path_gives_the_same_views(library, scored_rows, monkey
     assert [metric_value(visitor(**query), "Records") for query in views] == expected
     assert expected[0] == "2" and len(set(expected)) > 1
     common.cached_filtered.clear()
+
+
+def test_the_method_page_measures_the_shipped_records_only(library, scored_rows):
+    app = visitor()
+    app.switch_page("screens/method.py").run()
+    shipped = next(m.value for m in app.markdown if "curated records shipped" in m.value)
+    library.add(scored_rows, "border-2024")
+    later = visitor()
+    later.switch_page("screens/method.py").run()
+    assert not later.exception
+    assert next(m.value for m in later.markdown if "curated records shipped" in m.value) == shipped

@@ -78,6 +78,16 @@ def per_view(view: View, name: str, compute, *extra):
     return _per_view(view.key, name, extra, compute)
 
 
+def per_data(view: View, name: str, compute):
+    """`compute()` once per version of the data, whatever the filters (e.g. the key figures of every record)."""
+    return _per_view(view.data.key, name, (), compute)
+
+
+def shipped_records() -> pd.DataFrame:
+    """The curated records shipped with the dashboard alone (without the library's or the session's)."""
+    return cached_view_data(str(data_dir())).scored
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _per_view(view_key: tuple, name: str, extra: tuple, _compute):
     return _compute()

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import knowledge_path, package_file
 from dashboard.codebook import codebook_version, crosswalk_path, load_codebook
 from dashboard.datafiles import read_commented_csv
-from dashboard.views.common import View
+from dashboard.views.common import View, shipped_records
 
 # docs/method.md, shipped in the package as dashboard/method.md (a link to it in a checkout).
 METHOD_TEXT = "method.md"
@@ -22,7 +22,7 @@ def cached_method_text() -> str:
 def render(view: View) -> None:
     st.title("Method")
     st.markdown(cached_method_text())
-    scored = view.data.scored
+    scored = shipped_records()  # the curated ones: not the library's, nor this session's
     agree = int((scored["predicted_stance"] == scored["stance"]).sum())
     st.subheader("The classifier against the curated labels of this dataset")
     st.markdown(

@@ -12,6 +12,7 @@ from dashboard.views.common import (
     PLOTLY_CONFIG,
     View,
     current_view,
+    per_data,
     per_view,
     plain,
     show_empty_notice,
@@ -44,7 +45,7 @@ def render(view: View) -> None:
             # An uploaded file has no title: leave the empty part out rather than show "date · · file.csv".
             st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source) if part))
     figures = per_view(view, "key_figures", lambda: key_figures(view.records))
-    total = per_view(view, "key_figures_all", lambda: key_figures(view.data.scored))
+    total = per_data(view, "key_figures_all", lambda: key_figures(view.data.scored))
     columns = st.columns(6)
     columns[0].metric("Records", figures["records"], help=f"of {total['records']:,} records in all events")
     columns[1].metric("Actors", figures["actors"])
