@@ -233,6 +233,18 @@ def test_compare_page_titles_are_whole_clear_of_the_toolbar_and_bar_digits_are_l
             assert box["x"] - 1 <= title_box["x"] and title_box["x"] + title_box["width"] <= box["x"] + box["width"] + 1
             if bar and bar["height"] > 0:
                 assert title_box["y"] >= bar["y"] + bar["height"] - 2, (title.text_content(), title_box, bar)
+        # Each map's labels overlap nothing and lie within their chart.
+        map_keys = page.evaluate(
+            "() => Array.from(document.querySelectorAll('[class*=\"st-key-compare_map_\"]'))"
+            ".map((e) => e.className.match(/st-key-(\\S+)/)[1])"
+        )
+        assert len(map_keys) == 2, map_keys
+        for key in map_keys:
+            drawn = page.evaluate(MAP_LABELS_JS, key)
+            assert _overlapping(drawn["labels"]) == [], key
+            chart = drawn["chart"]
+            for label in drawn["labels"]:
+                assert chart["left"] - 1 <= label["left"] and label["right"] <= chart["right"] + 1, (key, label)
         # No count in a bar segment is turned sideways.
         rotated = page.evaluate(
             """() => Array.from(document.querySelectorAll('.barlayer text'))

@@ -197,7 +197,7 @@ def test_map_legend_names_each_stance_drawn_once():
     stances = [name for name in legend if name in STANCE_COLOURS]
     # concern (NATO's record with no target) draws nothing: NATO's dominant stance is condemn.
     assert sorted(stances) == sorted(["condemn", "warn", "condolence", "support"])
-    assert "organisation, at its seat" in legend
+    assert "organisation's seat" in legend
     ranks = {t.name: t.legendrank for t in figure.data if t.showlegend}
     assert ranks["condemn"] < ranks["warn"] < ranks["condolence"] < ranks["support"]
 
@@ -832,3 +832,18 @@ def test_the_tone_chart_of_60_actors_draws_the_busiest_25_and_says_how_many_more
         len(t.x) for t in figure.data if t.name in STANCE_COLOURS and t.showlegend is not None and t.xaxis == "x"
     )
     assert drawn == int(totals[list(rows)].sum())
+
+
+def test_a_frame_is_never_a_thin_strip():
+    washington_to_damascus = frame_for([(38.9, -77.0), (33.5, 36.3)])
+    (lon0, lon1), (lat0, lat1) = washington_to_damascus
+    assert lat1 - lat0 >= 0.5 * (lon1 - lon0) - 0.01
+
+
+def test_every_map_legend_name_fits_its_cell():
+    from dashboard.figures.world_map import LEGEND_CHAR_PX, LEGEND_SYMBOL_PX
+
+    figure = stance_map_figure(scored_frame(), tiny_registry(), shade_members=True, toward="Turkey")
+    names = [t.name for t in figure.data if t.showlegend]
+    assert "organisation's seat" in names or any("member" in n for n in names)
+    assert figure.layout.legend.entrywidth >= LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * max(len(n) for n in names)

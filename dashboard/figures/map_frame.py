@@ -21,6 +21,9 @@ WORLD_LONGITUDE_RANGE = (-180.0, 180.0)
 FRAME_PAD_SHARE = 0.12
 FRAME_MIN_PAD = 4.0
 FRAME_MIN_SPAN = (40.0, 24.0)  # longitude, latitude
+# A frame at least this many degrees of latitude high for each degree of longitude wide: a frame from
+# Washington to Damascus was a 500 x 110 px strip in which the United States was cut off.
+FRAME_MIN_ASPECT = 0.5
 # Past this many degrees of longitude the actors span most of the globe: show the whole world instead.
 FRAME_WORLD_LON_SPAN = 250.0
 
@@ -85,7 +88,22 @@ def frame_for(points: Iterable[tuple[float, float]], whole_world: bool = False) 
         ranges.append((round(low, 2), round(high, 2)))
     if ranges[0][1] - ranges[0][0] > FRAME_WORLD_LON_SPAN:
         return WORLD_FRAME
-    return MapFrame(ranges[0], ranges[1])
+    (lon0, lon1), (lat0, lat1) = ranges
+    wanted = (lon1 - lon0) * FRAME_MIN_ASPECT
+    if lat1 - lat0 < wanted:
+        lat0, lat1 = _widened(lat0, lat1, wanted, MAP_LATITUDE_RANGE)
+    return MapFrame((lon0, lon1), (round(lat0, 2), round(lat1, 2)))
+
+
+def _widened(low: float, high: float, span: float, bounds: tuple[float, float]) -> tuple[float, float]:
+    """(low, high) grown evenly to `span`, shifted back inside `bounds` (and cut to them if wider)."""
+    middle = (low + high) / 2
+    low, high = middle - span / 2, middle + span / 2
+    if low < bounds[0]:
+        low, high = bounds[0], min(bounds[1], high + bounds[0] - low)
+    if high > bounds[1]:
+        low, high = max(bounds[0], low - (high - bounds[1])), bounds[1]
+    return low, high
 
 
 class Screen:

@@ -62,6 +62,9 @@ NARROW_MAP_PX = 500
 NARROW_MARKER_SCALE = 0.7
 # The legend lays its entries out in a grid of cells this wide, so its height can be known in advance.
 LEGEND_ENTRY_PX = 132
+LEGEND_SYMBOL_PX = 44
+LEGEND_CHAR_PX = 6.6  # 13 px Source Sans, a little over its average width
+LEGEND_WIDTH_SHARE = 0.8
 LEGEND_ROW_PX = 21
 # A state whose shape spans fewer pixels than this on the map also gets a marker, so it can be seen,
 # hovered and clicked (Singapore, Bahrain or Malta on a world map).
@@ -175,12 +178,12 @@ class _MapScene:
 
     @property
     def organisation_px(self) -> float:
-        scale = NARROW_MARKER_SCALE if self.screen.width < NARROW_MAP_PX else 1.0
+        scale = NARROW_MARKER_SCALE if self.screen.width < NARROW_MAP_PX * PLAN_SCALE else 1.0
         return round(ORGANISATION_MARKER_PX * scale)
 
     @property
     def state_px(self) -> float:
-        scale = NARROW_MARKER_SCALE if self.screen.width < NARROW_MAP_PX else 1.0
+        scale = NARROW_MARKER_SCALE if self.screen.width < NARROW_MAP_PX * PLAN_SCALE else 1.0
         return round(STATE_MARKER_PX * scale)
 
     def kind(self, name: str) -> str:
@@ -233,7 +236,7 @@ class _MapScene:
     def label_text(self, name: str) -> str:
         """ "Name: stance" (so colour is never the only cue); on a phone-width map the name alone, which
         lets twice as many fit (the stance is in the hover and the table under the map)."""
-        narrow = self.screen.width < NARROW_MAP_PX
+        narrow = self.screen.width < NARROW_MAP_PX * PLAN_SCALE
         text = f"{name}: {self.stance_of[name]}" if name in self.stance_of and not narrow else name
         return f"{text} (target)" if name == self.toward else text
 
@@ -253,25 +256,27 @@ class _MapScene:
             [t for t in self.targets_only if t not in names],
             key=lambda t: (t != self.toward, -self.received.get(t, 0), t),
         )
-        shapes = country_shapes()
         requests = []
         for name in names:
             if name in markers:
                 lat, lon = self.positions[name]
                 requests.append(LabelRequest(name, self.label_text(name), lat, lon, markers[name]))
             elif self.kind(name) == "state":
-                # Over the country: at its shape's centroid, which reads better than the capital.
-                iso3 = getattr(self.actors[name], "iso3", "")
-                lat, lon = shapes[iso3].centroid if iso3 in shapes else self.positions[name]
+                lat, lon = self.label_anchor(name)
                 requests.append(LabelRequest(name, self.label_text(name), lat, lon, 0))
         obstacles = [(*self.positions[n], size) for n, size in markers.items()]
         return place_labels(requests, self.screen, LABEL_FONT_PX, obstacles)
 
     def label_anchor(self, name: str) -> tuple[float, float]:
+        """Where a label points: a state's shape centroid (over the country), else where the actor sits
+        (a marker; or a country whose centroid is outside the frame, the United States on a map of the
+        Atlantic)."""
         if name in self.state_markers or self.kind(name) != "state":
             return self.positions[name]
         shape = country_shapes().get(getattr(self.actors[name], "iso3", ""))
-        return shape.centroid if shape else self.positions[name]
+        if shape and self.screen.inside(*shape.centroid):
+            return shape.centroid
+        return self.positions[name]
 
     def selector(self, actor: str) -> list[str]:
         """An actor's mark picks its records in the view (toward the chosen target, when there is one)."""
@@ -375,11 +380,16 @@ def stance_map_figure(
 def _legend_grid(figure: go.Figure, width: int) -> None:
     """The legend under the map as a grid of fixed cells, its title above it, and the figure made taller
     by its height, so the map keeps its planned size (plotly takes the legend's room from the map)."""
-    entries = sum(1 for trace in figure.data if trace.showlegend)
-    per_row = max(1, int(width // LEGEND_ENTRY_PX))
-    height = LEGEND_ROW_PX * (math.ceil(entries / per_row) + 1) + 10
+    names = [str(trace.name) for trace in figure.data if trace.showlegend]
+    # Wide enough for the longest name (a longer one ran into its neighbour or off the chart's edge).
+    cell = max(LEGEND_ENTRY_PX, LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * max((len(n) for n in names), default=0))
+    # Counted on 80% of the planned width: a legend with a row more than planned takes its room from the map
+    # (which shrank by a third in Compare's half-page column, cutting labels at its edges); a row fewer only
+    # leaves a blank strip under the legend.
+    per_row = max(1, int(width * LEGEND_WIDTH_SHARE // cell))
+    height = LEGEND_ROW_PX * (math.ceil(len(names) / per_row) + 1) + 10
     figure.update_layout(
-        legend={"entrywidth": LEGEND_ENTRY_PX, "entrywidthmode": "pixels", "title": {"side": "top"}},
+        legend={"entrywidth": cell, "entrywidthmode": "pixels", "title": {"side": "top"}},
         height=figure.layout.height + height,
         margin_b=figure.layout.margin.b + height,
     )
@@ -601,7 +611,7 @@ def _organisation_traces(scene: _MapScene) -> list[go.Scattergeo]:
         )
         traces.append(
             legend_key(
-                "organisation, at its seat",
+                "organisation's seat",
                 "#FFFFFF",
                 group="organisations",
                 rank=LEGEND_RANK_ORGANISATION,
