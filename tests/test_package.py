@@ -163,7 +163,7 @@ def test_reactions_app_serves_the_dashboard_from_the_installed_package(installed
                 time.sleep(0.5)
         assert health == (200, b"ok"), f"no health answer; server exited {server.poll()}"
         # The map's shapes are served from the installed package's static folder (static serving is on).
-        status, shapes = fetch(f"http://127.0.0.1:{port}/app/static/world_110m.json")
+        status, shapes = fetch(f"http://127.0.0.1:{port}/app/static/world_50m.json")
         assert status == 200 and shapes.startswith(b"{")
     finally:
         server.terminate()
