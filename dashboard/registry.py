@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -148,6 +149,14 @@ class Registry:
             self._speakers_by_folded.setdefault(alias.casefold(), found)
         self._speaker_matcher = PhraseMatcher(self._speakers_by_alias)
         self._cue_matchers: dict[str, PhraseMatcher] = {}
+        self._context = ""
+
+    def in_context(self, context: str) -> Registry:
+        """This registry reading ambiguous names with context (an article's whole text) when a call gives none;
+        everything else is shared, so it costs nothing to make one per article."""
+        view = copy.copy(self)
+        view._context = context
+        return view
 
     def with_new_states(self, codes: dict[str, str]) -> Registry:
         """A registry that also knows these new actors (name -> ISO 3166 alpha-3 code) as states placed at
@@ -193,10 +202,11 @@ class Registry:
             return "name"
         return self._alias_forms.get(alias, "")
 
-    def find_actor_mentions(self, text: str, context: str = "") -> list[ActorMention]:
+    def find_actor_mentions(self, text: str, context: str | None = None) -> list[ActorMention]:
         """Every whole-word, case-sensitive alias of an actor in text, left to right, non-overlapping.
 
         Ambiguous names are resolved from the text and from context (the article around it), or left out."""
+        context = self._context if context is None else context
         mentions = []
         for match in self._actor_matcher.find(text):
             if match.phrase in self._not_actors:
@@ -209,8 +219,9 @@ class Registry:
             mentions.append(ActorMention(self._actor_by_alias[match.phrase], match.phrase, match.start, match.end))
         return mentions
 
-    def find_unresolved_mentions(self, text: str, context: str = "") -> list[UnresolvedMention]:
+    def find_unresolved_mentions(self, text: str, context: str | None = None) -> list[UnresolvedMention]:
         """Ambiguous names in text that neither text nor context decides, with the actors they may mean."""
+        context = self._context if context is None else context
         return [
             UnresolvedMention(match.phrase, match.start, match.end, self.candidates(match.phrase))
             for match in self._actor_matcher.find(text)
@@ -220,15 +231,16 @@ class Registry:
 
     def _resolve_in_text(self, alias: str, text: str, start: int, end: int, context: str) -> str | None:
         readings = self.ambiguities[alias]
-        around = f"{text}\n{context}" if context else text
-        votes = []
         for reading in readings:
             if reading.actor == NOT_AN_ACTOR:
                 local = any(c != PERSON_CUE and c in text for c in reading.cues)
                 if local or (PERSON_CUE in reading.cues and is_part_of_personal_name(text, start, end)):
                     return NOT_AN_ACTOR  # the sentence itself says what the name is: it outweighs the article
-            elif self._has_cue(reading, around):
-                votes.append(reading)
+        actors = [r for r in readings if r.actor != NOT_AN_ACTOR]
+        in_sentence = [r for r in actors if self._has_cue(r, text)]
+        if len(in_sentence) == 1:  # the sentence decides before the article is asked
+            return in_sentence[0].actor
+        votes = [r for r in actors if self._has_cue(r, f"{text}\n{context}")] if context else in_sentence
         default = next((r for r in readings if r.default), None)
         if len(votes) == 1:
             return votes[0].actor

@@ -231,6 +231,7 @@ def test_accept_all_suggestions_is_one_click_and_keep_all_as_written_another(app
     assert not app.exception
     uses = dict(zip(app.dataframe[0].value["name"], app.dataframe[0].value["use"], strict=True))
     assert uses == {"Atlantis": KEEP, "Frnace": "France", "Sryia": "Syria"}  # no suggestion: kept as written
+    assert any("Suggestions accepted for 2 name(s)" in text for text in page_texts(app))
     app.button(key="keep_all_names").click().run()
     assert set(app.dataframe[0].value["use"]) == {KEEP}
     app.button(key="accept_all_suggestions").click().run()

@@ -475,8 +475,11 @@ def test_unknown_names_are_kept_and_all_suggestions_are_accepted_in_one_click(ap
     assert "actors.csv" not in page_text
     screenshot(app_page, "upload-unknown-names")
     accept.click()
+    with explained_timeout(app_page, "the page to say the suggestions were accepted"):
+        app_page.get_by_text("Suggestions accepted for 1 name(s)").wait_for()
     wait_for_app_idle(app_page)
     assert_no_exception(app_page)
+    screenshot(app_page, "upload-suggestions-accepted")
     add = app_page.locator(".st-key-upload_add button")
     add.wait_for()
     add.click()

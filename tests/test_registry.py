@@ -372,6 +372,8 @@ def test_an_ambiguous_name_is_resolved_from_its_context(registry):
         ("Boats crossed Lake Chad and the Gulf of Guinea.", []),
         ("Oil spilled in the Niger Delta.", []),
         ("Ships sailed the South China Sea.", []),
+        ("Voters in Northern Ireland and New Mexico went to the polls.", []),
+        ("Greek Cypriot and Bosnian Serb leaders met.", []),
     ],
 )
 def test_names_that_are_also_people_or_places(registry, text, found):
@@ -432,3 +434,29 @@ def test_registry_files_keep_the_header_on_the_first_data_line():
         lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
         first = next(line for line in lines if not line.startswith("#"))
         assert "," in first and not first[0].isdigit(), name
+
+
+def test_extraction_decides_an_ambiguous_demonym_from_the_article(resources):
+    from dashboard.extract import extract_records
+
+    sentence = "The Congolese foreign ministry condemned the offensive."
+    alone = extract_records(sentence, resources, "test-event", "2024-01-01", "test")
+    assert alone.empty  # two Congos, nothing to decide between them: no record under either
+    article = "Rebels advanced on Goma overnight.\n\n" + sentence
+    decided = extract_records(article, resources, "test-event", "2024-01-01", "test")
+    assert decided["actor"].tolist() == ["Democratic Republic of the Congo"]
+
+
+def test_a_registry_in_context_shares_everything_but_the_context(registry):
+    viewed = registry.in_context("Fighting went on around Goma.")
+    assert viewed.actors is registry.actors
+    assert [m.actor for m in viewed.find_actor_mentions("Congo said so.")] == ["Democratic Republic of the Congo"]
+    assert registry.find_actor_mentions("Congo said so.") == []
+    assert viewed.find_actor_mentions("Congo said so.", context="") == []  # an explicit context wins
+    # the sentence decides before the article is asked
+    mixed = registry.in_context("Pyongyang fired a missile; Seoul protested.")
+    assert [m.actor for m in mixed.find_actor_mentions("Korea protested, its Seoul envoy said.")] == [
+        "South Korea",
+        "South Korea",
+    ]
+    assert mixed.find_actor_mentions("Korea protested.") == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import NamedTuple
 
 import pandas as pd
@@ -593,6 +594,8 @@ def extract_records(
     resources are only read. `date` (ISO) picks each speaker's role; `source` is copied to every record."""
     rules = rules or default_rules()
     lexicon = rules.lexicon(resources.lexicon)
+    # Ambiguous names ("Congolese", "Korea", "Brussels") are decided by the whole article where a sentence does not.
+    resources = replace(resources, registry=resources.registry.in_context(text))
     context = _Context()
     sentences = segment_sentences(text, rules)
     context.people = learn_people([s.text for s in sentences], resources.registry, rules)

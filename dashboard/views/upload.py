@@ -89,6 +89,11 @@ def unknown_actor_decisions(problems, view: View) -> dict[str, str]:
     ):
         _bulk_choice(ACCEPT_ALL)
     accept = st.session_state.get(BULK_CHOICE_KEY) == ACCEPT_ALL
+    if accept and with_suggestion:
+        st.caption(
+            f"Suggestions accepted for {with_suggestion} name(s); the others stay as written. "
+            "Change any row below, or keep all as written."
+        )
     choices = pd.DataFrame(
         [
             {
