@@ -321,11 +321,11 @@ class Library:
                 events.append((slug, path))
         return events, skipped
 
-    def _read_footer(self, slug: str, path: Path) -> tuple[EventInfo, dict]:
+    def _read_footer(self, slug: str, path: Path, handle=None) -> tuple[EventInfo, dict]:
         import pyarrow.parquet as pq
 
         try:
-            footer = pq.read_metadata(path)
+            footer = pq.read_metadata(handle if handle is not None else path)
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if not path.exists():  # removed since the listing: gone, not damaged
                 raise FileNotFoundError(errno.ENOENT, "removed", str(path)) from exc
@@ -385,8 +385,11 @@ class Library:
 
         path = self.path_of(slug)
         try:
-            info, meta = self._read_footer(slug, path)
-            table = pq.read_table(path, columns=columns)
+            # One open file for the footer and the rows: a writer may replace the path between two opens, and
+            # the footer of one version with the rows of another reads as damaged.
+            with open(path, "rb") as handle:
+                info, meta = self._read_footer(slug, path, handle)
+                table = pq.read_table(handle, columns=columns)
         except FileNotFoundError:
             raise UnknownEventError(slug, slug in self.shipped) from None
         except _Damaged as exc:
