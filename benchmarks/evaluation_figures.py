@@ -33,9 +33,18 @@ from dashboard.scoring import load_resources  # noqa: E402
 
 DEV_SENTENCES = ROOT.parent / "shared" / "eval" / "reactions_dev.jsonl"
 DEV_ARTICLES = ROOT.parent / "shared" / "eval" / "articles"
-SEALED_SENTENCES = ("stance_round9.jsonl", "stance_final.jsonl", "stance_sealed.jsonl")
+SEALED_SENTENCES = ("stance_round10.jsonl", "stance_round9.jsonl", "stance_final.jsonl", "stance_sealed.jsonl")
 SEALED_ARTICLES = ROOT / "tests" / "data" / "articles"
 BASELINE = ROOT / "docs" / "evaluation_baseline.json"
+# Each later round of rule work: its sealed set, and this script's --json at the commit that added that set (before
+# any of the round's rules), so the README can set the round's figures beside its own start.
+ROUNDS = (
+    (
+        "round 10 (issue 9, failure mode 7: stance of unknown wording), start = commit a6f4b39",
+        "stance_round10.jsonl",
+        ROOT / "docs" / "evaluation_round10_start.json",
+    ),
+)
 START, END = "<!-- extraction-figures:start -->", "<!-- extraction-figures:end -->"
 CALIBRATION = ROOT / "data" / "confidence_calibration.csv"
 CALIBRATION_HEADER = """# How well confidence is calibrated on the development data (../shared/eval, not in this repository).
@@ -144,6 +153,23 @@ def markdown(now: dict, baseline: dict) -> str:
             f"| {label} | {row['items']} | {_before(baseline, 'sentences', label, 'macro_f1')} | "
             f"{row['macro_f1']:.3f} | {incidents} |"
         )
+    for title, sealed, start_file in ROUNDS:
+        if not start_file.is_file():
+            continue
+        start = json.loads(start_file.read_text(encoding="utf-8"))
+        lines += ["", f"Rule work of {title}: start → now.", "", "| set | macro-F1 | per incident |", "|---|---|---|"]
+        for label in (sealed, "reactions_dev.jsonl (dev)"):
+            if label not in now["sentences"]:
+                continue
+            incidents = ", ".join(
+                f"{event} {_before(start, 'sentences', label, 'by_incident', event)} → {value:.3f}"
+                for event, value in now["sentences"][label]["by_incident"].items()
+            )
+            before = _before(start, "sentences", label, "macro_f1")
+            lines.append(f"| {label} | {before} → {now['sentences'][label]['macro_f1']:.3f} | {incidents} |")
+        for label, articles in now["articles"].items():
+            before = _before(start, "articles", label, "pooled", "triple_f1")
+            lines.append(f"| {label}, pooled triple F1 | {before} → {articles['pooled']['triple_f1']:.3f} | |")
     lines.append(END)
     return "\n".join(lines)
 
