@@ -40,7 +40,7 @@ BASELINE = ROOT / "docs" / "evaluation_baseline.json"
 # any of the round's rules), so the README can set the round's figures beside its own start.
 ROUNDS = (
     (
-        "round 10 (issue 9, failure mode 7: stance of unknown wording), start = commit a6f4b39",
+        "round 10 (issue 9, failure mode 7: stance of unknown wording), start = commit b256db5",
         "stance_round10.jsonl",
         ROOT / "docs" / "evaluation_round10_start.json",
     ),
