@@ -125,6 +125,21 @@ def test_no_speaker_alias_is_also_an_actor_name(registry):
         ("Wang Yi condemned the bombing of the ferry terminal.", "2019-03-03", "China", "Minister of Foreign Affairs"),
         ("Araghchi condemned the bombing of the ferry terminal.", "2025-03-03", "Iran", "Minister of Foreign Affairs"),
         ("Pope Francis condemned the bombing of the ferry terminal.", "2018-03-03", "Holy See", "Pope"),
+        # A longer name wins over a shorter alias inside it: Abbas Araghchi is Iran's, Abbas alone Palestine's.
+        (
+            "Abbas Araghchi condemned the bombing of the ferry terminal.",
+            "2025-03-03",
+            "Iran",
+            "Minister of Foreign Affairs",
+        ),
+        ("Abbas condemned the bombing of the ferry terminal.", "2025-03-03", "Palestine", "President"),
+        ("Nouri al-Maliki condemned the bombing of the ferry terminal.", "2012-03-03", "Iraq", "Prime Minister"),
+        (
+            "Riyad al-Maliki condemned the bombing of the ferry terminal.",
+            "2012-03-03",
+            "Palestine",
+            "Minister of Foreign Affairs",
+        ),
     ],
 )
 def test_a_named_office_holder_speaks_for_their_state_in_the_role_of_the_day(resources, sentence, date, actor, role):
