@@ -699,3 +699,35 @@ def test_cli_extract_rejects_a_bad_date_and_a_missing_file(tmp_path, capsys):
     assert stop.value.code == 2
     assert main(["extract", str(Path(tmp_path) / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("The foreign ministry of Egypt condemned the raid on the convoy.", "Egypt"),
+        ("The government of Brazil said it was alarmed by the shelling.", "Brazil"),
+        ("The Ministry of Foreign Affairs of Japan expressed deep sorrow over the deaths.", "Japan"),
+        ("A spokesperson for the foreign ministry of Kenya said the raid was unacceptable.", "Kenya"),
+        ("The President of France called for restraint on both sides.", "France"),
+    ],
+)
+def test_a_body_or_title_of_a_state_has_that_state_speaking(text, actor, resources):
+    assert list(extract(text, resources)["actor"].unique()) == [actor]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The people of Chile condemned the raid on the convoy.",
+        "The capital of Peru condemned the raid.",
+        "The coast of Ghana was shelled overnight and officials condemned it.",
+    ],
+)
+def test_the_people_or_a_place_of_a_state_is_not_that_state_speaking(text, resources):
+    assert extract(text, resources).empty
+
+
+def test_a_state_after_of_in_the_object_stays_a_target(resources):
+    assert triples(extract("Italy condemned the invasion of Ukraine.", resources)) == [("Italy", "condemn", "Ukraine")]
+    records = extract("The territory of Mali was shelled, and Italy condemned the attack.", resources)
+    assert list(records["actor"]) == ["Italy"]

@@ -64,8 +64,13 @@ def _clause_status(text: str, party: _Party, rules: ExtractionRules, lexicon: Cu
         lowered = word.lower()
         if lowered in rules.subject_words or word[0].isupper() or word.endswith("ly"):
             continue
-        # "the spokesman for the Turkish Foreign Ministry", "the Secretary General of the Alliance".
-        if lowered in ("of", "for") and index and between[index - 1].lower() in rules.person_titles:
+        # "the spokesman for the Turkish Foreign Ministry", "the Secretary General of the Alliance",
+        # "the cabinet of Norway"; not "the people of X" or "the capital of X", places or targets.
+        if (
+            lowered in ("of", "for")
+            and index
+            and between[index - 1].lower() in rules.person_titles | rules.speaking_bodies
+        ):
             continue
         return OBJECT
     return CONTENT if opener == "content" else REACTING

@@ -41,6 +41,7 @@ RULE_KINDS = (
     "incident",
     "organisation_head",
     "domestic_body",
+    "speaking_body",
 )
 CLAUSE_KINDS = ("content", "relative", "coordinate")
 INCIDENT_KINDS = ("hostile", "internal", "disaster")
@@ -72,6 +73,7 @@ class ExtractionRules:
     incident_words: dict[str, str] = field(default_factory=dict)  # word -> hostile | internal | disaster
     organisation_heads: frozenset[str] = frozenset()  # "Forum", "Community": a capitalised name is a body
     domestic_bodies: frozenset[str] = frozenset()  # "National Security Council": a state's own body
+    speaking_bodies: frozenset[str] = frozenset()  # "ministry": "the ministry of X" has X speaking
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
     agency_pattern: re.Pattern[str] = re.compile(r"(?!)")
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
@@ -147,6 +149,7 @@ def load_extraction_rules(data_dir: Path | str | None = None) -> ExtractionRules
         incident_words={word: value for phrase, value in by_kind["incident"] for word in _alternatives(phrase)},
         organisation_heads=words("organisation_head"),
         domestic_bodies=words("domestic_body"),
+        speaking_bodies=words("speaking_body"),
         agencies=agencies,
         agency_pattern=alias_pattern(agencies),
         extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,
