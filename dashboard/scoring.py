@@ -40,9 +40,10 @@ SCORED_COLUMNS = (
     "stance_agrees",
     "sentence_reactions",
     "stance_found",
-    # Empty, or why the rules read only part of the text (see RULES_MAX_CHARS).
-    "scoring_note",
 )
+# Empty, or why the rules read only part of the text (see RULES_MAX_CHARS). Added beside SCORED_COLUMNS, not
+# among them: event libraries written before it keep their schema (the library stores it with other columns).
+NOTE_COLUMN = "scoring_note"
 # Between the reactions listed in `sentence_reactions` ("call_for → Syria, Russia | concern").
 REACTION_SEPARATOR = " | "
 # How often score_records reports progress, in distinct (text, actor) pairs read (about a second of work).
@@ -156,7 +157,7 @@ def score_records(
             scored[column] = ""
         scored[column] = scored[column].fillna("").astype(str)
     if scored.empty:
-        for column in SCORED_COLUMNS:
+        for column in (*SCORED_COLUMNS, NOTE_COLUMN):
             scored[column] = pd.Series(
                 dtype=bool if column in ("negated", "tone_conflict", "stance_agrees", "stance_found") else object
             )
@@ -202,7 +203,7 @@ def score_records(
         stance in {reaction.stance for reaction in reactions[pair]} or stance == prediction.stance
         for stance, pair, prediction in zip(scored["stance"], pairs, predictions, strict=True)
     ]
-    scored["scoring_note"] = [pair_readings[pair].note for pair in pairs]
+    scored[NOTE_COLUMN] = [pair_readings[pair].note for pair in pairs]
 
     # Keyed by what the reading depends on, so a million records sharing a few sentences read each cue once.
     final_by_key: dict[tuple[str, str, tuple[str, str]], dict] = {}
