@@ -19,7 +19,7 @@ from dashboard.codebook import Crosswalk, load_crosswalk
 from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
 from dashboard.registry import Registry, load_registry
 from dashboard.stance import CueLexicon, Reaction, StancePrediction, classify_stance, load_cue_lexicon, read_sentence
-from dashboard.tone import intensity_score, textblob_tone, tone_conflicts_with_stance
+from dashboard.tone import intensity_score, textblob_tone, tone_conflicts
 
 # Offsets are integers and only mean something for records cut from an article; they are not invented.
 _TEXT_COLUMNS = tuple(column for column in RECORD_COLUMNS if column not in ("start", "end"))
@@ -184,8 +184,9 @@ def score_records(
     scored["predicted_target"] = [targets[pair] for pair in pairs]
     scored["confidence"] = [p.confidence for p in predictions]
     scored["negated"] = [p.negated for p in predictions]
-    scored["polarity"] = [tones[text].polarity for text in scored["text"]]
-    scored["subjectivity"] = [tones[text].subjectivity for text in scored["text"]]
+    row_tones = [tones[text] for text in scored["text"]]
+    scored["polarity"] = [tone.polarity for tone in row_tones]
+    scored["subjectivity"] = [tone.subjectivity for tone in row_tones]
 
     scored["stance_source"] = curated.map({True: "curated", False: "predicted"})
     predicted_only = ~curated
@@ -229,8 +230,6 @@ def score_records(
     no_mode = scored["mode"].str.strip() == ""
     filled_modes = [code.mode if code else "verbal" for code in codes]
     scored["mode"] = scored["mode"].where(~no_mode, pd.Series(filled_modes, index=scored.index))
-    scored["tone_conflict"] = [
-        tone_conflicts_with_stance(polarity, stance)
-        for polarity, stance in zip(scored["polarity"], scored["stance"], strict=True)
-    ]
+    # The codebook's families resolved once for the whole table, not once per row.
+    scored["tone_conflict"] = tone_conflicts(scored["polarity"], scored["stance"])
     return scored

@@ -8,6 +8,7 @@ language instead: concern < deep concern < condemn < strongly condemn on the hos
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -88,9 +89,18 @@ def intensity_score(
 
 def tone_conflicts_with_stance(polarity: float, stance: str) -> bool:
     """True when TextBlob's sign contradicts the stance: hostile but positive, or cordial but negative."""
+    return _conflicts(polarity, stance_families().get(stance))  # hostile, neutral or cordial, as the codebook files it
+
+
+def tone_conflicts(polarities: Iterable[float], stances: Iterable[str]) -> list[bool]:
+    """tone_conflicts_with_stance for each (polarity, stance), the codebook's families resolved once."""
+    families = stance_families()
+    return [_conflicts(polarity, families.get(stance)) for polarity, stance in zip(polarities, stances, strict=True)]
+
+
+def _conflicts(polarity: float, family: str | None) -> bool:
     # Rounded first: TextBlob's float sums give 0.05000000000000002 for what every display shows as +0.05.
     polarity = round(float(polarity), 3)
-    family = stance_families().get(stance)  # hostile, neutral or cordial, as the codebook files it
     if family == "hostile":
         return polarity > POSITIVE_CONFLICT_THRESHOLD
     if family == "cordial":
