@@ -40,7 +40,11 @@ def sentence_counts(gold, records, resources) -> Counts:
         return next(((a, b) for a, b in spans if a < end and start < b), (start, end))
 
     wanted = {
-        (a, line.stance, t, span) for line in gold for a in line.actors for t in (line.targets or ("",)) for span in line.spans
+        (a, line.stance, t, span)
+        for line in gold
+        for a in line.actors
+        for t in (line.targets or ("",))
+        for span in line.spans
     }
     found = set()
     for record in records.itertuples():
@@ -69,14 +73,18 @@ def main() -> int:
         sentences = sentence_counts(gold, records, resources)
         article = score_article(name, text, gold, records, resources, date).triples
         pooled_sentences, pooled_articles = pooled_sentences + sentences, pooled_articles + article
-        print(f"| {name} | {sentences.hits}/{sentences.predicted}/{sentences.gold} | {sentences.f1:.3f} | {article.f1:.3f} |")
+        print(
+            f"| {name} | {sentences.hits}/{sentences.predicted}/{sentences.gold} | {sentences.f1:.3f} | {article.f1:.3f} |"
+        )
         if args.misses:
             for record in records.itertuples():
                 print(f"    got  {record.actor!r} {record.stance} {record.target!r}: {record.text[:70]!r}")
             for line in gold:
                 print(f"    gold {line.actors} {line.stance} {line.targets}: {line.sentence[:70]!r}")
     s, a = pooled_sentences, pooled_articles
-    print(f"| **pooled** | {s.hits}/{s.predicted}/{s.gold} (P {s.precision:.3f}, R {s.recall:.3f}) | **{s.f1:.3f}** | {a.f1:.3f} |")
+    print(
+        f"| **pooled** | {s.hits}/{s.predicted}/{s.gold} (P {s.precision:.3f}, R {s.recall:.3f}) | **{s.f1:.3f}** | {a.f1:.3f} |"
+    )
     return 0
 
 

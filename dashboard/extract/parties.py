@@ -50,17 +50,20 @@ class _Context:
 class _SentenceRegistry:
     """The registry, plus this sentence's anaphors ("the government" -> the actor named with it) as actor mentions; for the classifier."""
 
-    def __init__(self, registry: Registry, anaphors: list[ActorMention], on_date: str):
+    def __init__(
+        self, registry: Registry, anaphors: list[ActorMention], on_date: str, hosts: tuple[tuple[int, int], ...] = ()
+    ):
         self._registry = registry
         self._anaphors = anaphors
         self._date = on_date
+        self._hosts = hosts  # where a diplomatic post is posted ("the embassy in Lima"): not a party
         self.speakers = registry.speakers
 
     def resolve_actor(self, name: str) -> str | None:
         return self._registry.resolve_actor(name)
 
     def find_actor_mentions(self, text: str) -> list[ActorMention]:
-        found = self._registry.find_actor_mentions(text)
+        found = [m for m in self._registry.find_actor_mentions(text) if (m.start, m.end) not in self._hosts]
         extra = [m for m in self._anaphors if text[m.start : m.end] == m.alias]
         return _non_overlapping(found + [m for m in extra if not any(_overlaps(m, f) for f in found)])
 
@@ -87,8 +90,10 @@ def _institution_role(alias: str, rules: ExtractionRules) -> str:
 def _noun_phrase(text: str, start: int, end: int, rules: ExtractionRules) -> str:
     """A mention with the office words that follow it: "Chinese" + " Foreign Ministry", "Russia's defence ministry"."""
     tail = re.match(r"(?:'s)?(?:\s+(?:[A-Z][\w'-]*|of|[a-z]+))*", text[end:])
-    words = []
-    for word in _WORD.findall(tail.group(0) if tail else ""):
+    tail_text = tail.group(0) if tail else ""
+    # "Russia's defence ministry": the possessive is kept whole, not read as a word "s" that ends the phrase.
+    words = ["'s"] if re.match(r"['’]s\b", tail_text) else []
+    for word in _WORD.findall(tail_text[len(words) * 2 :]):
         if not (word[0].isupper() or word.lower() in rules.subject_words or word == "of" or word == "'s"):
             break
         words.append(word)
@@ -103,20 +108,50 @@ def _anaphor_mentions(text: str, context: _Context, rules: ExtractionRules) -> l
     return found
 
 
+def _posted_hosts(text: str, mentions: list[ActorMention], rules: ExtractionRules) -> dict[int, int]:
+    """Diplomatic posts: index of the state whose post it is -> end of the place it is posted in or to, for
+    "Canada's mission to the UN", "the Canadian embassy in Lima", "the embassy of Canada in Lima", "Brazil's
+    ambassador to Chile". The post speaks for its state; the host is neither speaker nor party."""
+    posted: dict[int, int] = {}
+    for index in range(len(mentions) - 1):
+        state, host = mentions[index], mentions[index + 1]
+        gap = text[state.end : host.start]
+        after = re.match(r"(?:['’]s)?((?:\s+[\w'’-]+){0,3}?)\s+(?:in|to|at|for)\s+(?:the\s+)?$", gap)
+        # Only the post's own words between: "'s permanent mission", not "said its embassy".
+        own_post = (
+            after is not None
+            and rules.diplomatic_posts.search(after.group(1)) is not None
+            and all(w.lower() in rules.subject_words | rules.person_titles for w in _WORD.findall(after.group(1)))
+        )
+        # "the embassy of Canada in Lima": the post named before its state.
+        of_post = re.fullmatch(r"\s+(?:in|to|at)\s+(?:the\s+)?", gap) is not None and re.search(
+            rf"(?:{rules.diplomatic_posts.pattern})\s+(?:of|for)\s+(?:the\s+)?$", text[: state.start], re.IGNORECASE
+        )
+        if own_post or of_post:
+            posted[index] = host.end
+    return posted
+
+
 def _find_parties(
     text: str, registry: Registry, date: str, context: _Context, rules: ExtractionRules, agencies: list
-) -> tuple[list[_Party], list[ActorMention]]:
+) -> tuple[list[_Party], list[ActorMention], tuple[tuple[int, int], ...]]:
     anaphors = _anaphor_mentions(text, context, rules)
     bodies = _unregistered_bodies(text, rules)
+    named = registry.find_actor_mentions(text)
+    posted = _posted_hosts(text, named, rules)
+    hosts = tuple((named[i + 1].start, named[i + 1].end) for i in posted)
+    # A post's state stands for the whole post ("the Canadian embassy in Lima" said): its verb follows the host.
+    post_ends = {(named[i].start, named[i].end): end for i, end in posted.items()}
     # "Organization of American States": an adjective inside a body's name is part of the name.
     actors = [
         m
-        for m in registry.find_actor_mentions(text)
+        for m in named
+        if (m.start, m.end) not in hosts
         # "an Iranian-backed militia", "the British-born envoy": the adjective describes someone else.
         if not _PROXY_SUFFIX.match(text, m.end)
         and not (
             re.fullmatch(r"[A-Z][a-z]+an", m.alias)
-            and any(start <= m.start and m.end <= end for _, start, end in bodies)
+            and any(body.start <= m.start and m.end <= body.end for body in bodies)
         )
     ]
     parties = []
@@ -124,16 +159,29 @@ def _find_parties(
         phrase = _noun_phrase(text, m.start, m.end, rules)
         # "German Chancellor Olaf Scholz", "a UN spokesman": a person speaking for the actor, name unknown.
         person = any(word in rules.person_titles for word in _WORD.findall(phrase.lower()))
-        parties.append(_Party(m.actor, m.start, m.end, None, _institution_role(phrase, rules), person))
+        end = post_ends.get((m.start, m.end), m.end)
+        role = _institution_role(phrase, rules)
+        # "the embassy of Canada", "the foreign ministry of Peru": the body named before its state.
+        body_before = re.search(r"((?:[\w-]+\s+){1,2})(?:of|for)\s+(?:the\s+)?$", text[: m.start])
+        if not role and body_before:
+            role = _institution_role(body_before.group(1).lower(), rules)
+        parties.append(_Party(m.actor, m.start, end, None, role, person))
     parties += [
         _Party(m.actor, m.start, m.end, None, role, False, True)
         for m, role in anaphors
         if not any(_overlaps(m, other) for other in actors)
     ]
     parties += [
-        _Party(name, start, end, None, "", False)
-        for name, start, end in bodies
-        if not any(start < other.end and other.start < end for other in actors)
+        _Party(
+            body.name,
+            body.start,
+            body.end,
+            Speaker(body.person, body.name, body.role, "", "", ()) if body.person else None,
+            body.role,
+            bool(body.role),
+        )
+        for body in bodies
+        if not any(body.start < other.end and other.start < body.end for other in actors)
     ]
     # Speakers stand for their actor in the role they held on the article's date.
     speakers = [
@@ -178,7 +226,7 @@ def _find_parties(
     merged = _non_overlapping(speakers + parties)
     merged = [p for p in merged if not any(_overlaps(p, a) for a in agencies)]
     anaphor_mentions = [m for m, _ in anaphors if not any(_overlaps(m, other) for other in actors)]
-    return merged, anaphor_mentions
+    return merged, anaphor_mentions, hosts
 
 
 _ORGANISATION_ANAPHOR = re.compile(
@@ -194,15 +242,59 @@ _PROXY_SUFFIX = re.compile(
 _CAPITALISED_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*(?:(?:\s+(?:of|for|and|on)(?:\s+the)?)?\s+[A-Z][\w'’.-]*)*")
 
 
-def _unregistered_bodies(text: str, rules: ExtractionRules) -> list[tuple[str, int, int]]:
+class _Body(NamedTuple):
+    """An international body the registry does not know, with the office of the person speaking for it."""
+
+    name: str
+    start: int
+    end: int  # the end of the body's name, or of the title and name after it
+    role: str  # "Secretary-General": the title of the head speaking for it, before or after its name
+    person: str  # the head's name when it follows the title ("... Secretary-General Anna Berg")
+
+
+_TITLE_AFTER = re.compile(r"\s+((?:[a-z][\w-]*\s+){1,3}?)([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\b")
+_TITLE_BEFORE = re.compile(r"\b((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+(?:of|for)\s+(?:the\s+)?$")
+_APPOSED_NAME = re.compile(r",\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){1,3}),")
+
+
+def _title_run(words: list[str], rules: ExtractionRules) -> int:
+    """How many of words are a title ("Executive Secretary", "Secretary-General", "Deputy Director-General")."""
+    count = 0
+    while count < len(words) and words[count].lower().strip("'’.") in rules.person_titles | rules.subject_words:
+        count += 1
+    return count if any(w.lower().strip("'’.") in rules.person_titles for w in words[:count]) else 0
+
+
+def _unregistered_bodies(text: str, rules: ExtractionRules) -> list[_Body]:
     """International bodies the registry does not know, named in full ("the Pacific Islands Forum"): a run
     of capitalised words ending in, or built on, an organisation word, not a state's own body. Kept as
-    written, so a statement by a body we do not list is never filed under another actor."""
+    written, so a statement by a body we do not list is never filed under another actor. A head's title is
+    not part of the name: "The Secretary-General of the X Organisation" and "X Organisation Secretary-General
+    Anna Berg" are X Organisation speaking, with the title (and name) as the speaker's."""
     found = []
     for match in _CAPITALISED_RUN.finditer(text):
         words = match.group(0).split()
         while words and words[0].lower() in ("the", "a", "an"):
             words = words[1:]
+        role = ""
+        # "Secretary-General of the ...", "Executive Secretary of the ...": the head's title, then the body.
+        leading = _title_run(words, rules)
+        if leading and leading < len(words) and words[leading].lower() in ("of", "for"):
+            role = " ".join(words[:leading])
+            words = words[leading + 1 :]
+            while words and words[0].lower() == "the":
+                words = words[1:]
+        # "... Organisation Secretary-General Anna Berg": the name ends where a title after its head word starts.
+        person, run_end = "", 0
+        lowered_all = [w.lower().strip("'’.") for w in words]
+        for cut in range(1, len(words)):
+            trailing = _title_run(words[cut:], rules)
+            if trailing and any(w in rules.organisation_heads for w in lowered_all[:cut]):
+                role = role or " ".join(words[cut : cut + trailing])
+                person = " ".join(words[cut + trailing :])
+                run_end = match.end()
+                words = words[:cut]
+                break
         while words and words[-1].lower() in ("of", "for", "and", "on", "the"):
             words = words[:-1]
         lowered = [w.lower().strip("'’.") for w in words]
@@ -214,7 +306,20 @@ def _unregistered_bodies(text: str, rules: ExtractionRules) -> list[tuple[str, i
             continue
         name = " ".join(words).rstrip("'’.").removesuffix("'s").removesuffix("’s")
         start = text.index(words[0], match.start())
-        found.append((name, start, start + len(name)))
+        end = max(start + len(name), run_end)
+        # "Baltic Grain Forum chairperson Lena Marsh", "the X Council, Anna Berg,": a lower-case title or an
+        # apposition after the name is the head speaking.
+        after = _TITLE_AFTER.match(text, end)
+        if not person and after and _title_run(after.group(1).split(), rules) == len(after.group(1).split()):
+            role, person, end = role or after.group(1).strip(), after.group(2), after.end()
+        # "the head of the Arctic Shipping Council": a lower-case title before the name.
+        before = _TITLE_BEFORE.search(text, 0, start)
+        if not role and before and _title_run(before.group(1).split(), rules) == len(before.group(1).split()):
+            role = before.group(1)
+        apposition = _APPOSED_NAME.match(text, end)
+        if role and not person and apposition:
+            person, end = apposition.group(1), apposition.end(1)
+        found.append(_Body(name, start, end, role, person.rstrip("'’.,")))
     return found
 
 

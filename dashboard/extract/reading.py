@@ -253,9 +253,9 @@ def _read_sentence(
     text = sentence.text
     registry = resources.registry
     agencies = _agency_mentions(text, rules)
-    parties, anaphor_mentions = _find_parties(text, registry, date, context, rules, agencies)
+    parties, anaphor_mentions, hosts = _find_parties(text, registry, date, context, rules, agencies)
     statuses = _statuses(text, parties, rules, lexicon)
-    view = _SentenceRegistry(registry, anaphor_mentions, date)
+    view = _SentenceRegistry(registry, anaphor_mentions, date, hosts)
     mentions = view.find_actor_mentions(normalise_quotes(text))
     via = agencies[0].name if agencies else ""
     cues = _sentence_cues(text, lexicon, rules)

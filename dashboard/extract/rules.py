@@ -42,6 +42,7 @@ RULE_KINDS = (
     "organisation_head",
     "domestic_body",
     "speaking_body",
+    "diplomatic_post",
 )
 CLAUSE_KINDS = ("content", "relative", "coordinate")
 INCIDENT_KINDS = ("hostile", "internal", "disaster")
@@ -74,6 +75,8 @@ class ExtractionRules:
     organisation_heads: frozenset[str] = frozenset()  # "Forum", "Community": a capitalised name is a body
     domestic_bodies: frozenset[str] = frozenset()  # "National Security Council": a state's own body
     speaking_bodies: frozenset[str] = frozenset()  # "ministry": "the ministry of X" has X speaking
+    # "embassy", "permanent representative": a state's post abroad speaks for it; where it is posted is no party.
+    diplomatic_posts: re.Pattern[str] = re.compile(r"(?!)")
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
     agency_pattern: re.Pattern[str] = re.compile(r"(?!)")
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
@@ -85,6 +88,16 @@ class ExtractionRules:
 
 def _alternatives(phrase: str) -> set[str]:
     return {word.strip().lower() for word in phrase.split("|") if word.strip()}
+
+
+def _any_phrase(phrases: frozenset[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for whole-word phrases, longest first; never matching when there are none."""
+    if not phrases:
+        return re.compile(r"(?!)")
+    spelled = (
+        r"\s+".join(re.escape(word) for word in phrase.split()) for phrase in sorted(phrases, key=len, reverse=True)
+    )
+    return re.compile(r"\b(?:" + "|".join(spelled) + r")\b", re.IGNORECASE)
 
 
 def load_extraction_rules(data_dir: Path | str | None = None) -> ExtractionRules:
@@ -150,6 +163,7 @@ def load_extraction_rules(data_dir: Path | str | None = None) -> ExtractionRules
         organisation_heads=words("organisation_head"),
         domestic_bodies=words("domestic_body"),
         speaking_bodies=words("speaking_body"),
+        diplomatic_posts=_any_phrase(words("diplomatic_post")),
         agencies=agencies,
         agency_pattern=alias_pattern(agencies),
         extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,
