@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
-from textblob.en import sentiment as textblob_sentiment
-
 from dashboard.codebook import stance_families
+from dashboard.pattern_sentiment import sentiment as textblob_sentiment
 
 # The ladder: intensity of a plain cue of each stance, -1 (most hostile) .. +1 (most cordial).
 # Hostile side, in rising order of hostility as diplomats grade it:
@@ -63,8 +62,8 @@ class Tone(NamedTuple):
 @lru_cache(maxsize=4096)
 def textblob_tone(text: str) -> Tone:
     """TextBlob's pattern-analyser sentiment of the text (works offline): the same values as
-    `TextBlob(text).sentiment`, from the analyser TextBlob calls, without building a blob per text (which
-    also defines a namedtuple class on every call: a third of the time on short sentences)."""
+    `TextBlob(text).sentiment`, computed by dashboard.pattern_sentiment without TextBlob's per-call overhead
+    (a blob and a namedtuple class per text, a lazily loaded dict per word lookup)."""
     polarity, subjectivity = textblob_sentiment(str(text))
     return Tone(float(polarity), float(subjectivity))
 

@@ -1,0 +1,184 @@
+"""TextBlob's sentiment (`textblob.en.sentiment`, Pattern's analyser over en-sentiment.xml), computed the same
+way with less overhead per call.
+
+TextBlob's analyser keeps its lexicon in a lazily loaded dict subclass, so every word lookup runs two Python
+calls before the dict's own; it tokenises with seven `re.sub` calls for contractions and builds an assessment
+dict per known word. On reaction sentences that overhead is most of TextBlob's time. Here the same steps run in
+the same order over a plain-dict snapshot of the same lexicon: `find_tokens` and `Sentiment.assessments` of
+textblob/_text.py (0.20) for a string, the part-of-speech tag None, negation on, every weight 1. The floats are
+the same operations on the same numbers in the same order, so polarity and subjectivity are equal, not close
+(tests/test_pattern_sentiment.py compares them on every sentence we have and on random text).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from textblob import _text as pattern
+from textblob.en import sentiment as textblob_sentiment
+
+# The parser's find_tokens arguments (textblob.en's Parser.find_tokens), as find_tokens reads them.
+_LEADING = tuple(pattern.PUNCTUATION.replace(".", ""))
+_TRAILING = (*_LEADING, ".")
+_ABBREVIATIONS = pattern.ABBREVIATIONS
+_CONTRACTIONS = tuple(pattern.replacements.items())
+_EOS = pattern.EOS
+_SENTENCE_END = ("...", ".", "!", "?", _EOS)
+_SENTENCE_CLOSE = ("'", '"', "”", "’", "...", ".", "!", "?", ")", _EOS)
+_LINEBREAK = re.compile(r"\n{2,}")
+_WHITESPACE = re.compile(r"\s+")
+_TOKEN = pattern.TOKEN
+_ABBR1, _ABBR2, _ABBR3 = pattern.RE_ABBR1, pattern.RE_ABBR2, pattern.RE_ABBR3
+_SARCASM, _EMOTICON = pattern.RE_SARCASM, pattern.RE_EMOTICONS
+_PUNCTUATION = pattern.PUNCTUATION  # a string: `w not in` it is a substring test, as in assessments
+
+
+def _join_emoticon(match: re.Match[str]) -> str:
+    return match.group(1).replace(" ", "") + match.group(2)
+
+
+def find_tokens(string: str) -> list[str]:
+    """textblob._text.find_tokens(string) with the parser's arguments: the text's sentences, tokens joined by
+    spaces."""
+    # The contractions' keys are plain text, so TextBlob's re.sub(key, replacement, s) is s.replace (a test checks).
+    for key, replacement in _CONTRACTIONS:
+        if key in string:
+            string = string.replace(key, replacement)
+    string = (
+        string.replace("“", " “ ")
+        .replace("”", " ” ")
+        .replace("‘", " ‘ ")
+        .replace("’", " ’ ")
+        .replace("'", " ' ")
+        .replace('"', ' " ')
+    )
+    string = string.replace("\r\n", "\n")
+    if "\n\n" in string:
+        string = _LINEBREAK.sub(f" {_EOS} ", string)
+    string = _WHITESPACE.sub(" ", string)
+    tokens: list[str] = []
+    append = tokens.append
+    replace = pattern.replacements
+    for t in _TOKEN.findall(string + " "):
+        if not t.startswith(_LEADING) and not t.endswith(_TRAILING):
+            append(t)  # a plain word: none of the splitting below applies
+            continue
+        tail = []
+        while t.startswith(_LEADING) and t not in replace:
+            append(t[0])
+            t = t[1:]
+        while t.endswith(_TRAILING) and t not in replace:
+            if t.endswith(_LEADING):
+                tail.append(t[-1])
+                t = t[:-1]
+            if t.endswith("..."):
+                tail.append("...")
+                t = t[:-3].rstrip(".")
+            if t.endswith("."):
+                if (
+                    t in _ABBREVIATIONS
+                    or _ABBR1.match(t) is not None
+                    or _ABBR2.match(t) is not None
+                    or _ABBR3.match(t) is not None
+                ):
+                    break
+                tail.append(t[-1])
+                t = t[:-1]
+        if t != "":
+            append(t)
+        tokens.extend(reversed(tail))
+    sentences: list[list[str]] = [[]]
+    i, j = 0, 0
+    while j < len(tokens):
+        if tokens[j] in _SENTENCE_END:
+            while j < len(tokens) and tokens[j] in _SENTENCE_CLOSE:
+                if tokens[j] in ("'", '"') and sentences[-1].count(tokens[j]) % 2 == 0:
+                    break
+                j += 1
+            sentences[-1].extend(t for t in tokens[i:j] if t != _EOS)
+            sentences.append([])
+            i = j
+        j += 1
+    sentences[-1].extend(tokens[i:j])
+    joined = (" ".join(s) for s in sentences if len(s) > 0)
+    return [_EMOTICON.sub(_join_emoticon, _SARCASM.sub("(!)", s)) for s in joined]
+
+
+class _Lexicon:
+    """The analyser's lexicon as plain dicts: per word its (polarity, subjectivity, intensity) for the tag None
+    and whether it has an adverb sense (a modifier), plus the emoticons in TextBlob's order."""
+
+    def __init__(self) -> None:
+        words = dict(dict.items(textblob_sentiment)) if len(textblob_sentiment) else {}
+        modifiers = tuple(textblob_sentiment.modifiers)
+        self.known = {
+            word: (*tags[None], any(tag in tags for tag in modifiers)) for word, tags in words.items() if None in tags
+        }
+        self.negations = tuple(textblob_sentiment.negations)
+        self.is_modifier_word = textblob_sentiment.modifier  # "-ly": a modifier where the tag is unknown
+        self.emoticons = [(polarity, {e.lower() for e in faces}) for (_, polarity), faces in pattern.EMOTICONS.items()]
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    return _Lexicon()
+
+
+def sentiment(text: str) -> tuple[float, float]:
+    """(polarity, subjectivity) of text, equal to `textblob.en.sentiment(text)` (and `TextBlob(text).sentiment`)."""
+    lexicon = _lexicon()
+    known, negations = lexicon.known, lexicon.negations
+    # Each assessment: [polarity, subjectivity, intensity, negated]; the words themselves are not needed.
+    a: list[list] = []
+    m = None  # the preceding modifier word
+    n = None  # the preceding negation
+    for w in " ".join(find_tokens(str(text))).split():
+        w = w.lower()
+        entry = known.get(w)
+        if entry is not None:
+            p, s, i, is_modifier = entry
+            if m is None:
+                a.append([p, s, i, 1])
+            else:
+                last = a[-1]
+                last[0] = max(-1.0, min(p * last[2], +1.0))
+                last[1] = max(-1.0, min(s * last[2], +1.0))
+                last[2] = i
+            if n is not None:
+                last = a[-1]
+                last[2] = 1.0 / last[2]
+                last[3] = -1
+            m = None
+            n = None
+            if is_modifier:
+                m = w
+            if w in negations:
+                n = w
+            continue
+        if w in negations:
+            n = w
+        elif n and len(w.strip("'")) > 1:
+            n = None
+        # The tag is None, so `pos in modifiers` is False and only the modifier word itself counts.
+        if n is not None and m is not None and lexicon.is_modifier_word(m):
+            a[-1][3] = -1
+            n = None
+        elif m and len(w) > 2:
+            m = None
+        if w == "!" and len(a) > 0:
+            a[-1][0] = max(-1.0, min(a[-1][0] * 1.25, +1.0))
+        if w == "(!)":
+            a.append([0.0, 1.0, 1.0, 1])
+        if w.isalpha() is False and len(w) <= 5 and w not in _PUNCTUATION:
+            for polarity, faces in lexicon.emoticons:
+                if w in faces:
+                    a.append([polarity, 1.0, 1.0, 1])
+                    break
+    # TextBlob's avg: a running sum from the integer 0, each score times the weight 1, over float(count or 1).
+    total_p, total_s = 0, 0
+    for p, s, _, negated in a:
+        total_p += 1 * (p * -0.5 if negated < 0 else p)
+        total_s += 1 * s
+    count = float(len(a) or 1)
+    return total_p / count, total_s / count
