@@ -163,28 +163,28 @@ def score_records(
             )
         return scored
 
-    # Curated files repeat a sentence once per (actor, stance, target): classify each pair once.
-    pairs = list(zip(scored["text"], scored["actor"], strict=True))
+    # Curated files repeat a sentence once per (actor, stance, target): classify each pair once. Columns are
+    # read as Python lists: iterating a pandas string column costs a call per cell.
+    texts = scored["text"].tolist()
+    pairs = list(zip(texts, scored["actor"].tolist(), strict=True))
     distinct = list(dict.fromkeys(pairs))
     if pool is None:
         pair_readings = _read_pairs(distinct, resources, progress)
-        tones = {text: textblob_tone(text) for text in scored["text"].unique()}
+        tones = {text: textblob_tone(text) for text in dict.fromkeys(texts)}
     else:
         from dashboard.scoring_pool import read_in_pool
 
         pair_readings, tones = read_in_pool(distinct, pool, progress)
-    readings = {pair: reading.prediction for pair, reading in pair_readings.items()}
-    targets = {pair: reading.targets for pair, reading in pair_readings.items()}
-    reactions = {pair: reading.reactions for pair, reading in pair_readings.items()}
-    predictions = [readings[pair] for pair in pairs]
+    row_readings = [pair_readings[pair] for pair in pairs]
+    predictions = [reading.prediction for reading in row_readings]
     curated = scored["stance"].str.strip() != ""
 
     scored["predicted_stance"] = [p.stance for p in predictions]
     scored["predicted_cue"] = [p.cue for p in predictions]
-    scored["predicted_target"] = [targets[pair] for pair in pairs]
+    scored["predicted_target"] = [reading.targets for reading in row_readings]
     scored["confidence"] = [p.confidence for p in predictions]
     scored["negated"] = [p.negated for p in predictions]
-    row_tones = [tones[text] for text in scored["text"]]
+    row_tones = [tones[text] for text in texts]
     scored["polarity"] = [tone.polarity for tone in row_tones]
     scored["subjectivity"] = [tone.subjectivity for tone in row_tones]
 
@@ -197,32 +197,44 @@ def score_records(
         fill = predicted_only & (scored[column].astype(str).str.strip() == "")
         scored.loc[fill, column] = scored.loc[fill, f"predicted_{column}"]
     scored["stance_agrees"] = scored["stance"] == scored["predicted_stance"]
+    stances = scored["stance"].tolist()
     # The headline prediction is one stance per sentence; a sentence with several reactions is read cue by
     # cue too, so a record can be checked against every stance its actor takes there.
-    scored["sentence_reactions"] = [describe_reactions(reactions[pair]) for pair in pairs]
+    scored["sentence_reactions"] = [describe_reactions(reading.reactions) for reading in row_readings]
     scored["stance_found"] = [
-        stance in {reaction.stance for reaction in reactions[pair]} or stance == prediction.stance
-        for stance, pair, prediction in zip(scored["stance"], pairs, predictions, strict=True)
+        stance == prediction.stance or any(reaction.stance == stance for reaction in reading.reactions)
+        for stance, reading, prediction in zip(stances, row_readings, predictions, strict=True)
     ]
-    scored[NOTE_COLUMN] = [pair_readings[pair].note for pair in pairs]
+    scored[NOTE_COLUMN] = [reading.note for reading in row_readings]
 
-    # Keyed by what the reading depends on, so a million records sharing a few sentences read each cue once.
-    final_by_key: dict[tuple[str, str, tuple[str, str]], dict] = {}
-    final_readings = []
-    for stance, cue, pair in zip(scored["stance"], scored["cue"], pairs, strict=True):
-        key = (stance, cue, pair)
-        if key not in final_by_key:
-            final_by_key[key] = _final_reading({"stance": stance, "cue": cue, "prediction": readings[pair]}, resources)
-        final_readings.append(final_by_key[key])
-    negated_final = [p.negated and p.stance == stance for p, stance in zip(predictions, scored["stance"], strict=True)]
-    scored["intensity"] = [
-        intensity_score(stance, r["modifier"], negated, r["cue_type"], r["weight"])
-        for stance, r, negated in zip(scored["stance"], final_readings, negated_final, strict=True)
-    ]
-    codes = [
-        resources.crosswalk.lookup(stance, r["cue_type"], mode)
-        for stance, r, mode in zip(scored["stance"], final_readings, scored["mode"], strict=True)
-    ]
+    # Where the rules reached the final stance their reading gives modifier, weight and cue type; elsewhere the
+    # curated cue is read, once per (stance, cue). Intensity and the crosswalk depend on a few values only, so
+    # they are computed once per distinct combination: a million rows make a few hundred calls.
+    cue_readings: dict[tuple[str, str], tuple[str, float, str]] = {}
+    intensities: dict[tuple, float] = {}
+    crosswalk_codes: dict[tuple[str, str, str], object] = {}
+    intensity_column, codes = [], []
+    for stance, cue, mode, prediction in zip(
+        stances, scored["cue"].tolist(), scored["mode"].tolist(), predictions, strict=True
+    ):
+        if stance == prediction.stance:
+            final = (prediction.modifier, prediction.modifier_weight, prediction.cue_type)
+        else:
+            final = cue_readings.get((stance, cue))
+            if final is None:
+                reading = _final_reading({"stance": stance, "cue": cue, "prediction": prediction}, resources)
+                final = cue_readings[(stance, cue)] = (reading["modifier"], reading["weight"], reading["cue_type"])
+        modifier, weight, cue_type = final
+        key = (stance, modifier, prediction.negated and prediction.stance == stance, cue_type, weight)
+        intensity = intensities.get(key)
+        if intensity is None:
+            intensity = intensities[key] = intensity_score(stance, modifier, key[2], cue_type, weight)
+        intensity_column.append(intensity)
+        code_key = (stance, cue_type, mode)
+        if code_key not in crosswalk_codes:
+            crosswalk_codes[code_key] = resources.crosswalk.lookup(stance, cue_type, mode)
+        codes.append(crosswalk_codes[code_key])
+    scored["intensity"] = intensity_column
     scored["cameo"] = [code.cameo if code else "" for code in codes]
     scored["cameo_label"] = [code.cameo_label if code else "" for code in codes]
     scored["goldstein"] = [code.goldstein if code else float("nan") for code in codes]
@@ -231,5 +243,5 @@ def score_records(
     filled_modes = [code.mode if code else "verbal" for code in codes]
     scored["mode"] = scored["mode"].where(~no_mode, pd.Series(filled_modes, index=scored.index))
     # The codebook's families resolved once for the whole table, not once per row.
-    scored["tone_conflict"] = tone_conflicts(scored["polarity"], scored["stance"])
+    scored["tone_conflict"] = tone_conflicts(scored["polarity"].tolist(), stances)
     return scored
