@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,20 +9,25 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from dashboard import knowledge_dir, knowledge_path
+from dashboard import knowledge_path
 from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
+from dashboard.knowledge import knowledge
 
-# Hostile to cordial: the order every chart and table uses.
-STANCES = ("condemn", "warn", "deny", "concern", "call_for", "neutral", "condolence", "support")
+# The stance labels, their order (hostile to cordial: every chart, legend and table), their families and their
+# colours are the codebook file's (data/codebook.csv), read through dashboard.knowledge; the code holds no list.
 MODES = ("verbal", "material")
-FAMILIES = ("hostile", "neutral", "cordial")
+# The families the mechanism knows: tone.py reads TextBlob's sign against the hostile and cordial sides.
+FAMILY_NAMES = ("hostile", "neutral", "cordial")
 
 CODEBOOK_FILE = "codebook.csv"
 CROSSWALK_FILE = "cameo_crosswalk.csv"
-CODEBOOK_COLUMNS = ("stance", "family", "definition", "example", "target_convention", "default_cue_type")
+CODEBOOK_COLUMNS = ("stance", "family", "colour", "definition", "example", "target_convention", "default_cue_type")
 CROSSWALK_COLUMNS = ("stance", "cue_type", "mode", "default", "cameo", "cameo_label", "goldstein")
 _VERSION_LINE = re.compile(r"^#\s*version:\s*(\S+)\s*$")
+# A stance label is what records and URLs carry: lower-case words joined by _.
+_STANCE_LABEL = re.compile(r"^[a-z]+(?:_[a-z]+)*$")
+_HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 def codebook_path() -> Path:
@@ -32,6 +36,21 @@ def codebook_path() -> Path:
 
 def crosswalk_path() -> Path:
     return knowledge_path(CROSSWALK_FILE)
+
+
+def stances() -> tuple[str, ...]:
+    """Every stance label, hostile to cordial: data/codebook.csv's row order (knowledge_dir()'s)."""
+    return knowledge().stances
+
+
+def families() -> tuple[str, ...]:
+    """The stance families in the codebook's order (hostile, neutral, cordial)."""
+    return knowledge().family_order
+
+
+def stance_colours() -> dict[str, str]:
+    """stance -> #RRGGBB, as the codebook in use colours it."""
+    return knowledge().colours
 
 
 def read_codebook_version(path: Path | str | None = None) -> str:
@@ -52,52 +71,57 @@ def read_codebook_version(path: Path | str | None = None) -> str:
 
 def codebook_version() -> str:
     """The version of the codebook in use (knowledge_dir()'s), read once per folder; downloads cite it."""
-    return _version_in(str(knowledge_dir()))
+    return knowledge().codebook_version
 
 
-@functools.cache
-def _version_in(folder: str) -> str:
-    return read_codebook_version(knowledge_path(CODEBOOK_FILE, folder))
+# Names that were constants read from the codebook (at import, or written out in code); each is now read from
+# knowledge_dir()'s codebook on first use. New code calls the functions above.
+_READ_ON_USE = {
+    "CODEBOOK_VERSION": codebook_version,
+    "STANCES": stances,
+    "FAMILIES": families,
+    "STANCE_COLOURS": stance_colours,
+}
 
 
-def __getattr__(name: str) -> str:
-    # CODEBOOK_VERSION was a constant read at import; it is now read on first use, from knowledge_dir().
-    if name == "CODEBOOK_VERSION":
-        return codebook_version()
+def __getattr__(name: str):
+    if name in _READ_ON_USE:
+        return _READ_ON_USE[name]()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_codebook(path: Path | str | None = None) -> pd.DataFrame:
-    """The codebook table, one row per stance in STANCES order; raises InvalidDataError on any gap."""
+    """The codebook table in its file's row order (the chart order); raises InvalidDataError listing every gap."""
     path = path if path is not None else codebook_path()
     table = read_commented_csv(path, required=CODEBOOK_COLUMNS)
-    problems = [
-        Problem(row, "stance", f"{stance!r} is not one of {', '.join(STANCES)}")
-        for row, stance in enumerate(table["stance"], start=1)
-        if stance not in STANCES
-    ]
-    problems += [
-        Problem(row, "family", f"{family!r} is not one of {', '.join(FAMILIES)}")
-        for row, family in enumerate(table["family"], start=1)
-        if family not in FAMILIES
-    ]
-    missing = [stance for stance in STANCES if stance not in set(table["stance"])]
-    problems += [Problem(0, "stance", f"{stance!r} has no row; add one") for stance in missing]
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    colours: dict[str, int] = {}
+    for row, (stance, family, colour) in enumerate(
+        zip(table["stance"], table["family"], table["colour"], strict=True), start=1
+    ):
+        if not _STANCE_LABEL.match(stance):
+            problems.append(Problem(row, "stance", f"{stance!r} is not a label (lower-case words joined by _)"))
+        elif stance in seen:
+            problems.append(Problem(row, "stance", f"{stance!r} repeats row {seen[stance]}"))
+        seen.setdefault(stance, row)
+        if family not in FAMILY_NAMES:
+            problems.append(Problem(row, "family", f"{family!r} is not one of {', '.join(FAMILY_NAMES)}"))
+        if not _HEX_COLOUR.match(colour):
+            problems.append(Problem(row, "colour", f"{colour!r} is not a #RRGGBB colour"))
+        elif colour.upper() in colours:
+            problems.append(Problem(row, "colour", f"{colour!r} is row {colours[colour.upper()]}'s colour too"))
+        colours.setdefault(colour.upper(), row)
+    if table.empty:
+        problems.append(Problem(0, "stance", "the codebook has no stances; add one row per stance"))
     if problems:
         raise InvalidDataError(str(path), problems)
-    order = {stance: index for index, stance in enumerate(STANCES)}
-    return table.sort_values("stance", key=lambda column: column.map(order)).reset_index(drop=True)
+    return table
 
 
 def stance_families(path: Path | str | None = None) -> dict[str, str]:
-    """stance -> family (hostile, neutral, cordial) as the codebook in use files it, read once per file."""
-    return _families_in(str(path if path is not None else codebook_path()))
-
-
-@functools.cache
-def _families_in(path: str) -> dict[str, str]:
-    table = load_codebook(path)
-    return dict(zip(table["stance"], table["family"], strict=True))
+    """stance -> family (hostile, neutral, cordial) as the codebook in use files it, read once per folder."""
+    return knowledge(Path(path).parent if path is not None else None).families
 
 
 def stances_in_family(family: str, path: Path | str | None = None) -> frozenset[str]:
@@ -118,10 +142,12 @@ class CameoCode(NamedTuple):
 
 @dataclass(frozen=True)
 class Crosswalk:
-    """(stance, cue_type) -> CameoCode, with a default cue type per stance."""
+    """(stance, cue_type) -> CameoCode, with a default cue type per stance; `stances` are the codebook's labels
+    it was checked against (the lexicon is checked against the same)."""
 
     codes: dict[tuple[str, str], CameoCode]
     defaults: dict[str, str]
+    stances: tuple[str, ...] = ()
 
     def lookup(self, stance: str, cue_type: str = "", mode: str = "") -> CameoCode | None:
         """The code for (stance, cue_type) if its mode fits; else the stance's first row in `mode`; else its default."""
@@ -139,17 +165,19 @@ class Crosswalk:
         return tuple(cue_type for code_stance, cue_type in self.codes if code_stance == stance)
 
 
-def load_crosswalk(path: Path | str | None = None) -> Crosswalk:
-    """Read data/cameo_crosswalk.csv; every problem is reported at once as InvalidDataError."""
+def load_crosswalk(path: Path | str | None = None, stance_labels: tuple[str, ...] | None = None) -> Crosswalk:
+    """Read data/cameo_crosswalk.csv, checked against `stance_labels` (default: the codebook beside the file, or
+    else knowledge_dir()'s); every problem is reported at once as InvalidDataError."""
     path = path if path is not None else crosswalk_path()
+    labels = stance_labels if stance_labels is not None else _stances_beside(Path(path))
     table = read_commented_csv(path, required=CROSSWALK_COLUMNS)
     problems: list[Problem] = []
     codes: dict[tuple[str, str], CameoCode] = {}
     defaults: dict[str, str] = {}
     for row, record in enumerate(table.to_dict("records"), start=1):
         stance, cue_type = record["stance"], record["cue_type"]
-        if stance not in STANCES:
-            problems.append(Problem(row, "stance", f"{stance!r} is not one of {', '.join(STANCES)}"))
+        if stance not in labels:
+            problems.append(Problem(row, "stance", f"{stance!r} is not one of {', '.join(labels)}"))
         if not cue_type:
             problems.append(Problem(row, "cue_type", "is empty"))
         if record["mode"] not in MODES:
@@ -174,9 +202,13 @@ def load_crosswalk(path: Path | str | None = None) -> Crosswalk:
         codes[(stance, cue_type)] = CameoCode(
             stance, cue_type, record["mode"], record["cameo"], record["cameo_label"], goldstein
         )
-    problems += [
-        Problem(0, "default", f"{stance!r} has no default row") for stance in STANCES if stance not in defaults
-    ]
+    problems += [Problem(0, "default", f"{stance!r} has no default row") for stance in labels if stance not in defaults]
     if problems:
         raise InvalidDataError(str(path), problems)
-    return Crosswalk(codes, defaults)
+    return Crosswalk(codes, defaults, tuple(labels))
+
+
+def _stances_beside(path: Path) -> tuple[str, ...]:
+    """The stances of the codebook in the same folder as `path`, or of knowledge_dir() when it has none."""
+    folder = path.parent if (path.parent / CODEBOOK_FILE).is_file() else None
+    return knowledge(folder).stances

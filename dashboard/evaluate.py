@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.codebook import STANCES, codebook_version
+from dashboard import codebook
+from dashboard.codebook import codebook_version
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.scoring import Resources, score_records
 from dashboard.tone import textblob_tone
@@ -81,8 +82,10 @@ def read_labelled_jsonl(path: Path | str) -> pd.DataFrame:
         for column in LABELLED_REQUIRED:
             if not str(item.get(column, "")).strip():
                 problems.append(Problem(number, column, "is missing or empty"))
-        if item.get("stance") and item["stance"] not in STANCES:
-            problems.append(Problem(number, "stance", f"{item['stance']!r} is not one of {', '.join(STANCES)}"))
+        if item.get("stance") and item["stance"] not in codebook.stances():
+            problems.append(
+                Problem(number, "stance", f"{item['stance']!r} is not one of {', '.join(codebook.stances())}")
+            )
         rows.append(item)
     if problems:
         raise InvalidDataError(str(path), problems)
@@ -114,7 +117,7 @@ def _macro_f1(gold: list[str], predicted: list[str]) -> float:
 
 def _per_label(gold: list[str], predicted: list[str]) -> pd.DataFrame:
     rows = []
-    for label in STANCES:
+    for label in codebook.stances():
         true_positive = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
         support = sum(g == label for g in gold)
         predicted_count = sum(p == label for p in predicted)
@@ -135,9 +138,9 @@ def _per_label(gold: list[str], predicted: list[str]) -> pd.DataFrame:
 
 
 def _confusion(gold: list[str], predicted: list[str]) -> pd.DataFrame:
-    matrix = pd.DataFrame(0, index=list(STANCES), columns=list(STANCES))
+    matrix = pd.DataFrame(0, index=list(codebook.stances()), columns=list(codebook.stances()))
     for g, p in zip(gold, predicted, strict=True):
-        if g in STANCES and p in STANCES:
+        if g in codebook.stances() and p in codebook.stances():
             matrix.loc[g, p] += 1
     matrix.index.name = "gold"
     matrix.columns.name = "predicted"
@@ -175,7 +178,7 @@ def evaluate(labelled: pd.DataFrame, resources: Resources, progress=None) -> Eva
     exact = [g == p for g, p in zip(gold_targets, predicted_targets, strict=True)]
 
     rules = _label_scores(gold, predicted, also)
-    majority = max(STANCES, key=lambda label: (gold.count(label), -STANCES.index(label)))
+    majority = max(codebook.stances(), key=lambda label: (gold.count(label), -codebook.stances().index(label)))
     baselines = {
         f"majority class ({majority})": _label_scores(gold, [majority] * len(gold), also),
         "TextBlob sign": _label_scores(gold, [textblob_sign_stance(text) for text in labelled["text"]], also),

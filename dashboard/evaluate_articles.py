@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.codebook import STANCES
+from dashboard import codebook
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.scoring import Resources
 
@@ -140,8 +140,10 @@ def read_gold(path: Path, text: str, resources: Resources) -> list[GoldLine]:
             problems.append(Problem(number, name, "is missing"))
         if missing:
             continue
-        if item["stance"] not in STANCES:
-            problems.append(Problem(number, "stance", f"{item['stance']!r} is not one of {', '.join(STANCES)}"))
+        if item["stance"] not in codebook.stances():
+            problems.append(
+                Problem(number, "stance", f"{item['stance']!r} is not one of {', '.join(codebook.stances())}")
+            )
             continue
         actors = _members(item["actor"], resources)
         if not actors:

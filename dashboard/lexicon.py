@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-from dashboard import DATA_DIR, knowledge_dir, knowledge_path
-from dashboard.codebook import STANCES, load_crosswalk
+from dashboard import DATA_DIR, knowledge_path
+from dashboard.codebook import load_crosswalk
 from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem
 
@@ -137,8 +137,9 @@ def load_cue_lexicon(path: Path | str | None = None, crosswalk_path: Path | str 
         except ValueError:
             problems.append(Problem(row, "weight", f"{record['weight']!r} is not a number"))
             continue
-        if kind in ("cue", "object") and record["stance"] not in STANCES:
-            problems.append(Problem(row, "stance", f"{record['stance']!r} is not one of {', '.join(STANCES)}"))
+        if kind in ("cue", "object") and record["stance"] not in crosswalk.stances:
+            labels = ", ".join(crosswalk.stances)
+            problems.append(Problem(row, "stance", f"{record['stance']!r} is not one of {labels}"))
         if kind == "cue":
             if not 0.0 < weight <= 1.0:
                 problems.append(Problem(row, "weight", f"a cue weight must be in (0, 1], got {weight}"))
@@ -188,13 +189,10 @@ def load_cue_lexicon(path: Path | str | None = None, crosswalk_path: Path | str 
 
 
 def default_lexicon() -> CueLexicon:
-    """The lexicon of knowledge_dir(), read once per folder."""
-    return _lexicon_in(str(knowledge_dir()))
+    """The lexicon of knowledge_dir(), read once per folder (the folder's knowledge bundle holds it)."""
+    from dashboard.knowledge import knowledge
 
-
-@lru_cache(maxsize=4)
-def _lexicon_in(folder: str) -> CueLexicon:
-    return load_cue_lexicon(knowledge_path(LEXICON_FILE, folder))
+    return knowledge().lexicon
 
 
 # The rule groups one scan of a sentence finds (negator phrases run on a clause's tail, not on the text).

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import functools
 import hashlib
 import io
 import json
@@ -34,19 +33,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import knowledge_dir, knowledge_path
-from dashboard.codebook import MODES as CODEBOOK_MODES
-from dashboard.codebook import STANCES as CODEBOOK_STANCES
-from dashboard.columns import load_column_synonyms, match_columns
+from dashboard import codebook, knowledge_dir
+from dashboard.codebook import MODES
+from dashboard.columns import match_columns
 from dashboard.datafiles import read_commented_csv
 from dashboard.dates import DAY_FIRST, MIXED, MONTH_FIRST, date_convention, read_dates
 from dashboard.decoding import CONTROL_CHARACTERS, LEGACY_CODE_PAGES, decode_text, describe_encoding
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
+from dashboard.knowledge import knowledge
 from dashboard.registry import Registry
 
-# The stance and mode labels are the codebook's (one list, in dashboard.codebook); imported here, where
-# validation and older callers use them.
-STANCES, MODES = CODEBOOK_STANCES, CODEBOOK_MODES
+
+def __getattr__(name: str):
+    # STANCES was the codebook's list, imported here; it is now the codebook in use, read on first use.
+    if name == "STANCES":
+        return codebook.stances()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 RECORD_COLUMNS = (
     "id",
     "event",
@@ -398,12 +402,7 @@ def _json_table(objects: list[dict]) -> pd.DataFrame:
 
 
 def _column_synonyms() -> dict[str, str]:
-    return _column_synonyms_in(str(knowledge_dir()))
-
-
-@functools.cache
-def _column_synonyms_in(folder: str) -> dict[str, str]:
-    return load_column_synonyms(knowledge_path("column_synonyms.csv", folder), MATCHED_COLUMNS)
+    return knowledge().column_synonyms
 
 
 def _date_notes(table: pd.DataFrame) -> tuple[str, ...]:
@@ -540,7 +539,7 @@ def _validate_record(
     suggestions: dict,
 ) -> list[Problem]:
     problems = []
-
+    stances = codebook.stances()
     cleaned = {field_name: _cell(cell).strip() for field_name, cell in record.items()}
 
     def value(field_name: str) -> str:
@@ -556,8 +555,8 @@ def _validate_record(
         problems.append(_unknown_actor(row, "actor", value("actor"), registry, suggestions))
     if not value("text"):
         problem("text", "is empty; give the sentence the reaction comes from", "empty")
-    if value("stance") and value("stance") not in STANCES:
-        problem("stance", f"{value('stance')!r} is not one of {', '.join(STANCES)}", "unknown_stance")
+    if value("stance") and value("stance") not in stances:
+        problem("stance", f"{value('stance')!r} is not one of {', '.join(stances)}", "unknown_stance")
     targets = [t.strip() for t in value("target").split(";") if t.strip()]
     for target in targets:
         if registry.resolve_actor(target) is None:

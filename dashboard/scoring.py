@@ -14,11 +14,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from dashboard import knowledge_dir
-from dashboard.codebook import Crosswalk, load_crosswalk
+from dashboard.codebook import Crosswalk
+from dashboard.knowledge import knowledge
 from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
-from dashboard.registry import Registry, load_registry
-from dashboard.stance import CueLexicon, Reaction, StancePrediction, classify_stance, load_cue_lexicon, read_sentence
+from dashboard.registry import Registry
+from dashboard.stance import CueLexicon, Reaction, StancePrediction, classify_stance, read_sentence
 from dashboard.tone import intensity_score, textblob_tone, tone_conflicts
 
 # Offsets are integers and only mean something for records cut from an article; they are not invented.
@@ -65,14 +65,10 @@ class Resources:
 
 
 def load_resources(data_dir: Path | str | None = None) -> Resources:
-    """Load the registry, the cue lexicon and the crosswalk from data_dir (default: knowledge_dir()), validated."""
-    data_dir = Path(data_dir if data_dir is not None else knowledge_dir())
-    crosswalk_path = data_dir / "cameo_crosswalk.csv"
-    return Resources(
-        registry=load_registry(data_dir),
-        lexicon=load_cue_lexicon(data_dir / "cue_lexicon.csv", crosswalk_path),
-        crosswalk=load_crosswalk(crosswalk_path),
-    )
+    """The registry, the cue lexicon and the crosswalk of data_dir (default: knowledge_dir()), validated: the
+    folder's knowledge bundle (dashboard.knowledge), read once per folder."""
+    bundle = knowledge(data_dir)
+    return Resources(registry=bundle.registry, lexicon=bundle.lexicon, crosswalk=bundle.crosswalk)
 
 
 def _final_reading(row: dict, resources: Resources) -> dict:

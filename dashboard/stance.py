@@ -27,7 +27,7 @@ import math
 import re
 from typing import NamedTuple, Protocol
 
-from dashboard.codebook import STANCES
+from dashboard import codebook
 from dashboard.lexicon import GAP_WORDS as GAP_WORDS
 from dashboard.lexicon import INDEXED_GROUPS, CueLexicon, CueRule, RuleMatches, default_lexicon
 from dashboard.lexicon import KINDS as KINDS
@@ -76,8 +76,6 @@ FUNCTION_WORDS = DETERMINERS | frozenset(
 )
 # Stances whose target is the party acted against: a victim named after "attack on" is not the target.
 HOSTILE_TARGET_STANCES = frozenset({"condemn", "warn", "deny", "call_for"})
-# Stances whose target is the party backed or consoled: a perpetrator ("by X", "X attack") is not.
-CORDIAL_STANCES = frozenset({"support", "condolence"})
 VICTIM_PREPOSITIONS = frozenset({"on", "against", "at", "targeting", "toward", "towards"})
 # An "attack ... on X" pattern counts when the event noun is this close before the preposition.
 VICTIM_EVENT_REACH = 8
@@ -561,7 +559,7 @@ def _keeps(stance: str, role: str) -> bool:
         return False
     if stance in HOSTILE_TARGET_STANCES:
         return role != "victim"
-    if stance in CORDIAL_STANCES:
+    if codebook.stance_families().get(stance) == "cordial":  # the party backed or consoled; not a perpetrator
         return role != "perpetrator"
     if stance == "concern":
         return role == "perpetrator"
@@ -582,7 +580,7 @@ def detect_targets(
     named before the cue. Excludes the reacting actor(s), places ("in Syria"), sources ("Moscow said"),
     victims for hostile stances ("attack on Turkish troops") and perpetrators for cordial ones.
     """
-    if stance not in STANCES or stance == "neutral":
+    if stance not in codebook.stances() or stance == "neutral":
         return []
     return _detect_targets(
         _Scan(normalise_quotes(str(text)), lexicon or default_lexicon()), actor, registry, stance, cue
@@ -590,7 +588,7 @@ def detect_targets(
 
 
 def _detect_targets(scan: _Scan, actor: str, registry: _Registry, stance: str, cue: str) -> list[str]:
-    if stance not in STANCES or stance == "neutral":
+    if stance not in codebook.stances() or stance == "neutral":
         return []
     text = scan.text
     own = scan.own(actor, registry)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboard.codebook import STANCES, stances_in_family
+from dashboard.codebook import stances as codebook_stances
+from dashboard.codebook import stances_in_family
 
-# The fixed stance order, hostile to cordial: columns and chart traces follow it (the codebook owns it).
-STANCE_ORDER: tuple[str, ...] = STANCES
+
+def __getattr__(name: str):
+    # STANCE_ORDER was a copy of the codebook's stance list; it is now the codebook in use, read on first use.
+    if name == "STANCE_ORDER":
+        return codebook_stances()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Where a record names no target, tables and the flows chart show it under this label.
@@ -22,8 +27,9 @@ def stance_order_for(stances: pd.Series | list[str]) -> list[str]:
     # Distinct values first: at a million records iterating every cell cost over a second per call.
     distinct = stances.unique() if isinstance(stances, pd.Series) else dict.fromkeys(stances)
     present = {str(s) for s in distinct if str(s)}
-    known = [s for s in STANCE_ORDER if s in present]
-    return known + sorted(present - set(STANCE_ORDER))
+    order = codebook_stances()  # the codebook's row order, hostile to cordial
+    known = [s for s in order if s in present]
+    return known + sorted(present - set(order))
 
 
 def explode_targets(scored: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +107,7 @@ def key_figures(scored: pd.DataFrame) -> dict[str, int | float]:
 
 def _dominant_stances(frame: pd.DataFrame) -> pd.Series:
     """Per actor (the index), the stance with most records; ties go to the larger summed |intensity|
-    (the stronger words), then to the stance earlier in STANCE_ORDER (the more hostile), so the
+    (the stronger words), then to the stance earlier in the codebook's order (the more hostile), so the
     result is deterministic. `frame` has one row per record: actor, stance, intensity."""
     order = {stance: i for i, stance in enumerate(stance_order_for(frame["stance"]))}
     tally = (
@@ -174,8 +180,8 @@ def summarise_by_actor(scored: pd.DataFrame) -> pd.DataFrame:
 
     Rows are sorted by total records, most first, then by actor name.
     """
-    stances = stance_order_for(scored["stance"]) if "stance" in scored else []
-    stance_columns = list(STANCE_ORDER) + [s for s in stances if s not in STANCE_ORDER]
+    present = stance_order_for(scored["stance"]) if "stance" in scored else []
+    stance_columns = list(codebook_stances()) + [s for s in present if s not in codebook_stances()]
     means = ["mean_polarity", "mean_subjectivity", "mean_intensity", "mean_goldstein"]
     columns = ["actor", *stance_columns, "records", "dominant_stance", *means, "targets"]
     if scored.empty:

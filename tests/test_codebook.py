@@ -2,17 +2,17 @@
 
 import pytest
 
-from dashboard.codebook import CODEBOOK_VERSION, STANCES, load_codebook, load_crosswalk, read_codebook_version
+from dashboard.codebook import codebook_version, load_codebook, load_crosswalk, read_codebook_version, stances
 from dashboard.errors import InvalidDataError
 
 
 def test_stances_run_hostile_to_cordial():
-    assert STANCES == ("condemn", "warn", "deny", "concern", "call_for", "neutral", "condolence", "support")
+    assert stances() == ("condemn", "warn", "deny", "concern", "call_for", "neutral", "condolence", "support")
 
 
 def test_codebook_defines_every_stance_in_chart_order():
     codebook = load_codebook()
-    assert tuple(codebook["stance"]) == STANCES
+    assert tuple(codebook["stance"]) == stances()
     assert (codebook["definition"].str.len() > 20).all()
     assert (codebook["example"].str.len() > 20).all()
 
@@ -21,7 +21,7 @@ def test_codebook_version_comes_from_the_file_header(tmp_path):
     path = tmp_path / "codebook.csv"
     path.write_text("# version: 2.3\n# columns...\nstance\n", encoding="utf-8")
     assert read_codebook_version(path) == "2.3"
-    assert read_codebook_version() == CODEBOOK_VERSION
+    assert read_codebook_version() == codebook_version()
 
 
 def test_codebook_without_version_line_is_an_error(tmp_path):
@@ -52,7 +52,7 @@ def test_crosswalk_follows_gdelt_cameo_table(stance, cue_type, cameo, goldstein)
 
 def test_every_stance_has_a_default_code():
     crosswalk = load_crosswalk()
-    for stance in STANCES:
+    for stance in stances():
         assert crosswalk.lookup(stance) is not None
 
 
@@ -81,10 +81,11 @@ def test_broken_crosswalk_reports_every_problem(tmp_path):
 
 
 def test_the_stance_order_in_code_is_the_codebook_files_row_order_and_families_run_hostile_to_cordial():
-    from dashboard.codebook import FAMILIES, codebook_path, stance_families
+    from dashboard.codebook import codebook_path, families, stance_families
     from dashboard.datafiles import read_commented_csv
 
     rows = read_commented_csv(codebook_path())
-    assert tuple(rows["stance"]) == STANCES
-    families = [stance_families()[stance] for stance in STANCES]
-    assert families == sorted(families, key=FAMILIES.index)  # hostile first, cordial last, never mixed
+    assert tuple(rows["stance"]) == stances()
+    assert families() == ("hostile", "neutral", "cordial")
+    filed = [stance_families()[stance] for stance in stances()]
+    assert filed == sorted(filed, key=families().index)  # hostile first, cordial last, never mixed

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.codebook import stances
 from dashboard.summary import (
     NO_TARGET_LABEL,
-    STANCE_ORDER,
     dominant_stance_by_actor,
     explode_targets,
     key_figures,
@@ -73,7 +73,7 @@ def test_key_figures_of_an_empty_frame_are_zero():
 def test_summarise_by_actor_has_one_row_per_actor_and_a_column_per_stance_in_order():
     table = summarise_by_actor(scored_frame())
     assert list(table["actor"]) == ["NATO", "United States", "Russia", "United Nations"]
-    assert list(table.columns[1 : 1 + len(STANCE_ORDER)]) == list(STANCE_ORDER)
+    assert list(table.columns[1 : 1 + len(stances())]) == list(stances())
     us = table.set_index("actor").loc["United States"]
     assert (us["condemn"], us["support"], us["warn"], us["records"]) == (1, 1, 0, 2)
     assert us["targets"] == "Syria; Turkey"

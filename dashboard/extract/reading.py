@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from dashboard import codebook
 from dashboard.extract.clauses import (
     _GOVERNING_GAP,
     _PUNCTUATION_BREAK,
@@ -320,7 +321,7 @@ def _read_sentence(
             targets = tuple(t for t in targets if t not in partners[actor])
             # "Egypt voiced concern, and the Arab League offered condolences": one reacting is not the other's
             # recipient of support or sympathy.
-            if reaction.stance in ("support", "condolence"):
+            if codebook.stance_families().get(reaction.stance) == "cordial":
                 targets = tuple(t for t in targets if t not in owned)
             inferred = not targets and reaction.stance in CONTEXT_TARGET_STANCES
             if inferred:
@@ -562,7 +563,7 @@ def _incident_target(proposal: _Proposal, responsible: str, location: str) -> st
         return ""
     if proposal.stance in ("condemn", "warn") or (proposal.stance == "call_for" and not proposal.everyone):
         return responsible if responsible != proposal.actor else ""
-    if proposal.stance in ("support", "condolence"):
+    if codebook.stance_families().get(proposal.stance) == "cordial":  # support, condolence
         if proposal.place:
             return proposal.place
         return location if location not in (responsible, proposal.actor) else ""

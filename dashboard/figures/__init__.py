@@ -1,7 +1,7 @@
 """Plotly figure builders, one per chart; each takes a scored records frame and returns a go.Figure.
 
 No streamlit here. Every builder draws an empty figure saying "No records match the filters" when the
-frame is empty. Stances always have the same colour (STANCE_COLOURS) and are named in legends, labels
+frame is empty. Stances always have the same colour (the codebook's, `stance_colour`) and are named in legends, labels
 and hovers, never shown by colour alone. Marks carry what picks their records back out of the view
 (see `selection`).
 
@@ -9,6 +9,7 @@ The package is split along its seams: `style` (colours, fonts, layout), `selecti
 records), `bars`, `world_map`, `tone` and `flows` (one chart each).
 """
 
+from dashboard.figures import style
 from dashboard.figures.bars import stance_by_actor_figure
 from dashboard.figures.flows import FLOW_LINK_LIMIT, flows_figure
 from dashboard.figures.map_lines import ARC_POINTS, MAP_LINK_LIMIT
@@ -21,8 +22,6 @@ from dashboard.figures.selection import (
 )
 from dashboard.figures.style import (
     EMPTY_MESSAGE,
-    STANCE_COLOURS,
-    STANCE_ORDER,
     empty_figure,
     stance_colour,
     text_colour_on,
@@ -38,8 +37,6 @@ __all__ = [
     "FLOW_LINK_LIMIT",
     "MAP_LINK_LIMIT",
     "RECORD_ID_SEPARATOR",
-    "STANCE_COLOURS",
-    "STANCE_ORDER",
     "TONE_MARK_LIMIT",
     "empty_figure",
     "flows_figure",
@@ -54,3 +51,10 @@ __all__ = [
     "tone_figure",
     "tone_sample",
 ]
+
+
+def __getattr__(name: str):
+    # STANCE_COLOURS and STANCE_ORDER: the codebook in use, read on first use (see figures.style).
+    if name in ("STANCE_COLOURS", "STANCE_ORDER"):
+        return getattr(style, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,21 +9,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.summary import (
-    STANCE_ORDER,
-)
+from dashboard.codebook import stance_colours, stances
 
-# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies (INTERFACES.md).
-STANCE_COLOURS: dict[str, str] = {
-    "condemn": "#D55E00",
-    "warn": "#E69F00",
-    "deny": "#CC79A7",
-    "concern": "#F0E442",
-    "call_for": "#0072B2",
-    "neutral": "#999999",
-    "condolence": "#56B4E9",
-    "support": "#009E73",
-}
+# Stance colours and order are the codebook's (data/codebook.csv: its colour column, its row order).
 # A stance label outside the codebook (from a user's own file) still gets a visible, neutral colour.
 UNKNOWN_STANCE_COLOUR = "#6B6B6B"
 
@@ -53,7 +41,17 @@ CHROME_HEIGHT = 170
 
 
 def stance_colour(stance: str) -> str:
-    return STANCE_COLOURS.get(stance, UNKNOWN_STANCE_COLOUR)
+    """The codebook's colour for `stance`; UNKNOWN_STANCE_COLOUR for a label it does not define."""
+    return stance_colours().get(stance, UNKNOWN_STANCE_COLOUR)
+
+
+def __getattr__(name: str):
+    # STANCE_COLOURS and STANCE_ORDER were constants here; they are now the codebook in use, read on first use.
+    if name == "STANCE_COLOURS":
+        return stance_colours()
+    if name == "STANCE_ORDER":
+        return stances()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
@@ -195,4 +193,5 @@ def score_text(value: Any) -> str:
 
 
 def stance_rank(stance: str) -> int:
-    return STANCE_ORDER.index(stance) if stance in STANCE_ORDER else len(STANCE_ORDER)
+    order = stances()
+    return order.index(stance) if stance in order else len(order)

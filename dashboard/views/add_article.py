@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.codebook import MODES, STANCES, codebook_version
+from dashboard import codebook
+from dashboard.codebook import MODES, codebook_version
 from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
 from dashboard.records import RECORD_COLUMNS, Article, normalise_records, validate_records
 from dashboard.views.common import (
@@ -126,7 +127,7 @@ def review_table(proposed: pd.DataFrame, view: View) -> pd.DataFrame:
                 help="how sure the rules are of actor, stance and target together; see the Method page",
             ),
             "actor": st.column_config.SelectboxColumn("Actor", options=actors, required=True),
-            "stance": st.column_config.SelectboxColumn("Stance", options=list(STANCES), required=True),
+            "stance": st.column_config.SelectboxColumn("Stance", options=list(codebook.stances()), required=True),
             "target": st.column_config.TextColumn("Toward", help="actor names or aliases; several joined by '; '"),
             "mode": st.column_config.SelectboxColumn("Mode", options=list(MODES), required=True),
             "cue": st.column_config.TextColumn("Cue", help="the exact words of the sentence that carry the stance"),

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import knowledge_dir
-from dashboard.codebook import STANCES
+from dashboard import codebook, knowledge_dir
 from dashboard.errors import ReactionsError
 from dashboard.filters import (
     NO_TARGET,
@@ -429,7 +428,7 @@ def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
         )
     # The widgets bound to the URL drop values they do not offer, and the URL with them: name what was dropped.
     asked = {name: st.query_params.get_all(name) for name in URL_LIST_FILTERS}
-    ignored = ignored_url_values(asked, {**options, "stance": list(STANCES)})
+    ignored = ignored_url_values(asked, {**options, "stance": list(codebook.stances())})
     if ignored:
         st.warning(
             f"The link asked for filter values that are not in the data, so they were left out: "
@@ -439,7 +438,9 @@ def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
         st.header("Filters")
         event = st.selectbox("Event", [ALL_EVENTS, *options["event"]], key="event", bind="query-params")
         actors = st.multiselect("Actor", options["actor"], key="actor", bind="query-params", placeholder="All actors")
-        stances = st.multiselect("Stance", list(STANCES), key="stance", bind="query-params", placeholder="All stances")
+        stances = st.multiselect(
+            "Stance", list(codebook.stances()), key="stance", bind="query-params", placeholder="All stances"
+        )
         targets = st.multiselect(
             "Toward (target)", options["target"], key="target", bind="query-params", placeholder="All targets"
         )

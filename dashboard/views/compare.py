@@ -7,9 +7,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from dashboard import codebook
 from dashboard.figures import PHONE_MAP_WIDTH, stance_by_actor_figure, stance_map_figure
 from dashboard.filters import apply_filters
-from dashboard.summary import STANCE_ORDER, key_figures, summarise_by_actor
+from dashboard.summary import key_figures, summarise_by_actor
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view
 from dashboard.views.map_view import on_a_phone
 
@@ -19,7 +20,7 @@ HALF_PAGE_MAP_WIDTH = 520
 
 def stance_mix(summary: pd.DataFrame) -> pd.Series:
     """Per actor, its records per stance in one cell, in the fixed order: "condemn 2 · warn 1"."""
-    stances = [s for s in STANCE_ORDER if s in summary.columns]
+    stances = [s for s in codebook.stances() if s in summary.columns]
     return summary.apply(lambda row: " · ".join(f"{s} {row[s]}" for s in stances if row[s]), axis=1)
 
 

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboard.figures import STANCE_COLOURS, records_behind_points, text_colour_on
+from dashboard.figures import records_behind_points, stance_colour, text_colour_on
 from dashboard.registry import Registry
 from dashboard.views.common import View, show_empty_notice, stance_label
 
@@ -65,7 +65,7 @@ def highlighted_quote(text: str, cue: str, colour: str) -> str:
 
 
 def evidence_card(record: pd.Series) -> str:
-    colour = STANCE_COLOURS.get(record["stance"], "#999999")
+    colour = stance_colour(record["stance"])
     who = html.escape(record["actor"])
     if record.get("speaker"):
         role = f", {record['speaker_role']}" if record.get("speaker_role") else ""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.codebook import STANCES, stances_in_family
+from dashboard import codebook
+from dashboard.codebook import stances_in_family
 from dashboard.figures import stance_by_actor_figure
 from dashboard.summary import key_figures, summarise_by_target
 from dashboard.views.common import (
@@ -54,7 +55,7 @@ def render(view: View) -> None:
         "Hostile share",
         f"{figures['hostile_share']:.0%}" if figures["records"] else "—",
         help="share of records whose stance the codebook files as hostile: "
-        + ", ".join(stance_label(stance) for stance in STANCES if stance in stances_in_family("hostile")),
+        + ", ".join(stance_label(stance) for stance in codebook.stances() if stance in stances_in_family("hostile")),
     )
     found, checked = per_view(view, "found", lambda: found_by_the_rules(view.records))
     columns[4].metric(
