@@ -129,3 +129,56 @@ def test_its_embassy_after_a_verb_is_not_a_post_phrase(resources):
     # "said its embassy in Tehran": the speaker is Paris, the verb is not inside a post's name.
     records = extract("Paris said its embassy in Tehran would stay open.", resources)
     assert list(zip(records["actor"], records["stance"], strict=True)) == [("France", "neutral")]
+
+
+# --- A named person speaks in the office held on the article's date ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "actor", "role"),
+    [
+        ("2019-06-01", "Spain", "Minister of Foreign Affairs"),
+        ("2021-06-01", "European Union", "High Representative for Foreign Affairs and Security Policy"),
+    ],
+)
+def test_a_person_who_moved_speaks_for_the_office_held_on_the_date(date, actor, role, resources):
+    records = extract("Josep Borrell condemned the shelling of the ferry terminal.", resources, date)
+    assert voices(records) == [(actor, "condemn", "Josep Borrell", role)]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Mike Pompeo condemned the shelling of the ferry terminal.", "2016-09-20"),  # before his office
+        ("Mike Pompeo condemned the shelling of the ferry terminal.", "2023-05-01"),  # after it
+        ("Donald Tusk condemned the shelling of the ferry terminal.", "2023-05-01"),  # between two offices
+    ],
+)
+def test_a_person_out_of_office_on_the_date_speaks_for_no_state(text, date, resources):
+    assert extract(text, resources, date).empty
+
+
+def test_an_undated_text_still_gives_a_persons_latest_role(resources):
+    records = extract("Mike Pompeo condemned the shelling of the ferry terminal.", resources, "")
+    assert voices(records) == [("United States", "condemn", "Mike Pompeo", "Secretary of State")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Former British Prime Minister Boris Johnson condemned the shelling of the ferry terminal.",
+        "Mike Pompeo, the former US secretary of state, condemned the shelling of the ferry terminal.",
+        "The former Dutch foreign minister condemned the shelling of the ferry terminal.",
+        "Ex-President Barack Obama condemned the shelling of the ferry terminal.",
+    ],
+)
+def test_a_former_office_holder_speaks_for_no_state(text, resources):
+    assert extract(text, resources, "").empty
+
+
+def test_a_former_office_holder_beside_a_serving_one_leaves_the_serving_one(resources):
+    records = extract(
+        "Former Dutch foreign minister Anna Vos criticised the raid, and the German foreign minister condemned it.",
+        resources,
+    )
+    assert set(records["actor"]) == {"Germany"}

@@ -68,7 +68,27 @@ class _SentenceRegistry:
         return _non_overlapping(found + [m for m in extra if not any(_overlaps(m, f) for f in found)])
 
     def find_speaker_mentions(self, text: str, on_date: str | None = None):
-        return self._registry.find_speaker_mentions(text, on_date or self._date)
+        return _in_office(self._registry.find_speaker_mentions(text, on_date or self._date), on_date or self._date)
+
+
+def _out_of_office(text: str, start: int, end: int, rules: ExtractionRules) -> bool:
+    """ "the former US envoy", "ex-President Doe", "Jane Doe, a former British minister,": a title that the
+    text says is no longer held. Looks back over the title words before the name and at an apposition after it."""
+    for word in reversed(_WORD.findall(text[:start])[-6:]):
+        lowered = word.lower()
+        if lowered in rules.out_of_office or lowered.split("-")[0] in rules.out_of_office:
+            return True
+        if not (word[0].isupper() or lowered in rules.subject_words | rules.person_titles):
+            break
+    after = re.match(r",\s+(?:the|a|an)?\s*([\w-]+)", text[end:])
+    return bool(after) and after.group(1).lower().split("-")[0] in rules.out_of_office
+
+
+def _in_office(mentions: list, on_date: str) -> list:
+    """Speakers holding a listed office on the date. The registry falls back to a person's latest role when
+    none fits the date (right for an undated text); in a dated article a person out of office then, before or
+    after it ("Pompeo" in 2016 or in 2023), speaks for no one."""
+    return [m for m in mentions if not on_date or m.speaker.serving_on(on_date)]
 
 
 def _overlaps(a, b) -> bool:
@@ -159,6 +179,8 @@ def _find_parties(
         phrase = _noun_phrase(text, m.start, m.end, rules)
         # "German Chancellor Olaf Scholz", "a UN spokesman": a person speaking for the actor, name unknown.
         person = any(word in rules.person_titles for word in _WORD.findall(phrase.lower()))
+        if person and _out_of_office(text, m.start, m.end, rules):
+            continue
         end = post_ends.get((m.start, m.end), m.end)
         role = _institution_role(phrase, rules)
         # "the embassy of Canada", "the foreign ministry of Peru": the body named before its state.
@@ -185,7 +207,9 @@ def _find_parties(
     ]
     # Speakers stand for their actor in the role they held on the article's date.
     speakers = [
-        _Party(m.speaker.actor, m.start, m.end, m.speaker, "", True) for m in registry.find_speaker_mentions(text, date)
+        _Party(m.speaker.actor, m.start, m.end, m.speaker, "", True)
+        for m in _in_office(registry.find_speaker_mentions(text, date), date)
+        if not _out_of_office(text, m.start, m.end, rules)
     ]
     # "The bloc", "the 15-nation bloc", "the alliance": the last international organisation named.
     if context.organisation:
@@ -200,6 +224,8 @@ def _find_parties(
     # People the article introduced earlier or later ("Foreign Minister Hayashi") speak for their actor.
     if context.people_pattern is not None:
         for match in context.people_pattern.finditer(text):
+            if _out_of_office(text, match.start(), match.end(), rules):
+                continue
             person = context.people[match.group(0)]
             speakers.append(_Party(person.actor, match.start(), match.end(), person, "", True))
     opening = _WORD.match(text)

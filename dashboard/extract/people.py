@@ -52,6 +52,11 @@ def _name_before_apposition(text: str, mention: ActorMention, rules: ExtractionR
     return " ".join(titles), before.group(1)
 
 
+def _former(text: str, mention: ActorMention, rules: ExtractionRules) -> bool:
+    before = re.findall(r"[\w-]+", text[: mention.start])[-2:]
+    return any(word.lower().split("-")[0] in rules.out_of_office for word in before)
+
+
 def learn_people(sentences: list[str], registry: Registry, rules: ExtractionRules) -> dict[str, Speaker]:
     """Name (full, surname, title and either end of the name) -> the person as a Speaker of their actor, for
     every person the article introduces with an actor and a title. A key naming two actors' people is dropped."""
@@ -60,7 +65,8 @@ def learn_people(sentences: list[str], registry: Registry, rules: ExtractionRule
     for text in sentences:
         for mention in registry.find_actor_mentions(text):
             found = _title_then_name(text, mention.end, rules) or _name_before_apposition(text, mention, rules)
-            if not found:
+            # "former British Prime Minister X", "X, a former Dutch minister": X no longer speaks for the state.
+            if not found or _former(text, mention, rules):
                 continue
             title, name = found
             if registry.resolve_actor(name):

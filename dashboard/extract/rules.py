@@ -43,6 +43,7 @@ RULE_KINDS = (
     "domestic_body",
     "speaking_body",
     "diplomatic_post",
+    "out_of_office",
 )
 CLAUSE_KINDS = ("content", "relative", "coordinate")
 INCIDENT_KINDS = ("hostile", "internal", "disaster")
@@ -77,6 +78,7 @@ class ExtractionRules:
     speaking_bodies: frozenset[str] = frozenset()  # "ministry": "the ministry of X" has X speaking
     # "embassy", "permanent representative": a state's post abroad speaks for it; where it is posted is no party.
     diplomatic_posts: re.Pattern[str] = re.compile(r"(?!)")
+    out_of_office: frozenset[str] = frozenset()  # "former": "the former US envoy" no longer speaks for the US
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
     agency_pattern: re.Pattern[str] = re.compile(r"(?!)")
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
@@ -164,6 +166,7 @@ def load_extraction_rules(data_dir: Path | str | None = None) -> ExtractionRules
         domestic_bodies=words("domestic_body"),
         speaking_bodies=words("speaking_body"),
         diplomatic_posts=_any_phrase(words("diplomatic_post")),
+        out_of_office=words("out_of_office"),
         agencies=agencies,
         agency_pattern=alias_pattern(agencies),
         extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,
