@@ -182,3 +182,59 @@ def test_a_former_office_holder_beside_a_serving_one_leaves_the_serving_one(reso
         resources,
     )
     assert set(records["actor"]) == {"Germany"}
+
+
+# --- A quotation over several sentences, attributed at its end ------------------------------------------
+
+LONG_QUOTE = (
+    "Protesters set fire to a customs post on the border on Monday.\n\n"
+    "Polish President Andrzej Duda said he was following the events closely.\n\n"
+    '"The burning of the customs post is a criminal act.\n\n'
+    '"We demand that Minsk protect our officials," the Latvian foreign ministry said in a statement.\n'
+)
+
+
+def test_a_quotation_over_paragraphs_is_credited_to_the_attribution_at_its_end(resources):
+    # The first paragraph of the quotation names no one; the last person quoted before it (Duda) did not say it.
+    records = extract(LONG_QUOTE, resources, "2024-05-01")
+    quoted = records[records["text"].str.startswith('"')]
+    assert list(zip(quoted["actor"], quoted["stance"], strict=True)) == [("Latvia", "condemn"), ("Latvia", "call_for")]
+    assert set(quoted["speaker_role"]) == {"Ministry of Foreign Affairs"}
+
+
+def test_a_record_inside_a_quotation_keeps_its_own_sentence_and_cue(resources):
+    records = extract(LONG_QUOTE, resources, "2024-05-01")
+    first = records[records["stance"] == "condemn"].iloc[0]
+    assert first["text"] == '"The burning of the customs post is a criminal act.'
+    assert first["cue"] in first["text"]
+    assert LONG_QUOTE[first["start"] : first["end"]] == first["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We condemn the attack. We call on Belarus to find the culprits," the Lithuanian foreign ministry said.',
+        '"We condemn the attack. We call on Belarus to find the culprits" said the Lithuanian foreign ministry.',
+        '"We condemn the attack.\n\n"We call on Belarus to find the culprits," said the Lithuanian foreign ministry.',
+    ],
+)
+def test_every_sentence_of_a_quotation_goes_to_its_attribution(text, resources):
+    records = extract(text, resources, "2024-05-01")
+    assert set(zip(records["actor"], records["stance"], records["target"], strict=True)) == {
+        ("Lithuania", "condemn", ""),
+        ("Lithuania", "call_for", "Belarus"),
+    }
+
+
+def test_an_unclosed_quotation_mark_does_not_carry_into_later_paragraphs(resources):
+    # A stray mark that nothing closes in the next paragraph attributes nothing to what follows.
+    text = (
+        '"Serious blow to the talks\n\n'
+        "Estonia condemned the arson.\n\n"
+        'Finland said the border would stay open, the ministry said."\n'
+    )
+    records = extract(text, resources, "2024-05-01")
+    assert set(zip(records["actor"], records["stance"], strict=True)) == {
+        ("Estonia", "condemn"),
+        ("Finland", "neutral"),
+    }

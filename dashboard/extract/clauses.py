@@ -145,7 +145,8 @@ def _is_attribution(text: str, party: _Party, rules: ExtractionRules, lexicon: C
     """A trailing ", X said", '," Elysee spokesman Paul Martin said' or ", says X": X voiced what comes
     before it."""
     before = text[: _title_start(text, party.start, rules)].rstrip()
-    inverted = re.search(r",\s*(\w+)$", before)
+    # ', said X' and, with the comma left out, '" said X' (a quotation's closing mark, then the verb).
+    inverted = re.search(r"(?:,|[\"”»])\s*(\w+)$", before)
     if inverted and any(rule.pattern.fullmatch(inverted.group(1).lower()) for rule in lexicon.reporting):
         return True
     if not before.endswith((",", '"', "”", "'", "’")):

@@ -39,6 +39,7 @@ from dashboard.extract.rules import (
 from dashboard.extract.sentences import (
     OPENING_QUOTES,
     Sentence,
+    quotation_attributions,
     segment_sentences,
 )
 from dashboard.records import RECORD_COLUMNS
@@ -316,6 +317,17 @@ def _read_sentence(
                 reaction = _own_reading(clause, cue, actor_cues, actor, view, lexicon)
             if reaction is None or cue.negated:
                 continue
+            if not reaction.targets and len(actor_cues) > 1:
+                # "We condemn the attack. We call on Belarus to ...": the second cue's object, read from the cue on.
+                own = next(
+                    (
+                        r
+                        for r in find_reactions(" " * cue.start + clause[cue.start :], actor, view, lexicon)
+                        if r.cue == cue_text and r.targets
+                    ),
+                    None,
+                )
+                reaction = own or reaction
             targets = _nearest_before(clause, reaction.targets, cue.start, mentions, lexicon)
             # "The US, Britain and the EU condemned ...": a party reacting in the sentence is not the target.
             targets = tuple(t for t in targets if t not in partners[actor])
@@ -348,6 +360,43 @@ def _read_sentence(
                 )
     _remember(text, parties, statuses, mentions, proposals, context, registry, lexicon, rules)
     return _deduplicated(proposals)
+
+
+# A quotation's attribution: a reporting verb within this many words after its closing mark.
+ATTRIBUTION_REACH = 8
+
+
+def _opens_with_attribution(tail: str, lexicon: CueLexicon) -> bool:
+    """', the ministry said in a statement.', ' said the ministry', ', she told reporters': the words after a
+    closing quotation mark name who said it; '" and urged all leaders to' does not."""
+    lead = tail.lstrip(" ,")
+    if not lead or not (
+        lead[0].isupper() or lead.split()[0].lower() in ("he", "she", "they", "it", "said", "says", "the", "a", "an")
+    ):
+        return False
+    words = list(re.finditer(r"[\w'’-]+", lead))[:ATTRIBUTION_REACH]
+    reach = lead[: words[-1].end()] if words else ""
+    return any(rule.pattern.search(reach.lower()) for rule in lexicon.reporting)
+
+
+def _read_quoted(
+    sentence: Sentence,
+    attribution: str | None,
+    resources: Resources,
+    lexicon: CueLexicon,
+    date: str,
+    context: _Context,
+    rules: ExtractionRules,
+) -> list[_Proposal]:
+    """A sentence inside a quotation that a later sentence attributes ('"X. <para> "Y," the ministry said.') is
+    read as if closed and attributed the same way ('"X," the ministry said.'); its records keep its own text."""
+    if attribution is None:
+        return _read_sentence(sentence, resources, lexicon, date, context, rules)
+    body = sentence.text.rstrip().rstrip(".!?…").rstrip()
+    attributed = body + ',"' + " " + attribution.lstrip(" ,")
+    proposals = _read_sentence(sentence._replace(text=attributed), resources, lexicon, date, context, rules)
+    # A statement with no stance of its own would take its cue from the borrowed "said": none is proposed.
+    return [p for p in proposals if p.cue_start + len(p.cue) <= len(body)]
 
 
 def _statements_without_stance(
@@ -603,7 +652,15 @@ def extract_records(
     context.people_pattern = people_pattern(context.people)
     context.own_forces = _coup_state(sentences, resources.registry, lexicon, rules)
     rows = []
-    read = [(sentence, _read_sentence(sentence, resources, lexicon, date, context, rules)) for sentence in sentences]
+    borrowed = {
+        index: tail
+        for index, tail in quotation_attributions(text, sentences).items()
+        if _opens_with_attribution(tail, lexicon)
+    }
+    read = [
+        (sentence, _read_quoted(sentence, borrowed.get(index), resources, lexicon, date, context, rules))
+        for index, sentence in enumerate(sentences)
+    ]
     responsible, location = _responsible(context), _most_counted(context.places)
     for sentence, proposals in read:
         for proposal in _with_incident_targets(proposals, responsible, location):

@@ -133,3 +133,48 @@ def _unspaced_parts(piece: str) -> list[tuple[int, int]]:
         start = match.end()
     parts.append((start, len(piece)))
     return [(a, b) for a, b in parts if piece[a:b].strip()]
+
+
+def _quote_close(text: str, open_at_start: bool) -> tuple[bool, int]:
+    """Whether a quotation is still open at the end of text, and where the first one closes (-1: none).
+    A straight quote toggles; a sentence opening with a quote mark while one is open re-opens it (the wire
+    convention: each paragraph of a long quotation opens with a mark, only the last one closes)."""
+    is_open = open_at_start and text[:1] not in OPENING_QUOTES
+    first_close = -1
+    for index, char in enumerate(text):
+        if char in "“«" or (char == '"' and not is_open):
+            is_open = True
+        elif char in "”»" or char == '"':
+            is_open = False
+            if first_close < 0:
+                first_close = index
+    return is_open, first_close
+
+
+# A quotation is followed over at most this many sentences to the one that closes and attributes it.
+QUOTATION_MAX_SENTENCES = 5
+
+
+def quotation_attributions(text: str, sentences: list[Sentence]) -> dict[int, str]:
+    """Sentences inside a quotation that another sentence closes and attributes ('"X. <para> "Y," she said.',
+    '"X. Y" said the ministry' split in two): index -> the text after the closing mark (', she said.'), which
+    names the speaker of the whole quotation. A quotation goes on into the next sentence only in the same
+    paragraph or where that sentence opens with a quotation mark (the wire convention); a mark left unclosed
+    anywhere else ends it."""
+    borrowed: dict[int, str] = {}
+    run: list[int] = []
+    is_open = False
+    for index, sentence in enumerate(sentences):
+        opened_here = sentence.text[:1] in OPENING_QUOTES
+        same_paragraph = index > 0 and "\n" not in text[sentences[index - 1].end : sentence.start]
+        if is_open and not (same_paragraph or opened_here) or len(run) >= QUOTATION_MAX_SENTENCES:
+            run, is_open = [], False
+        was_open = is_open
+        is_open, first_close = _quote_close(sentence.text, is_open)
+        if is_open and (was_open or opened_here) and first_close < 0:
+            run.append(index)  # the quotation goes on past this sentence
+            continue
+        if run and was_open and first_close >= 0:
+            borrowed.update({member: sentence.text[first_close + 1 :] for member in run})
+        run = [index] if is_open and opened_here and first_close < 0 else []
+    return borrowed
