@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -162,13 +165,28 @@ def command_score(args: argparse.Namespace) -> int:
 
         return score_with_dask(args)
     check_output_path(args.output, SCORE_SUFFIXES)
-    resources = load_resources()
-    tables = [_load_valid_table(str(path), resources, args.encoding)[0] for path in input_files(args.input)]
-    table = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True).fillna("")
-    scored = score_in_processes(normalise_records(table, resources.registry), resources, args.jobs, args.quiet)
-    output = with_actor_status(scored_output(table, scored), resources.registry)
-    _write_table(output, args.output, _provenance("scored records", args.input), SCORE_SUFFIXES)
+    with cyclic_gc_paused():
+        resources = load_resources()
+        tables = [_load_valid_table(str(path), resources, args.encoding)[0] for path in input_files(args.input)]
+        table = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True).fillna("")
+        scored = score_in_processes(normalise_records(table, resources.registry), resources, args.jobs, args.quiet)
+        output = with_actor_status(scored_output(table, scored), resources.registry)
+        _write_table(output, args.output, _provenance("scored records", args.input), SCORE_SUFFIXES)
     return EXIT_OK
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Python's cycle collector off for a batch run (reference counting still frees everything else). Scoring
+    makes millions of short-lived objects and no cycles to speak of (about 700 left over 30,000 rows), but each
+    collection also walks the loaded tables and lexicon: 6% of the run. Forked --jobs workers inherit it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def score_in_processes(records: pd.DataFrame, resources, jobs: int | None, quiet: bool) -> pd.DataFrame:

@@ -21,14 +21,14 @@ from textblob.en import sentiment as textblob_sentiment
 # The parser's find_tokens arguments (textblob.en's Parser.find_tokens), as find_tokens reads them.
 _LEADING = tuple(pattern.PUNCTUATION.replace(".", ""))
 _TRAILING = (*_LEADING, ".")
+# Each is one character, so t.startswith(_LEADING) is t[0] in _LEADING_SET for a token t (never empty).
+_LEADING_SET, _TRAILING_SET = frozenset(_LEADING), frozenset(_TRAILING)
 _ABBREVIATIONS = pattern.ABBREVIATIONS
 _CONTRACTIONS = tuple(pattern.replacements.items())
 _EOS = pattern.EOS
 _SENTENCE_END = ("...", ".", "!", "?", _EOS)
 _SENTENCE_CLOSE = ("'", '"', "”", "’", "...", ".", "!", "?", ")", _EOS)
 _LINEBREAK = re.compile(r"\n{2,}")
-_WHITESPACE = re.compile(r"\s+")
-_TOKEN = pattern.TOKEN
 _ABBR1, _ABBR2, _ABBR3 = pattern.RE_ABBR1, pattern.RE_ABBR2, pattern.RE_ABBR3
 _SARCASM, _EMOTICON = pattern.RE_SARCASM, pattern.RE_EMOTICONS
 _PUNCTUATION = pattern.PUNCTUATION  # a string: `w not in` it is a substring test, as in assessments
@@ -41,6 +41,24 @@ def _join_emoticon(match: re.Match[str]) -> str:
 def find_tokens(string: str) -> list[str]:
     """textblob._text.find_tokens(string) with the parser's arguments: the text's sentences, tokens joined by
     spaces."""
+    return _sentences(_tokens(string))
+
+
+def words(string: str) -> list[str]:
+    """The words the analyser reads, `" ".join(find_tokens(string)).split()`. The sentence split only matters
+    where a paragraph break's marker (a token) is dropped or a sarcasm mark or emoticon is joined within a sentence; a
+    match within a sentence is a match in the whole token string too (the patterns look at nothing before the
+    match, and a sentence ends where the string has a space or ends), so without any the tokens are the words."""
+    tokens = _tokens(string)
+    if _EOS not in tokens:
+        joined = " ".join(tokens)
+        if _SARCASM.search(joined) is None and _EMOTICON.search(joined) is None:
+            return tokens
+    return " ".join(_sentences(tokens)).split()
+
+
+def _tokens(string: str) -> list[str]:
+    """find_tokens' tokens, before they are grouped into sentences."""
     # The contractions' keys are plain text, so TextBlob's re.sub(key, replacement, s) is s.replace (a test checks).
     for key, replacement in _CONTRACTIONS:
         if key in string:
@@ -56,13 +74,14 @@ def find_tokens(string: str) -> list[str]:
     string = string.replace("\r\n", "\n")
     if "\n\n" in string:
         string = _LINEBREAK.sub(f" {_EOS} ", string)
-    string = _WHITESPACE.sub(" ", string)
     tokens: list[str] = []
     append = tokens.append
     replace = pattern.replacements
-    for t in _TOKEN.findall(string + " "):
-        if not t.startswith(_LEADING) and not t.endswith(_TRAILING):
-            append(t)  # a plain word: none of the splitting below applies
+    # TextBlob collapses whitespace runs to one space (re.sub(r"\s+", " ")) and takes each run of non-space
+    # characters followed by a space (TOKEN): str.split() gives those runs, by the same Unicode whitespace.
+    for t in string.split():
+        if t[0] not in _LEADING_SET and t[-1] not in _TRAILING_SET:
+            append(t)  # a plain word (t.startswith(_LEADING) is False...): none of the splitting below applies
             continue
         tail = []
         while t.startswith(_LEADING) and t not in replace:
@@ -88,6 +107,11 @@ def find_tokens(string: str) -> list[str]:
         if t != "":
             append(t)
         tokens.extend(reversed(tail))
+    return tokens
+
+
+def _sentences(tokens: list[str]) -> list[str]:
+    """find_tokens' sentences from its tokens."""
     sentences: list[list[str]] = [[]]
     i, j = 0, 0
     while j < len(tokens):
@@ -133,7 +157,7 @@ def sentiment(text: str) -> tuple[float, float]:
     a: list[list] = []
     m = None  # the preceding modifier word
     n = None  # the preceding negation
-    for w in " ".join(find_tokens(str(text))).split():
+    for w in words(str(text)):
         w = w.lower()
         entry = known.get(w)
         if entry is not None:
@@ -156,6 +180,8 @@ def sentiment(text: str) -> tuple[float, float]:
             if w in negations:
                 n = w
             continue
+        if n is None and m is None and w not in negations and w.isalpha():
+            continue  # most words: an unknown word with nothing pending changes nothing below
         if w in negations:
             n = w
         elif n and len(w.strip("'")) > 1:

@@ -18,7 +18,7 @@ from textblob import _text as pattern
 from textblob.en import sentiment as textblob_sentiment
 
 from dashboard import DATA_DIR, PROJECT_DIR
-from dashboard.pattern_sentiment import find_tokens, sentiment
+from dashboard.pattern_sentiment import find_tokens, sentiment, words
 from dashboard.tone import textblob_tone
 from tests.distinct_sentences import distinct_sentences
 
@@ -109,7 +109,7 @@ def test_random_text_scores_exactly_as_textblob(pieces, glue):
 
 def test_random_characters_score_exactly_as_textblob():
     generator = random.Random(20261127)
-    alphabet = "ab xyzXDo8O3-_.,;:!?()[]{}'\"`@#$^&*+|=~<>/\\%\u2665\u00b0\u201c\u201d\u2018\u2019\n\r\t"
+    alphabet = "ab xyzXDo8O3-_.,;:!?()[]{}'\"`@#$^&*+|=~<>/\\%\u2665\u00b0\u201c\u201d\u2018\u2019\n\r\t\x0b\x0c\x1c\x85\xa0\u2003\u3000"
     texts = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 60))) for _ in range(3000)]
     assert not _differing(texts)
 
@@ -117,3 +117,10 @@ def test_random_characters_score_exactly_as_textblob():
 def test_textblob_tone_is_textblobs_sentiment():
     sentence = "The ministry voiced great concern but said it was not really a bad decision!"
     assert tuple(textblob_tone(sentence)) == tuple(TextBlob(sentence).sentiment)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "\r\n\r\n", "\n \n", "END-OF-SENTENCE."]), max_size=30))
+def test_the_words_read_are_textblobs_tokens(pieces):
+    text = " ".join(pieces)
+    assert words(text) == " ".join(pattern.find_tokens(text, replace=pattern.replacements)).split()
