@@ -246,22 +246,32 @@ def evaluate_articles(directory: Path | str, resources: Resources) -> ArticlesRe
 CALIBRATION_BANDS = (0.0, 0.5, 0.6, 0.7, 0.8, 1.01)
 
 
-def record_outcomes(directory: Path | str, resources: Resources) -> pd.DataFrame:
+def record_outcomes(
+    directory: Path | str, resources: Resources, rules=None, with_features: bool = False
+) -> pd.DataFrame:
     """Every record extracted from the labelled articles, with its confidence and whether its (actor, stance,
-    target) triple is in the article's gold set: what the confidence is calibrated against."""
+    target) triple is in the article's gold set: what the confidence is calibrated against. with_features adds
+    the evidence the confidence model reads (`feature_<name>` columns); rules may replace the shipped ones."""
     from dashboard.extract import extract_records
 
     rows = []
+    frames = []
     for gold_path in sorted(Path(directory).glob("*" + GOLD_SUFFIX)):
         name = gold_path.name[: -len(GOLD_SUFFIX)]
         article_path = gold_path.with_name(f"{name}.txt")
         text = article_path.read_text(encoding="utf-8")
         wanted = _gold_triples(read_gold(gold_path, text, resources))
-        records = extract_records(text, resources, name, article_date(article_path), article_path.name)
+        records = extract_records(
+            text, resources, name, article_date(article_path), article_path.name, rules, with_features=with_features
+        )
         for record in records.itertuples():
             triples = _record_triples(records.loc[[record.Index]], resources)
             rows.append({"article": name, "confidence": float(record.confidence), "right": bool(triples & wanted)})
-    return pd.DataFrame(rows, columns=["article", "confidence", "right"])
+        frames.append(records.filter(like="feature_"))
+    table = pd.DataFrame(rows, columns=["article", "confidence", "right"])
+    if with_features and frames:
+        table = pd.concat([table, pd.concat(frames, ignore_index=True)], axis=1)
+    return table
 
 
 def calibration_table(confidence: pd.Series, right: pd.Series) -> pd.DataFrame:

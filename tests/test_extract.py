@@ -496,7 +496,8 @@ def test_a_call_for_an_inquiry_is_aimed_at_no_one(resources):
     assert triples(extract(text, resources)) == [("Canada", "call_for", "")]
 
 
-def test_records_carry_a_confidence_lower_when_actor_or_target_come_from_context(resources):
+def test_records_carry_a_confidence_that_varies_with_the_evidence(resources):
+    # The model (data/confidence_model.csv) weighs the evidence; the explicit condemnation is not the least sure.
     text = (
         "Pakistan's army seized power on Monday.\n\n"
         "Japanese Prime Minister Fumio Kishida condemned the coup against the elected government of Pakistan.\n\n"

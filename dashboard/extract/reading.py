@@ -21,6 +21,7 @@ from dashboard.extract.clauses import (
     _owners,
     _statuses,
 )
+from dashboard.extract.confidence import feature_names, proposal_features, record_confidence
 from dashboard.extract.parties import (
     _agency_mentions,
     _Context,
@@ -67,12 +68,6 @@ INCIDENT_REACH = 4
 INCIDENT_REACH_CHARS = 60
 # A statement with no stance ("X said the talks would resume") is evidence of this weight.
 STATEMENT_WEIGHT = 0.2
-# A record's confidence: FLOOR + SPAN x cue weight, times FROM_CONTEXT for an actor or target read from
-# earlier sentences; neutral records (procedural acts, refusals) start at NEUTRAL.
-CONFIDENCE_FLOOR = 0.4
-CONFIDENCE_SPAN = 0.5
-CONFIDENCE_FROM_CONTEXT = 0.85
-CONFIDENCE_NEUTRAL = 0.5
 # A warning that things could escalate is aimed at no one; it takes no target from the article.
 # So is a call for an inquiry or for talks: it asks for something to happen, not for a party to act.
 UNAIMED_CUE_TYPES = frozenset(
@@ -570,21 +565,6 @@ def _responsible(context: _Context) -> str:
     return party
 
 
-def record_confidence(proposal: _Proposal) -> float:
-    """How sure the rules are of a proposed record, in 0..1: the cue's weight (an explicit performative
-    near 0.9, an implicit word lower), less when the actor or the target came from earlier sentences, and
-    low for a neutral record (a procedural act or a refusal). The Method page shows how it is calibrated."""
-    if proposal.stance == NEUTRAL:
-        confidence = CONFIDENCE_NEUTRAL
-    else:
-        confidence = CONFIDENCE_FLOOR + CONFIDENCE_SPAN * min(1.0, proposal.weight)
-    if proposal.inferred:
-        confidence *= CONFIDENCE_FROM_CONTEXT
-    if proposal.attributed_from_context:
-        confidence *= CONFIDENCE_FROM_CONTEXT
-    return round(confidence, 3)
-
-
 def _coup_state(sentences: list[Sentence], registry: Registry, lexicon: CueLexicon, rules: ExtractionRules) -> str:
     """The state whose own forces the article is about, when its incident is mostly internal (a coup, a
     crackdown): then "the army said", "the junta" speak for it. Empty for attacks and disasters."""
@@ -636,12 +616,20 @@ def _with_incident_targets(proposals: list[_Proposal], responsible: str, locatio
 
 
 def extract_records(
-    text: str, resources: Resources, event: str, date: str, source: str, rules: ExtractionRules | None = None
+    text: str,
+    resources: Resources,
+    event: str,
+    date: str,
+    source: str,
+    rules: ExtractionRules | None = None,
+    with_features: bool = False,
 ) -> pd.DataFrame:
     """Proposed reaction records for an article, in RECORD_COLUMNS order and then `confidence` (see
-    record_confidence): ids `{event}-x001`..., offsets
+    extract.confidence): ids `{event}-x001`..., offsets
     into text (text[start:end] is the record's sentence), stance, target and cue filled. Pure: text and
-    resources are only read. `date` (ISO) picks each speaker's role; `source` is copied to every record."""
+    resources are only read. `date` (ISO) picks each speaker's role; `source` is copied to every record.
+    with_features adds the evidence the confidence is computed from, one `feature_<name>` column each (for
+    fitting the confidence model)."""
     rules = rules or default_rules()
     lexicon = rules.lexicon(resources.lexicon)
     # Ambiguous names ("Congolese", "Korea", "Brussels") are decided by the whole article where a sentence does not.
@@ -681,8 +669,13 @@ def extract_records(
                     "source": source,
                     "start": sentence.start,
                     "end": sentence.end,
-                    "confidence": record_confidence(proposal),
+                    "confidence": record_confidence(proposal, rules.confidence_model),
                 }
             )
-    table = pd.DataFrame(rows, columns=[*RECORD_COLUMNS, "confidence"])
+            if with_features:
+                rows[-1].update({f"feature_{k}": v for k, v in proposal_features(proposal).items()})
+    columns = [*RECORD_COLUMNS, "confidence"]
+    if with_features:
+        columns += [f"feature_{name}" for name in feature_names()]
+    table = pd.DataFrame(rows, columns=columns)
     return table.astype({"start": "int64", "end": "int64"}) if len(table) else table

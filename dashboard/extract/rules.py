@@ -11,6 +11,7 @@ from typing import NamedTuple
 from dashboard import knowledge_dir
 from dashboard.datafiles import read_commented_csv
 from dashboard.errors import InvalidDataError, Problem
+from dashboard.extract.confidence import MODEL_FILE, load_confidence_model
 from dashboard.stance import (
     CueLexicon,
     CueRule,
@@ -82,6 +83,7 @@ class ExtractionRules:
     agencies: dict[str, str] = field(default_factory=dict)  # alias -> agency name
     agency_pattern: re.Pattern[str] = re.compile(r"(?!)")
     extra_cues: tuple[CueRule, ...] = ()  # implicit accusations, read on top of the stance lexicon
+    confidence_model: dict[str, float] = field(default_factory=dict)  # feature -> weight; {}: hand-set formula
 
     def lexicon(self, base: CueLexicon) -> CueLexicon:
         """The stance lexicon with the extraction cues added."""
@@ -170,6 +172,7 @@ def load_extraction_rules(data_dir: Path | str | None = None) -> ExtractionRules
         agencies=agencies,
         agency_pattern=alias_pattern(agencies),
         extra_cues=load_cue_lexicon(data_dir / EXTRA_CUES_FILE, data_dir / "cameo_crosswalk.csv").cues,
+        confidence_model=load_confidence_model(data_dir / MODEL_FILE),
     )
 
 
