@@ -8,7 +8,10 @@ How an article is read:
 3. Parties: actors by name, alias, capital or institution (the registry), people through their dated
    role (speakers), "the ministry" / "the regime" back to the last actor named with that noun, and a
    sentence opening with "He" / "The minister" / "It" to the last person / institution that reacted
-   ('"...," he said' too). News agencies are carriers (`via`), never actors.
+   ('"...," he said' too). News agencies are carriers (`via`), never actors. A named person speaks only in
+   an office held on the article's date ("former" and "ex-" say they hold none); a state's embassy, mission
+   or envoy speaks for it, and where the post sits is no party; a body the registry does not know keeps its
+   own name, its head's title and name going to the speaker.
 4. Who reacts: the subject of a main, relative ("France, which called for") or coordinate clause, the
    party a carrier quotes, or the party of a trailing attribution ('"...," the minister said', ", says X").
    A subject inside a reported "that" clause is what is talked about, not who reacts, unless an explicit
@@ -21,6 +24,9 @@ How an article is read:
 6. A reaction with no target in its sentence takes one from context where the stance implies it: a
    denial answers the last other party that spoke, a condemnation aims at the incident's perpetrator,
    a warning at the party the actor last opposed. One record per (actor, stance, target) and sentence.
+7. A quotation over several sentences or paragraphs is read, sentence by sentence, as attributed by the
+   words after its closing mark. Each record's confidence comes from extract.confidence (a model fitted on
+   the dev articles, data/confidence_model.csv).
 """
 
 from dashboard.extract.reading import extract_records

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -22,6 +21,14 @@ from dashboard.extract.clauses import (
     _statuses,
 )
 from dashboard.extract.confidence import feature_names, proposal_features, record_confidence
+from dashboard.extract.incident import (
+    _count_incident_parties,
+    _coup_state,
+    _is_place,
+    _most_counted,
+    _perpetrators,
+    _responsible,
+)
 from dashboard.extract.parties import (
     _agency_mentions,
     _Context,
@@ -61,11 +68,6 @@ BACKGROUND_REACH = 2
 CONTEXT_TARGET_STANCES = frozenset({"condemn", "warn", "deny"})
 NEUTRAL = "neutral"
 ID_WIDTH = 3
-# "an air strike carried out by X": an event noun this many words before "by X" makes X the perpetrator.
-PERPETRATOR_REACH = 6
-# "Myanmar's military coup", "the coup in Niger": an incident word this many words from a state's name.
-INCIDENT_REACH = 4
-INCIDENT_REACH_CHARS = 60
 # A statement with no stance ("X said the talks would resume") is evidence of this weight.
 STATEMENT_WEIGHT = 0.2
 # A warning that things could escalate is aimed at no one; it takes no target from the article.
@@ -135,14 +137,6 @@ def _reaction_text(
     return clause
 
 
-def _is_place(text: str, mention: ActorMention, lexicon) -> bool:
-    """ "in Syria", "in northwestern Syria": a country after a location word is a place, not a party."""
-    before = _WORD.findall(text[: mention.start].lower())
-    if before and before[-1] in lexicon.direction_words:
-        before = before[:-1]
-    return bool(before) and before[-1] in lexicon.location_words
-
-
 def _nearest_before(text: str, targets: tuple, cue_start: int, mentions: list[ActorMention], lexicon) -> tuple:
     """Targets named only before the cue: keep the closest one, with any named in its clause ("the Iraqi
     army has the right to" aims at Iraq, not at a party named two clauses earlier)."""
@@ -187,16 +181,6 @@ def _context_target(stance: str, actor: str, context: _Context) -> str:
     if stance == "warn":
         return context.hostile_target.get(actor, "")
     return ""
-
-
-def _perpetrators(text: str, mentions: list[ActorMention], lexicon) -> list[str]:
-    """Parties named as the doers of the incident: "a strike carried out by Iranian forces"."""
-    found = []
-    for mention in mentions:
-        before = _WORD.findall(text[max(0, mention.start - 80) : mention.start].lower())
-        if before[-1:] == ["by"] and any(word in lexicon.event_words for word in before[-PERPETRATOR_REACH:]):
-            found.append(mention.actor)
-    return found
 
 
 class _Proposal(NamedTuple):
@@ -501,87 +485,6 @@ def _remember(
     if perpetrators:
         context.perpetrator = perpetrators[-1]
     _count_incident_parties(normalise_quotes(text), mentions, proposals, perpetrators, context, lexicon, rules)
-
-
-def _count_incident_parties(
-    text: str,
-    mentions: list[ActorMention],
-    proposals: list[_Proposal],
-    perpetrators: list[str],
-    context: _Context,
-    lexicon: CueLexicon,
-    rules: ExtractionRules,
-) -> None:
-    """What this sentence says about who did it and where: explicit targets of condemnations and warnings,
-    doers ("carried out by X", "X's missile launch", "X shelled"), and places ("the coup in X", "the X
-    earthquake"). A coup's or crackdown's place is also its doer; a disaster's place is only a place."""
-    for proposal in proposals:
-        if proposal.target and not proposal.inferred and proposal.stance in ("condemn", "warn"):
-            context.blamed[proposal.target] += 1
-        if proposal.stance == "deny":
-            context.deniers.add(proposal.actor)
-    for actor in perpetrators:
-        context.blamed[actor] += 1
-        context.doers[actor] += 1
-    for mention in mentions:
-        possessive = re.match(r"['’]s\b", text[mention.end :])
-        after_start = mention.end + (possessive.end() if possessive else 0)
-        after = [
-            (w.group(0).lower(), w.start())
-            for w in _WORD.finditer(text, after_start, min(len(text), after_start + INCIDENT_REACH_CHARS))
-        ][:INCIDENT_REACH]
-        # "Myanmar's military coup", not "the US condemned the shelling": no reaction between name and word.
-        kinds_after = [
-            rules.incident_words[w]
-            for w, start in after
-            if w in rules.incident_words and not find_cues(text[mention.end : start], lexicon)
-        ]
-        before = [w.lower() for w in _WORD.findall(text[max(0, mention.start - INCIDENT_REACH_CHARS) : mention.start])]
-        kinds_before = [rules.incident_words[w] for w in before[-INCIDENT_REACH:] if w in rules.incident_words]
-        # "the coup in Niger", "the coup against Niger's president", "an earthquake struck eastern Turkey".
-        place = _is_place(text, mention, lexicon) or before[-1:] == ["against"] or bool(kinds_before)
-        if kinds_after and not re.match(r"\s*(?:,|and\b)", text[mention.end :]):
-            # "Myanmar's military coup", "North Korea fired", "the Kyrgyz dam"
-            if kinds_after[0] == "disaster":
-                context.places[mention.actor] += 1
-            else:
-                context.blamed[mention.actor] += 1
-                context.doers[mention.actor] += 1
-                if kinds_after[0] == "internal":
-                    context.places[mention.actor] += 1
-        if place:
-            context.places[mention.actor] += 1
-            if kinds_before and kinds_before[-1] == "internal":
-                context.blamed[mention.actor] += 1
-                context.doers[mention.actor] += 1
-
-
-def _responsible(context: _Context) -> str:
-    """The party the article holds responsible: the most blamed, unless it denies it and the article names
-    it as the doer less often than others accuse it (an accusation it rejects is a dispute, not a fact)."""
-    party = _most_counted(context.blamed)
-    if party in context.deniers and context.doers[party] < context.blamed[party] - context.doers[party]:
-        return ""
-    return party
-
-
-def _coup_state(sentences: list[Sentence], registry: Registry, lexicon: CueLexicon, rules: ExtractionRules) -> str:
-    """The state whose own forces the article is about, when its incident is mostly internal (a coup, a
-    crackdown): then "the army said", "the junta" speak for it. Empty for attacks and disasters."""
-    signals = _Context()
-    kinds: Counter = Counter()
-    for sentence in sentences:
-        text = normalise_quotes(sentence.text)
-        mentions = registry.find_actor_mentions(text)
-        _count_incident_parties(text, mentions, [], [], signals, lexicon, rules)
-        kinds.update(rules.incident_words[w] for w in _WORD.findall(text.lower()) if w in rules.incident_words)
-    state = _most_counted(signals.places + signals.doers)
-    internal = kinds["internal"] > kinds["hostile"] + kinds["disaster"]
-    return state if internal and signals.doers[state] else ""
-
-
-def _most_counted(counts: Counter) -> str:
-    return counts.most_common(1)[0][0] if counts else ""
 
 
 def _incident_target(proposal: _Proposal, responsible: str, location: str) -> str:
