@@ -27,36 +27,44 @@ def voices(records) -> list[tuple[str, str, str, str]]:
 # --- An unregistered body speaking through its head ------------------------------------------------
 
 
+LUNAR = "Organisation of Lunar States"
+
+
 @pytest.mark.parametrize(
-    ("text", "speaker", "role"),
+    ("text", "body", "speaker", "role"),
     [
         (
-            "The Secretary-General of the Organisation of Lunar States condemned the raid on the depot.",
+            "The Secretary-General of the Organisation of Lunar States condemned the raid.",
+            LUNAR,
             "",
             "Secretary-General",
         ),
         (
-            "Organisation of Lunar States Secretary-General Anna Berg condemned the raid on the depot.",
+            "Organisation of Lunar States Secretary-General Anna Berg condemned the raid.",
+            LUNAR,
             "Anna Berg",
             "Secretary-General",
         ),
         (
-            "The Executive Secretary of the Organisation of Lunar States, Anna Berg, condemned the raid on the depot.",
+            "The Executive Secretary of the Organisation of Lunar States, Anna Berg, condemned the raid.",
+            LUNAR,
             "Anna Berg",
             "Executive Secretary",
         ),
+        ("Organisation of Lunar States chairperson Anna Berg condemned the raid.", LUNAR, "Anna Berg", "chairperson"),
+        ("The head of the Organisation of Lunar States condemned the raid.", LUNAR, "", "head"),
         (
-            "Organisation of Lunar States chairperson Anna Berg condemned the raid on the depot.",
-            "Anna Berg",
-            "chairperson",
+            "The Secretary General of the Community of Lunar States condemned the raid.",
+            "Community of Lunar States",
+            "",
+            "Secretary General",
         ),
-        ("The head of the Organisation of Lunar States condemned the raid on the depot.", "", "head"),
     ],
 )
-def test_an_unregistered_body_speaking_through_its_head_is_credited_by_its_own_name(text, speaker, role, resources):
-    records = extract(text, resources)
-    assert voices(records) == [("Organisation of Lunar States", "condemn", speaker, role)]
-    assert set(records["actor"]) == {"Organisation of Lunar States"}
+def test_an_unregistered_body_speaking_through_its_head_is_credited_by_its_own_name(
+    text, body, speaker, role, resources
+):
+    assert voices(extract(text, resources)) == [(body, "condemn", speaker, role)]
 
 
 def test_a_head_named_like_a_known_speaker_still_speaks_for_the_body(resources):

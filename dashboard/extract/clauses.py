@@ -66,11 +66,12 @@ def _clause_status(text: str, party: _Party, rules: ExtractionRules, lexicon: Cu
             continue
         # "the spokesman for the Turkish Foreign Ministry", "the Secretary General of the Alliance",
         # "the cabinet of Norway"; not "the people of X" or "the capital of X", places or targets.
-        if (
-            lowered in ("of", "for")
-            and index
-            and between[index - 1].lower() in rules.person_titles | rules.speaking_bodies
-        ):
+        speaking = rules.person_titles | rules.speaking_bodies
+        # "the Secretary General of the X": a title written in two words counts as one.
+        two_word_title = (
+            index > 1 and between[index - 1].lower() == "general" and between[index - 2].lower() in speaking
+        )
+        if lowered in ("of", "for") and index and (between[index - 1].lower() in speaking or two_word_title):
             continue
         return OBJECT
     return CONTENT if opener == "content" else REACTING
