@@ -12,11 +12,37 @@ the same operations on the same numbers in the same order, so polarity and subje
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 
-from textblob import _text as pattern
-from textblob.en import sentiment as textblob_sentiment
+
+def _load_pattern_module() -> tuple[ModuleType, Path]:
+    """textblob/_text.py (Pattern's tokeniser and analyser; it imports only the standard library) loaded as a
+    module of its own, and TextBlob's folder. Imported as textblob._text it would first run the textblob
+    package, which imports nltk for the blob classes: a tenth of a second per run that the sentiment never uses."""
+    spec = importlib.util.find_spec("textblob")  # finds the package without running it
+    if spec is None or spec.origin is None:
+        raise ImportError("textblob is not installed")
+    folder = Path(spec.origin).parent
+    module_spec = importlib.util.spec_from_file_location("dashboard._textblob_text", folder / "_text.py")
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module, folder
+
+
+pattern, _TEXTBLOB_FOLDER = _load_pattern_module()
+# textblob.en's analyser settings (textblob/en/__init__.py): its lexicon file, negations and modifiers.
+_SENTIMENT_FILE = _TEXTBLOB_FOLDER / "en" / "en-sentiment.xml"
+_NEGATIONS = ("no", "not", "n't", "never")
+_MODIFIER_TAGS = ("RB",)
+
+
+def _is_modifier_word(word: str) -> bool:
+    return word.endswith("ly")
 
 # The parser's find_tokens arguments (textblob.en's Parser.find_tokens), as find_tokens reads them.
 _LEADING = tuple(pattern.PUNCTUATION.replace(".", ""))
@@ -134,14 +160,31 @@ class _Lexicon:
     and whether it has an adverb sense (a modifier), plus the emoticons in TextBlob's order."""
 
     def __init__(self) -> None:
-        words = dict(dict.items(textblob_sentiment)) if len(textblob_sentiment) else {}
-        modifiers = tuple(textblob_sentiment.modifiers)
+        words = _textblob_lexicon()
         self.known = {
-            word: (*tags[None], any(tag in tags for tag in modifiers)) for word, tags in words.items() if None in tags
+            word: (*tags[None], any(tag in tags for tag in _MODIFIER_TAGS))
+            for word, tags in words.items()
+            if None in tags
         }
-        self.negations = tuple(textblob_sentiment.negations)
-        self.is_modifier_word = textblob_sentiment.modifier  # "-ly": a modifier where the tag is unknown
+        self.negations = _NEGATIONS
+        self.is_modifier_word = _is_modifier_word  # "-ly": a modifier where the tag is unknown
         self.emoticons = [(polarity, {e.lower() for e in faces}) for (_, polarity), faces in pattern.EMOTICONS.items()]
+
+
+def _textblob_lexicon() -> dict:
+    """What textblob.en.sentiment holds once loaded: Pattern's Sentiment.load of en-sentiment.xml, then
+    textblob.en's Sentiment.load adding each adjective's -ly adverb ("terrible" -> "terribly")."""
+    analyser = pattern.Sentiment(path=str(_SENTIMENT_FILE), synset="wordnet_id")
+    pattern.Sentiment.load(analyser)
+    for word, tags in list(dict.items(analyser)):
+        if "JJ" in tags:
+            if word.endswith("y"):
+                word = word[:-1] + "i"
+            if word.endswith("le"):
+                word = word[:-2]
+            polarity, subjectivity, intensity = tags["JJ"]
+            analyser.annotate(word + "ly", "RB", polarity, subjectivity, intensity)
+    return dict(dict.items(analyser))
 
 
 @cache
