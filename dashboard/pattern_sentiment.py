@@ -44,6 +44,7 @@ _MODIFIER_TAGS = ("RB",)
 def _is_modifier_word(word: str) -> bool:
     return word.endswith("ly")
 
+
 # The parser's find_tokens arguments (textblob.en's Parser.find_tokens), as find_tokens reads them.
 _LEADING = tuple(pattern.PUNCTUATION.replace(".", ""))
 _TRAILING = (*_LEADING, ".")
