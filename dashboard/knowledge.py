@@ -87,7 +87,7 @@ class Knowledge:
     def column_synonyms(self) -> dict[str, str]:
         """Folded header -> record column, for reading people's files."""
         from dashboard.columns import load_column_synonyms
-        from dashboard.records import MATCHED_COLUMNS
+        from dashboard.schema import MATCHED_COLUMNS
 
         return load_column_synonyms(self.path(COLUMN_SYNONYMS_FILE), MATCHED_COLUMNS)
 

@@ -6,7 +6,8 @@ and hovers, never shown by colour alone. Marks carry what picks their records ba
 (see `selection`).
 
 The package is split along its seams: `style` (colours, fonts, layout), `selection` (marks back to
-records), `bars`, `world_map`, `tone` and `flows` (one chart each).
+records), `bars`, `world_map` (with `map_scene`, `map_traces`, `map_frame`, `map_lines`, `shapes`), `tone`
+and `flows` (one chart each).
 """
 
 from dashboard.figures import style
