@@ -246,3 +246,20 @@ def test_an_unclosed_quotation_mark_does_not_carry_into_later_paragraphs(resourc
         ("Estonia", "condemn"),
         ("Finland", "neutral"),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (
+            '"The shelling of the market was a crime. The perpetrators must be punished," the spokesman of the '
+            "Peruvian foreign ministry said at a briefing.",
+            "Peru",
+        ),
+        ('"We condemn the shelling of the market," a spokeswoman for the Chilean embassy said.', "Chile"),
+    ],
+)
+def test_a_quotation_attributed_to_a_title_of_a_body_goes_to_the_bodys_state(text, actor, resources):
+    records = extract(text, resources, "2022-05-01")
+    assert set(records["actor"]) == {actor}
+    assert "condemn" in set(records["stance"])

@@ -134,11 +134,18 @@ def _coordinated_group(text: str, parties: list[_Party], index: int, statuses: l
 def _title_start(text: str, position: int, rules: ExtractionRules) -> int:
     """Where the titles and names before a party begin: "Elysee spokesman Paul Martin" from "Paul"."""
     title_words = rules.subject_words | rules.person_titles
+    speaking = rules.person_titles | rules.speaking_bodies
     cut = position
-    for word in reversed(list(_WORD.finditer(text[:position]))):
-        if text[word.end() : cut].strip() or not (word.group(0)[0].isupper() or word.group(0).lower() in title_words):
+    words = list(_WORD.finditer(text[:position]))
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index].group(0)
+        if text[words[index].end() : cut].strip():
             break
-        cut = word.start()
+        # "the spokesman of the Mozambican foreign ministry": "of" after a title is part of it.
+        title_of = word.lower() in ("of", "for") and index > 0 and words[index - 1].group(0).lower() in speaking
+        if not (word[0].isupper() or word.lower() in title_words or title_of):
+            break
+        cut = words[index].start()
     return cut
 
 
