@@ -45,6 +45,12 @@ ROUNDS = (
         "stance_round10.jsonl",
         ROOT / "docs" / "evaluation_round10_start.json",
     ),
+    (
+        "round 14 (extraction: organisation heads, diplomatic posts, dated speakers, quotations, confidence), "
+        "start = commit b420561; its sealed articles are scored by benchmarks/sentence_triples.py",
+        "",
+        ROOT / "docs" / "evaluation_round14_start.json",
+    ),
 )
 START, END = "<!-- extraction-figures:start -->", "<!-- extraction-figures:end -->"
 CALIBRATION = ROOT / "data" / "confidence_calibration.csv"
@@ -172,7 +178,14 @@ def markdown(now: dict, baseline: dict) -> str:
             lines.append(f"| {label} | {before} → {now['sentences'][label]['macro_f1']:.3f} | {incidents} |")
         for label, articles in now["articles"].items():
             before = _before(start, "articles", label, "pooled", "triple_f1")
-            lines.append(f"| {label}, pooled triple F1 | {before} → {articles['pooled']['triple_f1']:.3f} | |")
+            per_article = ", ".join(
+                f"{name} {_before(start, 'articles', label, name, 'triple_f1')} → {row['triple_f1']:.3f}"
+                for name, row in articles.items()
+                if name != "pooled"
+            )
+            lines.append(
+                f"| {label}, pooled triple F1 | {before} → {articles['pooled']['triple_f1']:.3f} | {per_article} |"
+            )
     lines.append(END)
     return "\n".join(lines)
 
