@@ -1,13 +1,10 @@
 """The dashboard itself, in a browser, with an event library of 10k, 100k and 1M records of DISTINCT texts.
 
-For each size a library is built in a temporary folder (or reused from --cache): one event, "distinct-N", of N
-SYNTHETIC records whose sentences are all different (benchmarks/distinct_records.py: parts written for this
-script, combined so that no two texts repeat). Their scores are real scores of the same kind of sentence, but
-not of each record's own: scoring here reads about 50 distinct sentences a second (hours for a million), so
-SCORED_SAMPLE records are scored with score_records and every other record takes the scores of a scored record
-with the same reaction phrase (its stance, cue, tone and CAMEO code), its own actor, text and id, and as target
-the party its sentence names. What is measured is the app reading and querying stored records, which does not
-depend on the scores' values. Size 0 is an empty library: the shipped seed alone.
+For each size a library is built in a temporary folder (or reused from --cache) the way a user builds one: one
+event, "distinct-N", of N SYNTHETIC records whose sentences are all different (benchmarks/distinct_records.py:
+parts written for this script, combined so that no two texts repeat), written to a CSV file and stored with
+`reactions library add FILE --event distinct-N --jobs 2`, which scores every record from its own text. Size 0
+is an empty library: the shipped seed alone.
 
 The real server is started with REACTIONS_LIBRARY pointing at the library, and one headless Chromium (Debian's)
 times what a person waits for:
@@ -33,25 +30,23 @@ import asyncio
 import json
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import psutil
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from distinct_records import PLACES, REACTIONS, distinct_records  # noqa: E402
+from distinct_records import distinct_records  # noqa: E402
 from load_sessions import CHART_SIGNATURE_JS, click_update  # noqa: E402  (this script's folder is on sys.path)
 
 from dashboard.library import Library  # noqa: E402
-from dashboard.records import normalise_records  # noqa: E402
-from dashboard.scoring import load_resources, score_records  # noqa: E402
+from dashboard.scoring import load_resources  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     APP_IDLE,
     CHROMIUM_ARGS,
@@ -61,9 +56,6 @@ from tests.browser_support import (  # noqa: E402
     chromium_path,
 )
 
-SEED = 20200229
-# Records scored for real per library (about 50 a second here); the others take the scores of one of these.
-SCORED_SAMPLE = 1000
 SEED_EVENT = "idlib-2020"
 VIEWPORT = {"width": 1440, "height": 1000}
 COLD_TIMEOUT_MS = 900_000  # reading and scoring a million records on a small machine takes minutes
@@ -84,47 +76,25 @@ OVERVIEW_READY_JS = f"""() => ({PLOTS_DRAWN_JS})(1)
     && document.querySelectorAll('[data-testid="stMetricValue"]').length >= 4"""
 
 
-def scored_library_records(size: int, slug: str) -> pd.DataFrame:
-    """`size` records of distinct texts with scores, as stored in the library (see the module docstring)."""
-    resources = load_resources()
-    records = normalise_records(distinct_records(size, sorted(resources.registry.actors), slug), resources.registry)
-    sample = records.iloc[np.linspace(0, size - 1, min(SCORED_SAMPLE, size)).astype(int)]
-    scored_sample = score_records(sample, resources).reset_index(drop=True)
-    phrase = records["text"].map(_reaction_of)
-    sample_phrase = scored_sample["text"].map(_reaction_of)
-    # For each record, a scored sample record with the same reaction phrase (any, when none has it).
-    by_phrase = {p: np.flatnonzero(sample_phrase.to_numpy() == p) for p in sample_phrase.unique()}
-    rng = np.random.default_rng(SEED)
-    everyone = np.arange(len(scored_sample))
-    donor = np.array([rng.choice(by_phrase.get(p, everyone)) for p in phrase])
-    scored = scored_sample.iloc[donor].reset_index(drop=True)
-    for column in ("id", "event", "date", "actor", "text", "source"):
-        scored[column] = records[column].to_numpy()
-    culprits = records["text"].str.extract(r" by ((?!unidentified)[A-Z][^.]*?) (?:" + PLACE_STARTS + r")")[0]
-    named = culprits.fillna("").to_numpy()
-    scored["target"] = np.where(named != "", named, scored["target"].to_numpy())
-    scored["predicted_target"] = scored["target"]
-    return scored
-
-
-def _reaction_of(text: str) -> str:
-    return next((phrase for phrase in REACTIONS if f" {phrase} " in text), "")
-
-
-PLACE_STARTS = "|".join(sorted({place.split()[0] for place in PLACES}))
-
-
-def build_library(size: int, under: Path, cache: Path | None) -> tuple[Path, str]:
-    """A library holding one event of `size` distinct-text records (size 0: empty), and the slug to open."""
+def build_library(size: int, under: Path, cache: Path | None, jobs: int) -> tuple[Path, str]:
+    """A library holding one event of `size` distinct-text records (size 0: empty), and the slug to open. Built
+    as a user builds one: the records written to a CSV file, then `reactions library add FILE --event SLUG`,
+    which reads, validates and scores every record (on `jobs` processes) and stores them."""
     if size == 0:
         root = under / "library-0"
         root.mkdir(parents=True, exist_ok=True)
         return root, SEED_EVENT
     slug = f"distinct-{size}"
     root = (cache or under) / f"library-{size}"
-    library = Library(root)
-    if not library.path_of(slug).exists():
-        library.add(scored_library_records(size, slug), slug, title=f"{size:,} synthetic records of distinct texts")
+    if Library(root).path_of(slug).exists():
+        return root, slug
+    resources = load_resources()
+    source = under / f"{slug}.csv"
+    distinct_records(size, sorted(resources.registry.actors), slug).to_csv(source, index=False)
+    command = [str(Path(sys.executable).parent / "reactions"), "library", "add", str(source), "--event", slug]
+    command += ["--title", f"{size:,} synthetic records of distinct texts", "--jobs", str(jobs)]
+    subprocess.run(command, check=True, env={**os.environ, "REACTIONS_LIBRARY": str(root)})
+    source.unlink()
     return root, slug
 
 
@@ -288,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[0, 10_000, 100_000, 1_000_000])
     parser.add_argument("--cache", type=Path, help="keep the built libraries here and reuse them on later runs")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument("--jobs", type=int, default=2, help="scoring processes when building a library (default 2)")
     args = parser.parse_args(argv)
     browser_path = chromium_path()
     missing = chromium_missing_message(browser_path)
@@ -298,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="reactions-scale-") as scratch:
         for size in args.sizes:
             built = time.perf_counter()
-            root, slug = build_library(size, Path(scratch), args.cache)
+            root, slug = build_library(size, Path(scratch), args.cache, args.jobs)
             label = "the seed alone" if size == 0 else f"{size:,} distinct-text records"
             print(f"\n{label}: library ready in {time.perf_counter() - built:.1f} s", flush=True)
             result = asyncio.run(measure_size(size, root, slug, browser_path))

@@ -12,7 +12,6 @@ from dashboard.errors import ReactionsError
 from dashboard.views import overview
 from dashboard.views.common import (
     View,
-    cached_filtered,
     cached_view_data,
     data_dir,
     publish_view,
@@ -35,8 +34,7 @@ except ReactionsError as exc:  # a broken data file: say which file, row and fie
 
 data = rerun_data(folder)
 state = sidebar_filters(data.options)
-records = cached_filtered(data.key, state, data.scored, data.event_rows)
-publish_view(View(data=data, state=state, records=records, key=(data.key, state)))
+publish_view(View(data=data, state=state, key=(data.key, state)))
 
 
 navigation = st.navigation(

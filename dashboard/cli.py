@@ -346,23 +346,10 @@ def _default_event_slug(table: pd.DataFrame, path: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", Path(path).stem.lower()).strip("-")[:41]
 
 
-def _progress_to_stderr(label: str):
-    """A progress callback for score_records: a line to stderr every tenth of the way, for long files."""
-    shown = set()
-
-    def report(done: int, total: int) -> None:
-        step = done * 10 // max(total, 1)
-        if total >= 1000 and step not in shown:
-            shown.add(step)
-            print(f"{label}: read {done:,} of {total:,} distinct sentences (per actor)", file=sys.stderr)
-
-    return report
-
-
 def command_library_add(args: argparse.Namespace) -> int:
     from dashboard.library import EventExistsError, Library, knowledge_versions, validate_slug
     from dashboard.records import normalise_records
-    from dashboard.scoring import load_resources, score_records
+    from dashboard.scoring import load_resources
 
     resources = load_resources()
     library = Library()
@@ -374,7 +361,8 @@ def command_library_add(args: argparse.Namespace) -> int:
     records = normalise_records(table.assign(event=slug), resources.registry)
     if args.date:
         records["date"] = records["date"].where(records["date"].astype(str).str.strip() != "", args.date)
-    scored = score_records(records, resources, progress=_progress_to_stderr(args.input))
+    # Every CPU by default, as `reactions score`: a million records are minutes of scoring, not an hour.
+    scored = score_in_processes(records, resources, args.jobs, quiet=False)
     info = library.add(
         scored,
         slug,
@@ -462,6 +450,7 @@ def _add_library_commands(commands) -> None:
     add.add_argument("--title", help="the event's title, as the dashboard shows it")
     add.add_argument("--date", type=_iso_date, help="the event's date, YYYY-MM-DD (also given to undated records)")
     add.add_argument("--replace", action="store_true", help="replace the event if the library holds it already")
+    add.add_argument("--jobs", type=_positive, help="worker processes for scoring (default: every CPU available)")
     add.set_defaults(run=command_library_add)
     listing = actions.add_parser("list", help="one line per event: slug, records, dates, title (tab-separated)")
     listing.set_defaults(run=command_library_list)

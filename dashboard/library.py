@@ -147,10 +147,10 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class StoredEvent:
-    """An event's records with their scores, and what its footer says about it."""
+    """An event's records with their scores (None when only its footer was read), and what its footer says."""
 
     info: EventInfo
-    records: pd.DataFrame
+    records: pd.DataFrame | None
     article_text: str = ""
     new_actors: dict[str, str] = field(default_factory=dict)
 
@@ -404,6 +404,29 @@ class Library:
             article_text=str(meta.get("article", "")),
             new_actors=dict(meta.get("new_actors", {})),
         )
+
+    def described(self) -> tuple[list[StoredEvent], list[SkippedFile]]:
+        """Every readable event's footer (title, date, article, new actors) without its records (records is
+        None): what a server needs to list the events and query their files where they lie."""
+        found, skipped = self._candidates()
+        described = []
+        for slug, path in found:
+            try:
+                info, meta = self._read_footer(slug, path)
+            except _Damaged as exc:
+                skipped.append(SkippedFile(str(path), exc.reason))
+                continue
+            except FileNotFoundError:
+                continue
+            described.append(
+                StoredEvent(
+                    info=info,
+                    records=None,
+                    article_text=str(meta.get("article", "")),
+                    new_actors=dict(meta.get("new_actors", {})),
+                )
+            )
+        return described, skipped
 
     def read_all(
         self, columns: list[str] | None = None, arrow: bool = False

@@ -8,6 +8,7 @@ scan instead of six casefolded copies of a column, and a target filter no regula
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import replace
 
@@ -91,3 +92,261 @@ class RecordQuery:
         if len(positions) == len(self.records):
             return self.records
         return self.records.iloc[positions]
+
+
+# --- Every record of a view of the data, queried where it lies ---
+
+# What a part of the store is typed as in SQL, so a frame and a Parquet file agree column by column.
+_SQL_TYPES = {"start": "BIGINT", "end": "BIGINT"}
+_SQL_TYPES |= {c: "BOOLEAN" for c in ("negated", "tone_conflict", "stance_agrees", "stance_found")}
+_SQL_TYPES |= {c: "DOUBLE" for c in ("confidence", "polarity", "subjectivity", "intensity", "goldstein")}
+
+
+def _sql_name(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _proc_fd_path(handle) -> str:
+    """A path naming the open file `handle` for as long as it is open, even once the library replaced or
+    removed it (Linux's /proc/self/fd); elsewhere the file's own path."""
+    candidate = f"/proc/self/fd/{handle.fileno()}"
+    return candidate if os.path.exists(candidate) else handle.name
+
+
+class RecordStore:
+    """DuckDB over every record of one version of the data: frames held in memory (the shipped seed, a
+    session's additions) and the library's Parquet files, read where they lie, in that order.
+
+    The server never holds the library's records as Python objects: a key figure, a chart's counts or a page
+    of quotes is one query, answered by scanning the columns it names, and only its small result is fetched.
+    Each event file is held open from the moment the store is made, so a store answers from the files as they
+    were then, even if a writer replaces or removes them meanwhile (the next page load makes a new store).
+    Answers equal those of the pandas functions over the joined frame (tests/test_query.py holds them to it).
+    """
+
+    def __init__(self, parts: list, columns: tuple[str, ...]):
+        """`parts`: in row order, pandas frames and Parquet files (paths, or files open for reading) holding
+        `columns` (a column a part lacks reads as NULL)."""
+        import duckdb
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.columns = tuple(columns)
+        self._connection = duckdb.connect()
+        self._lock = threading.Lock()
+        self._parts = []
+        selects, offset = [], 0
+        for number, part in enumerate(parts):
+            if isinstance(part, pd.DataFrame):
+                present = [c for c in self.columns if c in part.columns]
+                table = pa.Table.from_pandas(part[present], preserve_index=False)
+                table = table.append_column(POSITION_COLUMN, pa.array(np.arange(offset, offset + len(part))))
+                name = f"frame_{number}"
+                self._connection.register(name, table)
+                source, position, rows = name, POSITION_COLUMN, len(part)
+            else:
+                # Held open for the store's life (see the docstring); a store extended from this one shares it.
+                handle = part if hasattr(part, "fileno") else open(part, "rb")  # noqa: SIM115
+                part = handle
+                rows = pq.read_metadata(handle).num_rows
+                present = pq.read_schema(handle).names
+                path = _proc_fd_path(handle).replace("'", "''")
+                source = f"read_parquet('{path}', file_row_number = true)"
+                position = f"file_row_number + {offset}"
+            cells = [
+                f"CAST({_sql_name(c)} AS {_SQL_TYPES.get(c, 'VARCHAR')}) AS {_sql_name(c)}"
+                if c in present
+                else f"CAST(NULL AS {_SQL_TYPES.get(c, 'VARCHAR')}) AS {_sql_name(c)}"
+                for c in self.columns
+            ]
+            selects.append(f"SELECT {', '.join(cells)}, CAST({position} AS BIGINT) AS {POSITION_COLUMN} FROM {source}")
+            self._parts.append(part)
+            offset += rows
+        self.total = offset
+        self._connection.execute("CREATE VIEW records AS " + ("\nUNION ALL ".join(selects) or _EMPTY_SELECT))
+
+    def extended(self, frame: pd.DataFrame) -> RecordStore:
+        """This store's records followed by `frame`'s (a session's additions), from the same open files."""
+        return RecordStore([*self._parts, frame], self.columns)
+
+    def _execute(self, sql: str, params: list):
+        with self._lock:
+            return self._connection.execute(sql, params).df()
+
+    def _where(self, state: FilterState, extra: tuple[str, list] | None = None) -> tuple[str, list]:
+        condition, params = where_clause(state)
+        if extra is not None:
+            condition, params = f"({condition}) AND ({extra[0]})", [*params, *extra[1]]
+        return condition, params
+
+    def count(self, state: FilterState, extra: tuple[str, list] | None = None) -> int:
+        condition, params = self._where(state, extra)
+        with self._lock:
+            return int(
+                self._connection.execute(f"SELECT count(*) FROM records WHERE {condition}", params).fetchone()[0]
+            )
+
+    def rows(
+        self,
+        state: FilterState,
+        columns: tuple[str, ...] | list[str] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        extra: tuple[str, list] | None = None,
+    ) -> pd.DataFrame:
+        """The records that pass (and `extra`, an SQL condition with its parameters), in the data's order, with
+        `columns` (default all); `limit` rows from `offset` (default every one)."""
+        condition, params = self._where(state, extra)
+        names = ", ".join(_sql_name(c) for c in (columns or self.columns))
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        found = self._execute(f"SELECT {names} FROM records WHERE {condition} ORDER BY {POSITION_COLUMN}{page}", params)
+        return _typed(found)
+
+    def rows_at(self, state: FilterState, picked: np.ndarray) -> pd.DataFrame:
+        """The passing records at the 0-based positions `picked` (sorted) among them, with every column."""
+        condition, params = where_clause(state)
+        names = ", ".join(_sql_name(c) for c in self.columns)
+        sql = f"""SELECT {names} FROM (SELECT *, row_number() OVER (ORDER BY {POSITION_COLUMN}) - 1 AS nth
+            FROM records WHERE {condition}) WHERE nth IN (SELECT unnest(?::BIGINT[])) ORDER BY nth"""
+        return _typed(self._execute(sql, [*params, [int(p) for p in picked]]))
+
+    def distinct(self, state: FilterState, columns: tuple[str, ...]) -> pd.DataFrame:
+        """The distinct combinations of `columns` among the records that pass, with their `records` count."""
+        condition, params = where_clause(state)
+        names = ", ".join(_sql_name(c) for c in columns)
+        return _typed(
+            self._execute(f"SELECT {names}, count(*) AS records FROM records WHERE {condition} GROUP BY ALL", params)
+        )
+
+    def key_figures(self, state: FilterState) -> dict[str, int | float]:
+        """summary.key_figures of the records that pass, from one scan."""
+        from dashboard.codebook import stances_in_family
+        from dashboard.summary import _split_targets
+
+        condition, params = where_clause(state)
+        hostile, cordial = sorted(stances_in_family("hostile")), sorted(stances_in_family("cordial"))
+        marks = lambda names: ", ".join("?" for _ in names) or "NULL"  # noqa: E731
+        sql = f"""SELECT count(*), count(DISTINCT nullif(event, '')), count(DISTINCT actor), count(DISTINCT text),
+            count(*) FILTER (WHERE stance IN ({marks(hostile)})),
+            count(*) FILTER (WHERE stance IN ({marks(cordial)})),
+            count(*) FILTER (WHERE stance_source = 'curated'),
+            count(*) FILTER (WHERE NOT coalesce(stance_agrees, true)),
+            count(*) FILTER (WHERE coalesce(tone_conflict, false)),
+            avg(polarity) FILTER (WHERE NOT isnan(polarity)),
+            avg(intensity) FILTER (WHERE NOT isnan(intensity))
+            FROM records WHERE {condition}"""
+        with self._lock:
+            row = self._connection.execute(sql, [*hostile, *cordial, *params]).fetchone()
+            cells = self._connection.execute(
+                f"SELECT DISTINCT coalesce(target, '') FROM records WHERE {condition}", params
+            ).fetchall()
+        records, events, actors, sentences, hostile_n, cordial_n, curated, disagreements, conflicts = row[:9]
+        names = {name for (cell,) in cells for name in _split_targets(cell)} - {""}
+        return {
+            "records": int(records),
+            "events": int(events),
+            "actors": int(actors),
+            "targets": len(names),
+            "sentences": int(sentences),
+            "hostile_share": hostile_n / records if records else 0.0,
+            "cordial_share": cordial_n / records if records else 0.0,
+            "curated": int(curated),
+            "predicted_only": int(records - curated),
+            "disagreements": int(disagreements),
+            "tone_conflicts": int(conflicts),
+            "mean_polarity": float("nan") if row[9] is None else float(row[9]),
+            "mean_intensity": float("nan") if row[10] is None else float(row[10]),
+        }
+
+    def found_by_the_rules(self, state: FilterState) -> tuple[int, int]:
+        """(found, checked) as views.overview.found_by_the_rules counts them."""
+        condition, params = where_clause(state)
+        sql = f"""SELECT count(*) FILTER (WHERE stance_source = 'curated' AND coalesce(stance_found, true)),
+            count(*) FILTER (WHERE stance_source = 'curated') FROM records WHERE {condition}"""
+        with self._lock:
+            found, checked = self._connection.execute(sql, params).fetchone()
+        return int(found), int(checked)
+
+
+_EMPTY_SELECT = "SELECT NULL AS id WHERE false"
+
+
+def _typed(found: pd.DataFrame) -> pd.DataFrame:
+    """A fetched frame with the dtypes the pandas path has (text as str, offsets Int64)."""
+    for column in found.columns:
+        if column in ("start", "end"):
+            found[column] = found[column].astype("Int64")
+        elif column not in _SQL_TYPES and column not in ("records", POSITION_COLUMN):
+            found[column] = found[column].astype("str")
+    return found
+
+
+def counts_frame(distinct: pd.DataFrame) -> pd.DataFrame:
+    """A `distinct` answer as records again: each combination repeated `records` times (for a pandas
+    function that counts rows; the combinations are few however many records there are)."""
+    return distinct.loc[distinct.index.repeat(distinct["records"])].drop(columns="records").reset_index(drop=True)
+
+
+def target_summary(distinct: pd.DataFrame) -> pd.DataFrame:
+    """summary.summarise_by_target from the records per distinct (target, stance, actor) (RecordStore.distinct):
+    the same table, made from a few thousand combinations rather than every record."""
+    from dashboard.summary import NO_TARGET_LABEL, _names_by, _split_targets, stance_order_for, summarise_by_target
+
+    if distinct.empty:
+        return summarise_by_target(pd.DataFrame({"actor": [], "stance": [], "target": []}))
+    cells = distinct["target"].fillna("").astype(str)
+    names = [[name or NO_TARGET_LABEL for name in _split_targets(cell)] for cell in cells]
+    frame = pd.DataFrame(
+        {
+            "target": [name for row in names for name in row],
+            "stance": distinct["stance"].fillna("").astype(str).repeat([len(row) for row in names]).to_numpy(),
+            "actor": distinct["actor"].fillna("").astype(str).repeat([len(row) for row in names]).to_numpy(),
+            "records": distinct["records"].repeat([len(row) for row in names]).to_numpy(),
+        }
+    )
+    table = frame.groupby(["target", "stance"], sort=False)["records"].sum().to_frame()
+    table["actors"] = _names_by(frame, ["target", "stance"], "actor")
+    table = table.reset_index()
+    totals = table.groupby("target")["records"].transform("sum")
+    order = {stance: i for i, stance in enumerate(stance_order_for(table["stance"]))}
+    table = table.assign(
+        _no_target=table["target"] == NO_TARGET_LABEL, _total=totals, _stance_rank=table["stance"].map(order)
+    )
+    table = table.sort_values(
+        ["_no_target", "_total", "target", "_stance_rank"], ascending=[True, False, True, True], ignore_index=True
+    )
+    return table[["target", "stance", "records", "actors"]]
+
+
+def selection_condition(points) -> tuple[str, list]:
+    """The SQL condition picking the records behind selected chart marks, as figures.records_behind_points
+    picks them: a selector's fields (all of them), or record ids. "false" when nothing is selected."""
+    from urllib.parse import parse_qsl
+
+    from dashboard.figures.selection import RECORD_ID_SEPARATOR, SELECTOR_FIELDS, SELECTOR_PREFIX
+
+    either, params, ids = [], [], []
+    for point in points or ():
+        custom = point.get("customdata")
+        if custom is None:
+            continue
+        for value in [custom] if isinstance(custom, str) else list(custom):
+            text = str(value or "")
+            if not text.startswith(SELECTOR_PREFIX):
+                ids.extend(part for part in text.split(RECORD_ID_SEPARATOR) if part)
+                continue
+            fields = dict(parse_qsl(text[len(SELECTOR_PREFIX) :], keep_blank_values=True))
+            if not fields or any(name not in SELECTOR_FIELDS for name in fields):
+                continue  # a selector this version does not know picks nothing
+            picked = FilterState(
+                actors=(fields["actor"],) if "actor" in fields else (),
+                stances=(fields["stance"],) if "stance" in fields else (),
+                targets=((fields["target"] or NO_TARGET),) if "target" in fields else (),
+            )
+            condition, values = where_clause(picked)
+            either.append(f"({condition})")
+            params.extend(values)
+    if ids:
+        either.append("id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(dict.fromkeys(ids)))
+    return (" OR ".join(either) or "false"), params

@@ -199,17 +199,55 @@ def test_the_filter_options_from_the_stored_lists_are_those_of_the_records(libra
     assert "(no target)" in expected["target"] and "material" in expected["mode"]
 
 
-def test_the_query_engine_path_gives_the_same_views(library, scored_rows, monkeypatch):
+def page_text(app: AppTest) -> list[str]:
+    """What a reader sees of a page: its metrics, texts, captions, tables and charts' numbers."""
+    seen = [f"{m.label}={m.value}" for m in app.metric]
+    seen += [m.value for m in app.markdown] + [c.value for c in app.caption] + [s.value for s in app.subheader]
+    seen += [frame.value.to_csv(index=False) for frame in app.dataframe]
+    seen += [str(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return seen
+
+
+PAGES = ("overview", "map_view", "tone", "flows", "evidence", "downloads", "compare", "library")
+
+
+def every_page(query: dict) -> dict[str, list[str]]:
+    app = visitor(**query)
+    seen = {}
+    for page in PAGES:
+        app.switch_page(f"screens/{page}.py").run()
+        assert not app.exception, (page, query)
+        seen[page] = page_text(app)
+    return seen
+
+
+def test_the_query_engine_path_gives_the_same_pages(library, scored_rows, monkeypatch):
     import dashboard.views.common as common
 
     library.add(scored_rows, "border-2024")
-    views = [{"event": "border-2024", "stance": "condemn"}, {"q": "moscow"}, {"target": "(no target)"}, {}]
-    expected = [metric_value(visitor(**query), "Records") for query in views]
-    monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)  # DuckDB for every view, as for a million records
-    common.cached_filtered.clear()
-    assert [metric_value(visitor(**query), "Records") for query in views] == expected
-    assert expected[0] == "2" and len(set(expected)) > 1
-    common.cached_filtered.clear()
+    library.add(scored_rows.assign(target=["Syria; Russia", "", "NATO"], mode="material"), "convoy-2024")
+    views = [
+        {},
+        {"event": "border-2024", "stance": "condemn"},
+        {"q": "moscow"},
+        {"target": "(no target)"},
+        {"event": "idlib-2020", "actor": "Turkey"},
+        {"stance": "support", "event": "convoy-2024"},  # nothing matches
+    ]
+    expected = [every_page(query) for query in views]
+    # The query engine for every view, as for a million records: the same pages, word for word.
+    monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)
+    common.cached_library_view.clear()
+    try:
+        found = [every_page(query) for query in views]
+        assert common.library_view_data(str(DATA_DIR)).store is not None
+    finally:
+        common.cached_library_view.clear()
+    for query, want, got in zip(views, expected, found, strict=True):
+        for page in PAGES:
+            assert got[page] == want[page], (query, page)
+    records = [next(v for v in seen["overview"] if v.startswith("Records=")) for seen in expected]
+    assert records[1] == "Records=2" and len(set(records)) > 3
 
 
 def test_the_method_page_measures_the_shipped_records_only(library, scored_rows):

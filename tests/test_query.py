@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.filters import NO_TARGET, FilterState, apply_filters
-from dashboard.query import RecordQuery, is_unfiltered, where_clause
+from dashboard.query import RecordQuery, RecordStore, is_unfiltered, target_summary, where_clause
 from dashboard.records import normalise_records
 from dashboard.scoring import load_resources, score_records
 
@@ -76,3 +76,120 @@ def test_values_are_parameters_never_sql():
 def test_unfiltered_means_no_restriction():
     assert is_unfiltered(FilterState())
     assert not is_unfiltered(FilterState(text="a"))
+
+
+# --- The store: every record of the seed and of a library's Parquet files, queried where they lie ---
+
+
+@pytest.fixture(scope="module")
+def seed() -> pd.DataFrame:
+    from dashboard.records import load_curated_records
+
+    resources = load_resources()
+    return score_records(load_curated_records(resources.registry), resources)
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory, records, seed):
+    """The seed in memory and two library events on disk, as the app's store holds them; and the joined frame."""
+    from dashboard.library import APP_COLUMNS, Library
+
+    library = Library(tmp_path_factory.mktemp("library"), shipped=frozenset(seed["event"]))
+    library.add(records[records["event"] == "border"], "border")
+    library.add(records[records["event"] == "convoy"].assign(mode="material"), "convoy")
+    events, _ = library.events()
+    store = RecordStore([seed, *(info.path for info in events)], tuple(APP_COLUMNS))
+    joined = pd.concat(
+        [seed[APP_COLUMNS], *(library.read_event(info.slug).records[APP_COLUMNS] for info in events)],
+        ignore_index=True,
+    )
+    return store, joined
+
+
+STORE_STATES = [
+    *STATES,
+    FilterState(event="idlib-2020"),
+    FilterState(event="idlib-2020", stances=("condemn", "warn")),
+    FilterState(actors=("Turkey",), targets=("Syria",)),
+]
+
+
+@pytest.mark.parametrize("state", STORE_STATES, ids=[repr(s) for s in STORE_STATES])
+def test_the_store_answers_as_the_pandas_functions(stored, state):
+    from dashboard.figures import stance_by_actor_figure
+    from dashboard.figures.bars import stance_counts_figure
+    from dashboard.summary import key_figures, summarise_by_target
+    from dashboard.views.overview import found_by_the_rules
+
+    store, joined = stored
+    expected = apply_filters(joined, state)
+    assert store.count(state) == len(expected)
+    found = store.rows(state)
+    pd.testing.assert_frame_equal(found, expected.reset_index(drop=True), check_dtype=False)
+    want = key_figures(expected)
+    got = store.key_figures(state)
+    for name in ("mean_polarity", "mean_intensity", "hostile_share", "cordial_share"):
+        assert got.pop(name) == pytest.approx(want.pop(name), rel=1e-12, nan_ok=True), name
+    assert got == want
+    assert store.found_by_the_rules(state) == found_by_the_rules(expected)
+    pd.testing.assert_frame_equal(
+        target_summary(store.distinct(state, ("target", "stance", "actor"))), summarise_by_target(expected)
+    )
+    drawn = stance_counts_figure(store.distinct(state, ("actor", "stance")))
+    assert drawn.to_plotly_json() == stance_by_actor_figure(expected).to_plotly_json()
+
+
+def test_a_page_of_the_store_is_that_page_of_the_records(stored):
+    store, joined = stored
+    state = FilterState(stances=("condemn", "concern", "warn"))
+    expected = apply_filters(joined, state).reset_index(drop=True)
+    assert len(expected) > 12
+    page = store.rows(state, columns=("id", "actor", "text"), limit=5, offset=7)
+    pd.testing.assert_frame_equal(page, expected.loc[7:11, ["id", "actor", "text"]].reset_index(drop=True))
+
+
+SELECTIONS = [
+    [{"customdata": ["select?actor=Turkey&stance=condemn"]}],
+    [{"customdata": ["select?actor=France"]}, {"customdata": ["select?target=Syria"]}],
+    [{"customdata": ["select?target="]}],  # records naming no target
+    [{"customdata": ["select?actor=Turkey&colour=red"]}],  # a field it does not know: nothing
+    [{"customdata": "idlib-2020-001;idlib-2020-003"}],
+    [{"customdata": None}, {}],
+    [],
+]
+
+
+@pytest.mark.parametrize("points", SELECTIONS, ids=[repr(p) for p in SELECTIONS])
+def test_a_selection_picks_the_same_records_from_the_store(stored, points):
+    from dashboard.figures import records_behind_points
+    from dashboard.query import selection_condition
+
+    store, joined = stored
+    state = FilterState(polarity=(-0.9, 0.9))
+    expected = records_behind_points(points, apply_filters(joined, state))
+    found = store.rows(state, columns=("id",), extra=selection_condition(points))
+    assert found["id"].tolist() == expected["id"].tolist()
+    assert store.count(state, selection_condition(points)) == len(expected)
+
+
+def test_the_selections_here_pick_something(stored):
+    from dashboard.query import selection_condition
+
+    store, _ = stored
+    counts = [store.count(FilterState(), selection_condition(points)) for points in SELECTIONS]
+    assert counts[-1] == 0 and sum(1 for c in counts if c) >= 4
+
+
+def test_the_store_reads_its_files_as_they_were_when_it_was_made(tmp_path, records):
+    # A writer may replace or remove an event while a page is drawn from the store: the store still answers
+    # from the files it opened (the next page load makes a new store).
+    from dashboard.library import APP_COLUMNS, Library
+
+    library = Library(tmp_path, shipped=frozenset())
+    library.add(records, "border")
+    store = RecordStore([library.path_of("border")], tuple(APP_COLUMNS))
+    library.add(records.head(2), "border", replace=True)
+    assert store.count(FilterState()) == len(records)
+    library.remove("border")
+    assert store.count(FilterState()) == len(records)
+    assert store.rows(FilterState(), columns=("text",))["text"].tolist() == records["text"].tolist()

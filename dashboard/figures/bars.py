@@ -14,7 +14,6 @@ from dashboard.figures.style import (
     LEGEND_BELOW,
     ROW_HEIGHT,
     base_layout,
-    busiest_actors,
     empty_figure,
     escape,
     note_actors_left_out,
@@ -35,30 +34,41 @@ def stance_by_actor_figure(scored: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT,
     Each segment is labelled with its count where it fits; its customdata picks its records. Actors are
     ordered by total records, the most at the top; past `limit` actors, the rest are summed up in a note.
     """
-    title = title or "Who condemned, warned or supported: records per actor and stance"
     if scored.empty:
-        return empty_figure(title)
+        return stance_counts_figure(pd.DataFrame({"actor": [], "stance": [], "records": []}), limit, title)
     frame = pd.DataFrame({"actor": scored["actor"].astype(str), "stance": scored["stance"].fillna("").astype(str)})
-    actor_order, totals = busiest_actors(frame["actor"], limit)
-    frame = frame[frame["actor"].isin(actor_order)] if len(totals) > limit else frame
-    counts_by_pair = frame.groupby(["stance", "actor"]).size()
+    counts = frame.groupby(["actor", "stance"]).size().rename("records").reset_index()
+    return stance_counts_figure(counts, limit, title)
+
+
+def stance_counts_figure(counts: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT, title: str | None = None) -> go.Figure:
+    """stance_by_actor_figure from the records per actor and stance (columns actor, stance, records): what a
+    query engine hands back, so a million records are never held to draw it."""
+    title = title or "Who condemned, warned or supported: records per actor and stance"
+    counts = counts[counts["records"] > 0]
+    if counts.empty:
+        return empty_figure(title)
+    totals = counts.groupby("actor")["records"].sum()
+    actor_order = sorted(totals.index, key=lambda actor: (-totals[actor], actor))[:limit]
+    shown = counts[counts["actor"].isin(actor_order)] if len(totals) > limit else counts
+    counts_by_pair = shown.groupby(["stance", "actor"])["records"].sum()
     figure = go.Figure()
-    for stance in stance_order_for(frame["stance"]):
+    for stance in stance_order_for(list(shown["stance"].unique())):
         if stance not in counts_by_pair.index.get_level_values(0):
             continue
         per_actor = counts_by_pair.loc[stance]
         actors = [actor for actor in actor_order if actor in per_actor.index]
-        counts = [int(per_actor[actor]) for actor in actors]
+        values = [int(per_actor[actor]) for actor in actors]
         colour = stance_colour(stance)
         figure.add_trace(
             go.Bar(
                 name=stance,
                 orientation="h",
-                x=counts,
+                x=values,
                 y=actors,
                 customdata=[selector(actor=actor, stance=stance) for actor in actors],
                 marker={"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
-                text=counts,
+                text=values,
                 texttemplate="%{text}",
                 textposition="inside",
                 textangle=0,

@@ -32,7 +32,7 @@ from dashboard.library import (
     library_root,
     read_only,
 )
-from dashboard.query import QUERY_FROM_ROWS, RecordQuery, is_unfiltered
+from dashboard.query import QUERY_FROM_ROWS, RecordQuery, RecordStore, is_unfiltered
 from dashboard.records import Article, content_token, load_articles, load_curated_records
 from dashboard.registry import Registry
 from dashboard.scoring import Resources, load_resources, score_records
@@ -47,6 +47,7 @@ FILTER_KEYS = ("event", "actor", "stance", "target", "mode", "polarity", "q")
 class ViewData:
     """Everything loaded once per server: the scored curated records and the knowledge they were scored with."""
 
+    # The records held in memory: every record, or with a `store`, only the shipped and the session's ones.
     scored: pd.DataFrame
     registry: Registry
     articles: dict
@@ -55,18 +56,39 @@ class ViewData:
     key: tuple = ()
     # Each library event's records are one block of rows, [start, stop): opening an event is a slice.
     event_rows: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Every record (the library's where they lie, on disk) for the query engine, when there are too many to
+    # hold as a frame; None when `scored` holds them all.
+    store: RecordStore | None = None
+
+    @property
+    def record_count(self) -> int:
+        return self.store.total if self.store is not None else len(self.scored)
 
 
 @dataclass(frozen=True)
 class View:
-    """One rerun's view: the data, the filter state, and the records that pass it."""
+    """One rerun's view: the data, the filter state, and (on first use) the records that pass it."""
 
     data: ViewData
     state: FilterState
-    records: pd.DataFrame
-    # What determines `records`: the data folder, the session's added-records token and the filter state.
+    # What determines the records: the data folder, the session's added-records token and the filter state.
     # Caches key on it rather than on the frame, which Streamlit would hash on every rerun (1M rows: seconds).
     key: tuple
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """The records that pass the filters, as one frame. With a store, every column of every passing record
+        is fetched: the pages a million records reach ask the store for counts and pages instead."""
+        if self.data.store is not None:
+            return cached_store_rows(self.key, self.data.store)
+        return cached_filtered(self.data.key, self.state, self.data.scored, self.data.event_rows)
+
+    @property
+    def count(self) -> int:
+        """How many records pass the filters (without fetching them from a store)."""
+        if self.data.store is not None:
+            return per_view(self, "count", lambda: self.data.store.count(self.state))
+        return len(self.records)
 
 
 def per_view(view: View, name: str, compute, *extra):
@@ -215,6 +237,12 @@ def cached_filtered(
     return apply_filters(_scored, state)
 
 
+# Few entries: each may hold many records (the pages that need every passing record as a frame).
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_store_rows(view_key: tuple, _store: RecordStore) -> pd.DataFrame:
+    return _store.rows(view_key[1])
+
+
 # One per version of the data: an Arrow view of the filtered columns (no copy of the text) and a connection.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def cached_query(data_key: tuple, _scored: pd.DataFrame) -> RecordQuery:
@@ -232,10 +260,33 @@ def rerun_data(folder: str) -> ViewData:
     new_states = tuple(sorted(st.session_state.get(ADDED_ACTORS_KEY, {}).items()))
     registry = cached_session_registry(base.key, new_states, base.registry) if new_states else base.registry
     key = (*base.key, token)
-    options = cached_options(key, scored)
+    store = None
+    if base.store is not None:
+        store = cached_session_store(key, base.store, added)
+        options = merged_options(base.options, cached_options((*key, "added"), added))
+    else:
+        options = cached_options(key, scored)
     return ViewData(
-        scored=scored, registry=registry, articles=articles, options=options, key=key, event_rows=base.event_rows
+        scored=scored,
+        registry=registry,
+        articles=articles,
+        options=options,
+        key=key,
+        event_rows=base.event_rows,
+        store=store,
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_session_store(data_key: tuple, _base: RecordStore, _added: pd.DataFrame) -> RecordStore:
+    return _base.extended(_added)
+
+
+def merged_options(first: dict[str, list[str]], second: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filter options of two sets of records together (what filter_options gives for both)."""
+    merged = {name: sorted({*first[name], *second[name]}) for name in ("event", "actor", "mode")}
+    merged["target"] = sorted({*first["target"], *second["target"]}, key=lambda t: (t == NO_TARGET, t))
+    return merged
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -297,7 +348,11 @@ def library_view_data(folder: str) -> ViewData:
 @st.cache_resource(show_spinner="Reading the event library…", max_entries=2)
 def cached_library_view(folder: str, root: str, signature: tuple) -> ViewData:
     shipped = cached_view_data(folder)
-    stored, _ = Library(root, shipped=frozenset(shipped.articles)).read_all(columns=APP_COLUMNS, arrow=True)
+    library = Library(root, shipped=frozenset(shipped.articles))
+    described, _ = library.described()
+    if len(shipped.scored) + sum(event.info.records for event in described) >= QUERY_FROM_ROWS:
+        return stored_view_data(shipped, described, folder, signature)
+    stored, _ = library.read_all(columns=APP_COLUMNS, arrow=True)
     scored = joined_records(shipped.scored, [event.records for event in stored])
     articles = {**shipped.articles}
     new_states: dict[str, str] = {}
@@ -323,6 +378,33 @@ def cached_library_view(folder: str, root: str, signature: tuple) -> ViewData:
         options=options,
         key=(folder, signature),
         event_rows=event_rows,
+    )
+
+
+def stored_view_data(shipped: ViewData, described: list, folder: str, signature: tuple) -> ViewData:
+    """The shipped data and the library's events for the query engine: the events' files are queried where
+    they lie (a RecordStore); only their footers are read here."""
+    articles = {**shipped.articles}
+    new_states: dict[str, str] = {}
+    for event in described:
+        info = event.info
+        articles[info.slug] = Article(info.slug, info.date, info.title, info.source, event.article_text)
+        new_states.update(event.new_actors)
+    registry = cached_registry(folder, tuple(sorted(new_states.items()))) if new_states else shipped.registry
+    store = RecordStore([shipped.scored, *(event.info.path for event in described)], tuple(APP_COLUMNS))
+    listed = [event.info for event in described if event.info.modes]
+    options = library_options(shipped.options, listed)
+    unlisted = [event.info.slug for event in described if not event.info.modes]
+    if unlisted:  # stored before footers listed their options: asked of their records
+        found = store.distinct(FilterState(), ("event", "actor", "target", "mode"))
+        options = merged_options(options, filter_options(found[found["event"].isin(unlisted)]))
+    return ViewData(
+        scored=shipped.scored,
+        registry=registry,
+        articles=articles,
+        options=options,
+        key=(folder, signature),
+        store=store,
     )
 
 
@@ -488,7 +570,7 @@ def stance_label(stance: str) -> str:
 
 def show_empty_notice(view: View) -> bool:
     """Tell the reader nothing matched and how to widen the view; True when there is nothing to show."""
-    if len(view.records):
+    if view.count:
         return False
     st.info("No records match the filters. Widen them in the sidebar, or press **Reset filters**.")
     return True

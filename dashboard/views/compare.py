@@ -11,7 +11,7 @@ from dashboard import codebook
 from dashboard.figures import PHONE_MAP_WIDTH, stance_by_actor_figure, stance_map_figure
 from dashboard.filters import apply_filters
 from dashboard.summary import key_figures, summarise_by_actor
-from dashboard.views.common import PLOTLY_CONFIG, View, per_view
+from dashboard.views.common import PLOTLY_CONFIG, View, cached_store_rows, per_view
 from dashboard.views.map_view import on_a_phone
 
 # Half of the wide layout's main column: what each side's map plans its labels for on a desktop.
@@ -44,6 +44,15 @@ def stance_differences(left: pd.DataFrame, right: pd.DataFrame, left_name: str, 
     return merged.sort_values("actor", ignore_index=True)
 
 
+def event_records(view: View, event: str) -> pd.DataFrame:
+    """The records of `event` that pass the sidebar's other filters."""
+    state = replace(view.state, event=event)
+    if view.data.store is not None:
+        return cached_store_rows((view.data.key, state), view.data.store)
+    records = apply_filters(view.data.scored, replace(view.state, event=""))
+    return records[records["event"] == event]
+
+
 def render(view: View) -> None:
     st.title("Compare events")
     events = view.data.options["event"]
@@ -57,8 +66,7 @@ def render(view: View) -> None:
         st.info("Pick two different events to compare.")
         return
     # The sidebar's other filters apply to both sides; only the event differs.
-    records = apply_filters(view.data.scored, replace(view.state, event=""))
-    sides = {event: records[records["event"] == event] for event in (left_event, right_event)}
+    sides = {event: event_records(view, event) for event in (left_event, right_event)}
     for column, (event, side) in zip(st.columns(2), sides.items(), strict=True):
         figures = key_figures(side)
         column.subheader(event)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -18,27 +21,27 @@ from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
 from dashboard.summary import summarise_by_actor, summarise_by_target
 from dashboard.views.common import View, per_view, show_empty_notice
+from dashboard.views.measures import SUMMARY_COLUMNS, view_by_target, view_columns
+
+# Each download's title and what it holds, by file-name stem.
+DESCRIPTIONS = {
+    "summary_by_actor": (
+        "Per-actor summary",
+        "per actor: records per stance, dominant stance, mean polarity, intensity and Goldstein, targets",
+    ),
+    "summary_by_target": ("Per-target summary", "per target and stance: the actors that took it and how many records"),
+    "records": ("Filtered records", "the reaction records that pass the filters, with their scores"),
+}
 
 
 def downloadable_tables(records: pd.DataFrame) -> dict[str, tuple[str, str, pd.DataFrame]]:
     """Each download: (title, what it holds, table), keyed by the file-name stem."""
-    return {
-        "summary_by_actor": (
-            "Per-actor summary",
-            "per actor: records per stance, dominant stance, mean polarity, intensity and Goldstein, targets",
-            summarise_by_actor(records),
-        ),
-        "summary_by_target": (
-            "Per-target summary",
-            "per target and stance: the actors that took it and how many records",
-            summarise_by_target(records),
-        ),
-        "records": (
-            "Filtered records",
-            "the reaction records that pass the filters, with their scores",
-            records[[*RECORD_COLUMNS, *SCORED_COLUMNS]],
-        ),
+    tables = {
+        "summary_by_actor": summarise_by_actor(records),
+        "summary_by_target": summarise_by_target(records),
+        "records": records[[*RECORD_COLUMNS, *SCORED_COLUMNS]],
     }
+    return {stem: (*DESCRIPTIONS[stem], table) for stem, table in tables.items()}
 
 
 # Excel writes cell by cell (a minute per 100,000 records here) and stops at 1,048,576 rows: above this,
@@ -48,15 +51,47 @@ EXCEL_ROW_LIMIT = 100_000
 PREVIEW_ROW_LIMIT = 1000
 
 
-def deferred_export(table: pd.DataFrame, provenance: Provenance, fmt: str):
+def deferred_export(table: Callable[[], pd.DataFrame], provenance: Provenance, fmt: str):
     """The file's bytes, made when the reader clicks (Streamlit runs the callable then, off the script), so
-    opening the page never writes nine files nobody asked for."""
-    return lambda: export_bytes(table, provenance, fmt)
+    opening the page never writes nine files nobody asked for, nor fetches a million stored records."""
+    return lambda: export_bytes(table(), provenance, fmt)
 
 
-def deferred_metadata(table: pd.DataFrame, provenance: Provenance, csv_name: str):
+def deferred_metadata(table: Callable[[], pd.DataFrame], provenance: Provenance, csv_name: str):
     """The CSV's CSVW description, made when the reader clicks."""
-    return lambda: csvw_metadata_bytes(table, provenance, csv_name)
+    return lambda: csvw_metadata_bytes(table(), provenance, csv_name)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One table offered for download: its rows, the first of them to preview, and the whole of it on demand."""
+
+    title: str
+    holds: str
+    rows: int
+    preview: pd.DataFrame
+    whole: Callable[[], pd.DataFrame]
+
+
+def held(title: str, holds: str, table: pd.DataFrame) -> Download:
+    return Download(title, holds, len(table), table.head(PREVIEW_ROW_LIMIT), lambda: table)
+
+
+def view_downloads(view: View) -> dict[str, Download]:
+    """The downloads of a view: made from the held records, or, from a store, the summaries from the few
+    columns they read and the records table fetched when a file is asked for."""
+    store = view.data.store
+    if store is None:
+        tables = per_view(view, "downloads", lambda: downloadable_tables(view.records))
+        return {stem: held(*described) for stem, described in tables.items()}
+    by_actor = per_view(view, "summary_by_actor", lambda: summarise_by_actor(view_columns(view, SUMMARY_COLUMNS)))
+    columns = [*RECORD_COLUMNS, *SCORED_COLUMNS]
+    preview = per_view(view, "records_preview", lambda: store.rows(view.state, columns, limit=PREVIEW_ROW_LIMIT))
+    return {
+        "summary_by_actor": held(*DESCRIPTIONS["summary_by_actor"], by_actor),
+        "summary_by_target": held(*DESCRIPTIONS["summary_by_target"], view_by_target(view)),
+        "records": Download(*DESCRIPTIONS["records"], view.count, preview, lambda: store.rows(view.state, columns)),
+    }
 
 
 def render(view: View) -> None:
@@ -78,16 +113,19 @@ def render(view: View) -> None:
     made_at = st.session_state.setdefault(
         f"made_at_{hash(view.state)}", pd.Timestamp.now("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
     )
-    sources = record_sources(view.records, view.data.articles)
-    for stem, (title, holds, table) in per_view(view, "downloads", lambda: downloadable_tables(view.records)).items():
+    sources = per_view(
+        view, "sources", lambda: record_sources(view_columns(view, ("event", "source")), view.data.articles)
+    )
+    for stem, download in view_downloads(view).items():
+        title, holds, table = download.title, download.holds, download.whole
         st.subheader(title)
-        st.caption(f"{holds} · {len(table):,} row(s)")
+        st.caption(f"{holds} · {download.rows:,} row(s)")
         provenance = Provenance(
             holds=holds, filters=filters, codebook_version=codebook_version(), sources=sources, generated_at=made_at
         )
         columns = st.columns(len(EXPORT_FORMATS) + 1)
         for column, (fmt, export_format) in zip(columns, EXPORT_FORMATS.items(), strict=False):
-            too_long = fmt == "xlsx" and len(table) > EXCEL_ROW_LIMIT
+            too_long = fmt == "xlsx" and download.rows > EXCEL_ROW_LIMIT
             column.download_button(
                 f"{title} — {export_format.label}",
                 data=deferred_export(table, provenance, fmt),
@@ -113,6 +151,6 @@ def render(view: View) -> None:
             help="What the CSV holds, its filters, codebook version, time and sources, and its columns' types",
         )
         with st.expander(f"Preview: {title.lower()}"):
-            if len(table) > PREVIEW_ROW_LIMIT:
-                st.caption(f"The first {PREVIEW_ROW_LIMIT:,} of {len(table):,} rows; the files hold them all.")
-            st.dataframe(table.head(PREVIEW_ROW_LIMIT), hide_index=True, width="stretch")
+            if download.rows > PREVIEW_ROW_LIMIT:
+                st.caption(f"The first {PREVIEW_ROW_LIMIT:,} of {download.rows:,} rows; the files hold them all.")
+            st.dataframe(download.preview, hide_index=True, width="stretch")

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.figures import records_behind_points, stance_colour, text_colour_on
 from dashboard.registry import Registry
 from dashboard.views.common import View, show_empty_notice, stance_label
+from dashboard.views.measures import PageFetcher, listed_records, selected_points, selected_records
 
 CARDS_PER_PAGE = 20
 # Above this the table would not fit one websocket message at a million records (475 MB); Downloads has it all.
@@ -35,21 +36,17 @@ TABLE_COLUMNS = {
 
 def records_behind_selection(event, records: pd.DataFrame) -> pd.DataFrame:
     """The records behind the marks a reader selected on a chart (each mark carries a selector or its id)."""
-    try:
-        points = event.selection.get("points", [])
-    except AttributeError:  # no selection state yet (first run, or the chart is not selectable)
-        return records.iloc[0:0]
-    return records_behind_points(points, records)
+    return records_behind_points(selected_points(event), records)
 
 
-def show_selected_evidence(event, records: pd.DataFrame, registry: Registry, hint: str) -> None:
+def show_selected_evidence(event, view: View, hint: str) -> None:
     """Under a chart: the sentences behind the marks the reader selected, or a hint how to select."""
-    selected = records_behind_selection(event, records)
-    if selected.empty:
+    total, fetch = selected_records(event, view)
+    if not total:
         st.caption(hint)
         return
-    st.subheader(f"Evidence for the {len(selected)} selected record(s)")
-    evidence_cards(selected, registry, page_key=f"_selected_{hint[:12]}")
+    st.subheader(f"Evidence for the {total:,} selected record(s)")
+    paged_evidence_cards(total, fetch, page_key=f"_selected_{hint[:12]}")
 
 
 def highlighted_quote(text: str, cue: str, colour: str) -> str:
@@ -103,13 +100,18 @@ def evidence_card(record: pd.Series) -> str:
 
 def evidence_cards(records: pd.DataFrame, registry: Registry | None = None, page_key: str = "") -> None:
     """The records as readable cards, cue highlighted, paged so a long list stays fast."""
-    pages = max(1, -(-len(records) // CARDS_PER_PAGE))
+    paged_evidence_cards(len(records), lambda offset, limit: records.iloc[offset : offset + limit], page_key)
+
+
+def paged_evidence_cards(total: int, fetch: PageFetcher, page_key: str = "") -> None:
+    """`total` records as readable cards, `CARDS_PER_PAGE` at a time: only the page shown is fetched."""
+    pages = max(1, -(-total // CARDS_PER_PAGE))
     page = 1
     if pages > 1:
         page = st.number_input(
-            f"Page, 1 to {pages} ({CARDS_PER_PAGE} quotes a page)", 1, pages, 1, key=f"evidence_page{page_key}"
+            f"Page, 1 to {pages:,} ({CARDS_PER_PAGE} quotes a page)", 1, pages, 1, key=f"evidence_page{page_key}"
         )
-    shown = records.iloc[(page - 1) * CARDS_PER_PAGE : page * CARDS_PER_PAGE]
+    shown = fetch((page - 1) * CARDS_PER_PAGE, CARDS_PER_PAGE)
     st.html("".join(evidence_card(record) for _, record in shown.iterrows()))
 
 
@@ -119,18 +121,16 @@ def render(view: View) -> None:
     if show_empty_notice(view):
         return
     only_disagreements = st.toggle("Only records whose stance the rule classifier does not find in the sentence")
-    records = view.records
-    if only_disagreements:
-        records = records[~records["stance_found"]]
-    st.caption(f"{len(records)} record(s)")
+    total, fetch = listed_records(view, only_disagreements)
+    st.caption(f"{total:,} record(s)")
     cards_tab, table_tab = st.tabs(["Quotes", "Table"])
     with cards_tab:
-        evidence_cards(records, view.data.registry, page_key="_evidence")
+        paged_evidence_cards(total, fetch, page_key="_evidence")
     with table_tab:
-        if len(records) > TABLE_ROW_LIMIT:
+        if total > TABLE_ROW_LIMIT:
             st.caption(
-                f"Showing the first {TABLE_ROW_LIMIT:,} of {len(records):,} records; narrow the filters, or take the "
+                f"Showing the first {TABLE_ROW_LIMIT:,} of {total:,} records; narrow the filters, or take the "
                 "whole table from Downloads."
             )
-        shown = records.head(TABLE_ROW_LIMIT)[list(TABLE_COLUMNS)]
+        shown = fetch(0, TABLE_ROW_LIMIT)[list(TABLE_COLUMNS)]
         st.dataframe(shown, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)

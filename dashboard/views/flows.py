@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.figures import flows_figure
-from dashboard.summary import summarise_by_target
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
+from dashboard.views.measures import FLOW_COLUMNS, view_by_target, view_columns
 
 
 def render(view: View) -> None:
@@ -14,11 +14,11 @@ def render(view: View) -> None:
     st.caption("Each band runs from the actor that reacted to the party its stance is aimed at; width = records.")
     if show_empty_notice(view):
         return
-    figure = per_view(view, "flows", lambda: flows_figure(view.records))
+    figure = per_view(view, "flows", lambda: flows_figure(view_columns(view, FLOW_COLUMNS)))
     st.plotly_chart(figure, key="chart_flows", config=PLOTLY_CONFIG, width="stretch")
     st.subheader("Toward each target: who took which stance")
     st.dataframe(
-        per_view(view, "by_target", lambda: summarise_by_target(view.records)),
+        view_by_target(view),
         hide_index=True,
         width="stretch",
         column_config={"target": "Toward", "stance": "Stance", "records": "Records", "actors": "Actors"},

@@ -9,6 +9,7 @@ from dashboard.figures import DESKTOP_MAP_WIDTH, PHONE_MAP_WIDTH, stance_map_fig
 from dashboard.summary import dominant_stance_by_actor
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
+from dashboard.views.measures import MAP_COLUMNS, view_columns
 
 OVERALL = "Overall (any target)"
 # A phone says so in its User-Agent ("Mobile" on iOS and Android phones; "Mobi" is Mozilla's advice).
@@ -44,7 +45,8 @@ def render(view: View) -> None:
     )
     if show_empty_notice(view):
         return
-    targets = per_view(view, "target_names", lambda: target_names(view.records))
+    records = view_columns(view, MAP_COLUMNS)
+    targets = per_view(view, "target_names", lambda: target_names(records))
     left, right = st.columns([2, 1])
     # Bound to the URL like the sidebar filters, so a map view can be bookmarked and shared.
     toward = left.selectbox("Dominant stance toward", [OVERALL, *targets], key="toward", bind="query-params")
@@ -66,7 +68,7 @@ def render(view: View) -> None:
         view,
         "map",
         lambda: stance_map_figure(
-            view.records, view.data.registry, toward=chosen, shade_members=shade, whole_world=world, width=width
+            records, view.data.registry, toward=chosen, shade_members=shade, whole_world=world, width=width
         ),
         chosen,
         shade,
@@ -78,11 +80,10 @@ def render(view: View) -> None:
     )
     show_selected_evidence(
         event,
-        view.records,
-        view.data.registry,
+        view,
         "Click a country, a seat marker or a line's midpoint to read its records.",
     )
-    table = per_view(view, "dominant", lambda: dominant_stance_by_actor(view.records, toward=chosen), chosen)
+    table = per_view(view, "dominant", lambda: dominant_stance_by_actor(records, toward=chosen), chosen)
     st.dataframe(
         table,
         hide_index=True,

@@ -7,24 +7,28 @@ import streamlit as st
 
 from dashboard import codebook
 from dashboard.codebook import stances_in_family
-from dashboard.figures import stance_by_actor_figure
-from dashboard.summary import key_figures, summarise_by_target
 from dashboard.views.common import (
     PLOTLY_CONFIG,
     View,
     current_view,
-    per_data,
     per_view,
     plain,
     show_empty_notice,
     stance_label,
 )
 from dashboard.views.evidence import show_selected_evidence
+from dashboard.views.measures import (
+    every_record_key_figures,
+    view_by_target,
+    view_found_by_the_rules,
+    view_key_figures,
+    view_stance_by_actor_figure,
+)
 
 
-def headline(records: pd.DataFrame) -> list[str]:
-    """One line per stance present: who took it and toward whom, e.g. "condemn: NATO, United States → Syria"."""
-    by_target = summarise_by_target(records)
+def headline(by_target: pd.DataFrame) -> list[str]:
+    """One line per stance present: who took it and toward whom, e.g. "condemn: NATO, United States → Syria";
+    `by_target` is summarise_by_target of the records."""
     lines = []
     for stance, rows in by_target.groupby("stance", sort=False):
         parts = [f"{plain(row.actors.replace('; ', ', '))} → {plain(row.target)}" for row in rows.itertuples()]
@@ -45,8 +49,8 @@ def render(view: View) -> None:
         if not view.state.event or article.event == view.state.event:
             # An uploaded file has no title: leave the empty part out rather than show "date · · file.csv".
             st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source) if part))
-    figures = per_view(view, "key_figures", lambda: key_figures(view.records))
-    total = per_data(view, "key_figures_all", lambda: key_figures(view.data.scored))
+    figures = view_key_figures(view)
+    total = every_record_key_figures(view)
     columns = st.columns(6)
     columns[0].metric("Records", figures["records"], help=f"of {total['records']:,} records in all events")
     columns[1].metric("Actors", figures["actors"])
@@ -57,7 +61,7 @@ def render(view: View) -> None:
         help="share of records whose stance the codebook files as hostile: "
         + ", ".join(stance_label(stance) for stance in codebook.stances() if stance in stances_in_family("hostile")),
     )
-    found, checked = per_view(view, "found", lambda: found_by_the_rules(view.records))
+    found, checked = view_found_by_the_rules(view, found_by_the_rules)
     columns[4].metric(
         "Found by the rules",
         f"{found}/{checked}" if checked else "—",
@@ -70,10 +74,11 @@ def render(view: View) -> None:
         ),
     )
     columns[5].metric("Tone conflicts", figures["tone_conflicts"], help="TextBlob's sign contradicts the stance")
-    if show_empty_notice(view):
+    if not figures["records"]:
+        show_empty_notice(view)
         return
     event = st.plotly_chart(
-        per_view(view, "stance_by_actor", lambda: stance_by_actor_figure(view.records)),
+        view_stance_by_actor_figure(view),
         key="chart_stance_by_actor",
         on_select="rerun",
         selection_mode=("points", "box"),
@@ -81,10 +86,9 @@ def render(view: View) -> None:
         width="stretch",
     )
     with st.expander("In words: each stance, who took it, toward whom", expanded=True):
-        st.markdown("\n".join(f"- {line}" for line in per_view(view, "headline", lambda: headline(view.records))))
-    show_selected_evidence(
-        event, view.records, view.data.registry, "Click or box-select bars to see the sentences behind them."
-    )
+        lines = per_view(view, "headline", lambda: headline(view_by_target(view)))
+        st.markdown("\n".join(f"- {line}" for line in lines))
+    show_selected_evidence(event, view, "Click or box-select bars to see the sentences behind them.")
 
 
 def render_current_view() -> None:

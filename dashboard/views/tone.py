@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.figures import tone_figure, tone_sample
+from dashboard.figures import tone_figure
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
+from dashboard.views.measures import view_tone_conflicts, view_tone_sample
 
 CONFLICT_ROW_LIMIT = 1000
 
@@ -20,10 +21,9 @@ def render(view: View) -> None:
     )
     if show_empty_notice(view):
         return
-    records = view.records
-    records = per_view(view, "tone_sample", lambda: tone_sample(view.records))
-    if len(records) < len(view.records):
-        st.caption(f"Drawing a random sample of {len(records):,} of {len(view.records):,} records.")
+    records = view_tone_sample(view)
+    if len(records) < view.count:
+        st.caption(f"Drawing a random sample of {len(records):,} of {view.count:,} records.")
     event = st.plotly_chart(
         per_view(view, "tone", lambda: tone_figure(records)),
         key="chart_tone",
@@ -32,10 +32,9 @@ def render(view: View) -> None:
         config=PLOTLY_CONFIG,
         width="stretch",
     )
-    show_selected_evidence(event, view.records, view.data.registry, "Click, box- or lasso-select marks to read them.")
-    all_conflicts = view.records[view.records["tone_conflict"]]
-    st.subheader(f"Where TextBlob's sign contradicts the stance ({len(all_conflicts):,})")
-    conflicts = all_conflicts.head(CONFLICT_ROW_LIMIT)
+    show_selected_evidence(event, view, "Click, box- or lasso-select marks to read them.")
+    total, conflicts = view_tone_conflicts(view, CONFLICT_ROW_LIMIT)
+    st.subheader(f"Where TextBlob's sign contradicts the stance ({total:,})")
     st.dataframe(
         conflicts[["actor", "stance", "target", "polarity", "intensity", "cue", "text"]],
         hide_index=True,
