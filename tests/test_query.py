@@ -131,6 +131,8 @@ def test_the_store_answers_as_the_pandas_functions(stored, state):
     for name in ("mean_polarity", "mean_intensity", "hostile_share", "cordial_share"):
         assert got.pop(name) == pytest.approx(want.pop(name), rel=1e-12, nan_ok=True), name
     assert got == want
+    without = store.key_figures(state, sentences=False)
+    assert "sentences" not in without and without["records"] == want["records"]
     assert store.found_by_the_rules(state) == found_by_the_rules(expected)
     pd.testing.assert_frame_equal(
         target_summary(store.distinct(state, ("target", "stance", "actor"))), summarise_by_target(expected)
@@ -193,3 +195,16 @@ def test_the_store_reads_its_files_as_they_were_when_it_was_made(tmp_path, recor
     library.remove("border")
     assert store.count(FilterState()) == len(records)
     assert store.rows(FilterState(), columns=("text",))["text"].tolist() == records["text"].tolist()
+
+
+def test_the_store_draws_the_tone_sample_the_pandas_way(stored):
+    import numpy as np
+
+    from dashboard.figures import tone_sample
+
+    store, joined = stored
+    state = FilterState(polarity=(-0.9, 0.9))
+    expected = tone_sample(apply_filters(joined, state), limit=7)
+    picked = np.sort(np.random.RandomState(0).choice(store.count(state), size=7, replace=False))
+    found = store.rows_at(state, picked)
+    pd.testing.assert_frame_equal(found, expected.reset_index(drop=True), check_dtype=False)

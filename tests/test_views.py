@@ -2,6 +2,8 @@
 
 from types import SimpleNamespace
 
+import pandas as pd
+
 from dashboard.views.evidence import highlighted_quote, records_behind_selection
 
 
@@ -89,3 +91,16 @@ def test_the_differences_table_is_shown_with_headers_a_reader_understands():
     assert headers["dominant_stance (my_records)"] == "Dominant stance (my_records)"
     # No header is a column name with underscores (other than in the event's own name).
     assert not any("_" in label.replace("my_records", "") for label in headers.values())
+
+
+def test_the_headline_names_the_busiest_targets_and_counts_the_rest():
+    from dashboard.views.overview import HEADLINE_ACTORS, HEADLINE_TARGETS, headline
+
+    actors = "; ".join(f"Actor {n:02d}" for n in range(HEADLINE_ACTORS + 3))
+    rows = [("condemn", f"Target {n}", 10 - n, actors) for n in range(HEADLINE_TARGETS + 2)]
+    rows.append(("support", "Syria", 1, "France"))
+    by_target = pd.DataFrame(rows, columns=["stance", "target", "records", "actors"])
+    condemn, support = headline(by_target)
+    assert condemn.count(" more → Target") == HEADLINE_TARGETS and "Target 0" in condemn and "Target 7" not in condemn
+    assert "and 3 more → Target 0" in condemn and "2 more targets" in condemn
+    assert support == "**support**: France → Syria"

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard.figures import TONE_MARK_LIMIT, records_behind_points, stance_by_actor_figure, tone_sample
 from dashboard.figures.bars import stance_counts_figure
 from dashboard.filters import FilterState
-from dashboard.query import RecordStore, selection_condition, target_summary
+from dashboard.query import RecordStore, is_unfiltered, selection_condition, target_summary
 from dashboard.summary import key_figures, summarise_by_target
 from dashboard.views.common import View, per_data, per_view
 
@@ -29,9 +29,13 @@ def cached_store_columns(view_key: tuple, columns: tuple[str, ...], _store: Reco
 
 
 def view_key_figures(view: View) -> dict:
+    """summary.key_figures of the records that pass (from a store: all but "sentences", which no page shows
+    and which costs a hash of every text)."""
     store = view.data.store
     if store is not None:
-        return per_view(view, "key_figures", lambda: store.key_figures(view.state))
+        if is_unfiltered(view.state):
+            return every_record_key_figures(view)
+        return per_view(view, "key_figures", lambda: store.key_figures(view.state, sentences=False))
     return per_view(view, "key_figures", lambda: key_figures(view.records))
 
 
@@ -39,7 +43,7 @@ def every_record_key_figures(view: View) -> dict:
     """The key figures of every record, whatever the filters."""
     store = view.data.store
     if store is not None:
-        return per_data(view, "key_figures_all", lambda: store.key_figures(FilterState()))
+        return per_data(view, "key_figures_all", lambda: store.key_figures(FilterState(), sentences=False))
     return per_data(view, "key_figures_all", lambda: key_figures(view.data.scored))
 
 

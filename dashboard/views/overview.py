@@ -25,13 +25,27 @@ from dashboard.views.measures import (
     view_stance_by_actor_figure,
 )
 
+# "In words" is read, not scanned: per stance the targets with most records, per target the first actors (by
+# name), and how many more. A library event of 200,000 records named 1.7 MB of them, which a browser takes
+# seconds to lay out; the per-target table (Who → whom, Downloads) has them all.
+HEADLINE_TARGETS = 6
+HEADLINE_ACTORS = 8
+
 
 def headline(by_target: pd.DataFrame) -> list[str]:
     """One line per stance present: who took it and toward whom, e.g. "condemn: NATO, United States → Syria";
-    `by_target` is summarise_by_target of the records."""
+    `by_target` is summarise_by_target of the records (targets with most records first)."""
     lines = []
     for stance, rows in by_target.groupby("stance", sort=False):
-        parts = [f"{plain(row.actors.replace('; ', ', '))} → {plain(row.target)}" for row in rows.itertuples()]
+        parts = []
+        for row in rows.head(HEADLINE_TARGETS).itertuples():
+            actors = row.actors.split("; ") if row.actors else []
+            shown = ", ".join(plain(actor) for actor in actors[:HEADLINE_ACTORS])
+            if len(actors) > HEADLINE_ACTORS:
+                shown += f" and {len(actors) - HEADLINE_ACTORS:,} more"
+            parts.append(f"{shown} → {plain(row.target)}")
+        if len(rows) > HEADLINE_TARGETS:
+            parts.append(f"{len(rows) - HEADLINE_TARGETS:,} more targets (Who → whom lists them)")
         lines.append(f"**{stance_label(stance)}**: " + " · ".join(parts))
     return lines
 
