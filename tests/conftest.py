@@ -16,6 +16,8 @@ from tests import browser_support
 # No test may touch a real event library (the user's data folder): every test, and every server or command a
 # test starts, gets an empty one of its own for the session. Tests that need their own set it themselves.
 os.environ["REACTIONS_LIBRARY"] = tempfile.mkdtemp(prefix="reactions-test-library-")
+# Nor the user's cache folder (the seed's stored scores): one of its own.
+os.environ["REACTIONS_CACHE"] = tempfile.mkdtemp(prefix="reactions-test-cache-")
 os.environ.pop("REACTIONS_LIBRARY_READ_ONLY", None)
 
 

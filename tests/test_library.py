@@ -419,3 +419,51 @@ def test_list_reports_a_damaged_file_and_goes_on(tmp_path):
     assert result.returncode == 0
     assert "broken.parquet: skipped: not a readable Parquet file" in result.stderr
     assert result.stdout.startswith("idlib-2020\t")
+
+
+# --- The seed's stored scores ---
+
+
+def test_the_seed_scores_are_stored_once_and_read_as_scored(tmp_path, monkeypatch):
+    from dashboard import DATA_DIR
+    from dashboard.library import CACHE_VARIABLE, stored_seed_scores
+    from dashboard.records import load_curated_records
+    from dashboard.scoring import load_resources, score_records
+
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    resources = load_resources()
+    calls = []
+
+    def score():
+        calls.append(1)
+        return score_records(load_curated_records(resources.registry), resources)
+
+    first = stored_seed_scores(DATA_DIR, score)
+    again = stored_seed_scores(DATA_DIR, score)
+    assert len(calls) == 1 and len(list((tmp_path / "cache").glob("seed-scores-*.parquet"))) == 1
+    pd.testing.assert_frame_equal(again, first)  # every column, value and dtype a rescoring gives
+    pd.testing.assert_frame_equal(again, score())
+
+
+def test_changed_data_or_an_unusable_cache_scores_again(tmp_path, monkeypatch):
+    import shutil
+
+    from dashboard import DATA_DIR
+    from dashboard.library import CACHE_VARIABLE, seed_scores_digest, stored_seed_scores
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    before = seed_scores_digest(data)
+    with open(data / "cue_lexicon.csv", "a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert seed_scores_digest(data) != before
+    frame = pd.DataFrame({"id": ["a"], "stance": ["condemn"]})
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "not-a-folder"))
+    assert stored_seed_scores(data, lambda: frame) is frame  # cannot store: scored, and nothing raised
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    stored_seed_scores(data, lambda: frame)
+    (stored,) = (tmp_path / "cache").glob("seed-scores-*.parquet")
+    stored.write_bytes(b"damaged")
+    assert stored_seed_scores(data, lambda: frame) is frame  # a damaged copy is scored again, and replaced
+    pd.testing.assert_frame_equal(stored_seed_scores(data, lambda: None), frame)

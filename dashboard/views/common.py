@@ -31,6 +31,7 @@ from dashboard.library import (
     knowledge_versions,
     library_root,
     read_only,
+    stored_seed_scores,
 )
 from dashboard.query import QUERY_FROM_ROWS, RecordQuery, RecordStore, is_unfiltered
 from dashboard.records import Article, content_token, load_articles, load_curated_records
@@ -49,7 +50,8 @@ class ViewData:
 
     # The records held in memory: every record, or with a `store`, only the shipped and the session's ones.
     scored: pd.DataFrame
-    registry: Registry
+    # The actors' registry when it is not the data folder's own (a library's or a session's new actors).
+    known_registry: Registry | None
     articles: dict
     options: dict[str, list[str]]
     # What the data is: the data folder, the library's state and the session's added records. Caches key on it.
@@ -59,6 +61,11 @@ class ViewData:
     # Every record (the library's where they lie, on disk) for the query engine, when there are too many to
     # hold as a frame; None when `scored` holds them all.
     store: RecordStore | None = None
+
+    @property
+    def registry(self) -> Registry:
+        """The actors' registry, loaded on first use (the Overview needs none)."""
+        return self.known_registry if self.known_registry is not None else cached_resources(self.key[0]).registry
 
     @property
     def record_count(self) -> int:
@@ -135,11 +142,15 @@ def cached_resources(folder: str) -> Resources:
 
 @st.cache_resource(show_spinner="Scoring the records…")
 def cached_view_data(folder: str) -> ViewData:
-    resources = cached_resources(folder)
-    scored = score_records(load_curated_records(resources.registry, Path(folder)), resources)
+    def score():
+        resources = cached_resources(folder)
+        return score_records(load_curated_records(resources.registry, Path(folder)), resources)
+
+    # Stored scores read, not recomputed (nor the knowledge loaded) at start, when this data and code made them.
+    scored = stored_seed_scores(folder, score)
     return ViewData(
         scored=scored,
-        registry=resources.registry,
+        known_registry=None,
         articles=load_articles(Path(folder)),
         options=filter_options(scored),
         key=(folder,),
@@ -258,7 +269,7 @@ def rerun_data(folder: str) -> ViewData:
     scored = cached_scored(base.key, token, base.scored, added)
     articles = {**base.articles, **st.session_state.get(ADDED_ARTICLES_KEY, {})}
     new_states = tuple(sorted(st.session_state.get(ADDED_ACTORS_KEY, {}).items()))
-    registry = cached_session_registry(base.key, new_states, base.registry) if new_states else base.registry
+    registry = cached_session_registry(base.key, new_states, base.registry) if new_states else base.known_registry
     key = (*base.key, token)
     store = None
     if base.store is not None:
@@ -268,7 +279,7 @@ def rerun_data(folder: str) -> ViewData:
         options = cached_options(key, scored)
     return ViewData(
         scored=scored,
-        registry=registry,
+        known_registry=registry,
         articles=articles,
         options=options,
         key=key,
@@ -360,7 +371,7 @@ def cached_library_view(folder: str, root: str, signature: tuple) -> ViewData:
         info = event.info
         articles[info.slug] = Article(info.slug, info.date, info.title, info.source, event.article_text)
         new_states.update(event.new_actors)
-    registry = cached_registry(folder, tuple(sorted(new_states.items()))) if new_states else shipped.registry
+    registry = cached_registry(folder, tuple(sorted(new_states.items()))) if new_states else None
     # Events stored before their footers listed their options (no modes: every record has one) are read.
     listed = [event.info for event in stored if event.info.modes]
     unlisted = [event.records.to_pandas() for event in stored if not event.info.modes]
@@ -373,7 +384,7 @@ def cached_library_view(folder: str, root: str, signature: tuple) -> ViewData:
     }
     return ViewData(
         scored=scored,
-        registry=registry,
+        known_registry=registry,
         articles=articles,
         options=options,
         key=(folder, signature),
@@ -390,7 +401,7 @@ def stored_view_data(shipped: ViewData, described: list, folder: str, signature:
         info = event.info
         articles[info.slug] = Article(info.slug, info.date, info.title, info.source, event.article_text)
         new_states.update(event.new_actors)
-    registry = cached_registry(folder, tuple(sorted(new_states.items()))) if new_states else shipped.registry
+    registry = cached_registry(folder, tuple(sorted(new_states.items()))) if new_states else None
     store = RecordStore([shipped.scored, *(event.info.path for event in described)], tuple(APP_COLUMNS))
     listed = [event.info for event in described if event.info.modes]
     options = library_options(shipped.options, listed)
@@ -400,7 +411,7 @@ def stored_view_data(shipped: ViewData, described: list, folder: str, signature:
         options = merged_options(options, filter_options(found[found["event"].isin(unlisted)]))
     return ViewData(
         scored=shipped.scored,
-        registry=registry,
+        known_registry=registry,
         articles=articles,
         options=options,
         key=(folder, signature),
