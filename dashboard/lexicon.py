@@ -289,6 +289,9 @@ class RuleIndex:
         ]
         self._longest = [max((len(lit.removesuffix("*")) for lit in group), default=0) for group in literals]
         self._run_memo: dict[str, tuple[tuple[Entry, ...], ...]] = {}
+        self._unindexed_by_group = [
+            tuple(entry for entry in self._unindexed if entry[1] == group) for group in range(len(groups))
+        ]
 
     def _candidates(self, run: str) -> tuple[tuple[Entry, ...], ...]:
         """Per group, the rules that may start at a spot whose word characters are run (an exact superset)."""
@@ -372,9 +375,10 @@ class RuleIndex:
         return self._finish(text, group, hits, end)
 
     def _finish(self, text: str, group: int, hits: list, end: int) -> RuleMatches:
-        for _, of, order, rule in self._unindexed:
-            if of == group:
-                hits.extend((order, m.start(), rule, m) for m in rule.pattern.finditer(text, 0, end))
+        for _, _, order, rule in self._unindexed_by_group[group]:
+            hits.extend((order, m.start(), rule, m) for m in rule.pattern.finditer(text, 0, end))
         if len(hits) > 1:
-            hits.sort(key=lambda hit: (hit[0], hit[1]))
+            # By (order, start): a rule matches at most once at a spot, so the pair is unique and the sort
+            # never compares further.
+            hits.sort()
         return [(rule, match) for _, _, rule, match in hits]

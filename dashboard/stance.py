@@ -101,6 +101,12 @@ _CUES, _INTENSIFIERS, _HEDGES, _REPORTING, _OBJECTS, _ALL_PARTIES = (
     INDEXED_GROUPS.index(group) for group in ("cues", "intensifiers", "hedges", "reporting", "objects", "all_parties")
 )
 _NEW_CLAUSE = re.compile(r"\b(?:and|while|whereas)\b", re.IGNORECASE)
+# Words that end the noun phrase after a mention before a reporting verb ("Turkey's ministry has said" goes on).
+_HEAD_BREAKS = FUNCTION_WORDS - {"has", "had", "have", "was", "is"}
+_VICTIM_OR_OF = VICTIM_PREPOSITIONS | {"of"}
+_POSSESSIVE_GAP = re.compile(r"'s\s+")
+_PASSIVE_BY = re.compile(r"\s+by\s+")
+_SENTENCE_STOP = re.compile(r"[.;!?]")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”]|\bbut\b", re.IGNORECASE)
 
 
@@ -207,7 +213,7 @@ def _modifier(text: str, start: int, end: int, intensifiers: list[tuple[CueRule,
             adverbial
             and match.start() >= end
             and len(_WORD.findall(text[end : match.start()])) < INTENSIFIER_AFTER
-            and not re.search(r"[.;!?]", text[end : match.start()])
+            and not _SENTENCE_STOP.search(text, end, match.start())
         )
         if (inside or before or after) and abs(math.log(rule.weight)) > abs(math.log(best[1])):
             best = (match.group(0), rule.weight)
@@ -372,7 +378,7 @@ def _subject_chain(text: str, mentions: list[_PartyMention], cue_start: int) -> 
         return set()
     chain = [before[-1]]
     # "Russia's Security Council have voiced": the possessor speaks, not the body's other owner.
-    if len(before) > 1 and re.fullmatch(r"'s\s+", text[before[-2].end : before[-1].start]):
+    if len(before) > 1 and _POSSESSIVE_GAP.fullmatch(text, before[-2].end, before[-1].start):
         chain = [before[-2]]
     for mention in reversed(before[: before.index(chain[0])]):
         if not _COORDINATION.match(text[mention.end : chain[-1].start]):
@@ -405,10 +411,10 @@ def _cues_of_actor(scan: _Scan, cues: list[CueMatch], actor: str, registry: _Reg
 def _passive_agent(text: str, mentions: list[_PartyMention], cue_end: int) -> str:
     """The party after "by" right behind a cue ("supported by Turkey", "condemned by not only Moscow"): the one
     who took that stance, so it is not the reacting actor's unless it names the actor."""
-    by = re.match(r"\s+by\s+", text[cue_end:])
+    by = _PASSIVE_BY.match(text, cue_end)
     if not by:
         return ""
-    after = cue_end + by.end()
+    after = by.end()
     for mention in mentions:
         if mention.start >= after:
             gap = _WORD.findall(text[after : mention.start])
@@ -513,12 +519,12 @@ def _mention_role(text: str, mention: _PartyMention, lexicon: CueLexicon) -> str
     # not "Turkish soldiers, and said".
     head_words = []
     for word in after[:SOURCE_REACH]:
-        if word in FUNCTION_WORDS - {"has", "had", "have", "was", "is"}:
+        if word in _HEAD_BREAKS:
             break
         head_words.append(word)
     head = " ".join(head_words)
     tail = " ".join(before[-2:])
-    if any(rule.pattern.search(head) for rule in lexicon.reporting) or tail == "according to":
+    if (head and any(rule.pattern.search(head) for rule in lexicon.reporting)) or tail == "according to":
         return "source"
     if previous == "by":
         return "perpetrator"
@@ -530,9 +536,7 @@ def _mention_role(text: str, mention: _PartyMention, lexicon: CueLexicon) -> str
             break
     if previous == "of" and len(before) > 1 and before[-2] in lexicon.conduct_words:
         return "perpetrator"
-    if previous in VICTIM_PREPOSITIONS | {"of"} and any(
-        word in lexicon.event_words for word in before[-VICTIM_EVENT_REACH - 1 : -1]
-    ):
+    if previous in _VICTIM_OR_OF and any(word in lexicon.event_words for word in before[-VICTIM_EVENT_REACH - 1 : -1]):
         return "victim"
     return ""
 

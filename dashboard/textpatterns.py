@@ -56,10 +56,16 @@ class PhraseMatcher:
         if not self.phrases or not text:
             return []
         candidates = []
+        size = len(text)
         for last, phrase in self._automaton.iter(text):
-            start, end = last - len(phrase) + 1, last + 1
-            if starts_a_word(text, start) and ends_a_word(text, end):
-                candidates.append((start, -len(phrase), phrase))
+            # starts_a_word and ends_a_word, inline: this loop runs for every phrase inside every word.
+            end = last + 1
+            start = end - len(phrase)
+            if start and ((before := text[start - 1]).isalnum() or before == "_" or before == "."):
+                continue
+            if end < size and ((after := text[end]).isalnum() or after == "_"):
+                continue
+            candidates.append((start, -len(phrase), phrase))
         candidates.sort()
         found: list[PhraseMatch] = []
         covered_to = 0
