@@ -207,3 +207,37 @@ def test_the_shipped_calibration_table_has_both_sets_and_whole_bands():
     assert set(table["set"]) == {"extraction", "stance"}
     for _, rows in table.groupby("set"):
         assert rows["records"].astype(int).sum() > 0
+
+
+def test_sentence_triples_count_each_sentence_apart(tmp_path):
+    # The round-14 scorer: the same (actor, stance, target) found in one sentence does not cover another.
+    import importlib.util
+
+    from dashboard import DATA_DIR
+    from dashboard.evaluate_articles import read_gold
+    from dashboard.scoring import load_resources
+
+    script = DATA_DIR.resolve().parent / "benchmarks" / "sentence_triples.py"
+    spec = importlib.util.spec_from_file_location("sentence_triples", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    resources = load_resources()
+    text = "Peru condemned Chile. Peru condemned Chile again. Bolivia said nothing."
+    path = tmp_path / "a.gold.jsonl"
+    path.write_text(
+        '{"actor": "Peru", "stance": "condemn", "target": "Chile", "sentence": "Peru condemned Chile."}\n'
+        '{"actor": "Peru", "stance": "condemn", "target": "Chile", "sentence": "Peru condemned Chile again."}\n',
+        encoding="utf-8",
+    )
+    gold = read_gold(path, text, resources)
+    records = pd.DataFrame(
+        {
+            "actor": ["Peru", "Bolivia"],
+            "stance": ["condemn", "neutral"],
+            "target": ["Chile", ""],
+            "start": [0, 50],
+            "end": [21, 71],
+        }
+    )
+    counts = module.sentence_counts(gold, records, resources)
+    assert (counts.hits, counts.predicted, counts.gold) == (1, 2, 2)
