@@ -197,12 +197,15 @@ def score_in_processes(records: pd.DataFrame, resources, jobs: int | None, quiet
     from dashboard.scoring_pool import POOL_FROM_PAIRS, available_cpus, scoring_pool
 
     jobs = jobs or available_cpus()
-    distinct = len(records[["text", "actor"]].drop_duplicates()) if len(records) else 0
     with terminal_progress("Scoring", quiet) as progress:
-        if jobs <= 1 or distinct < POOL_FROM_PAIRS:
+        if jobs <= 1 or _distinct_pairs(records) < POOL_FROM_PAIRS:
             return score_records(records, resources, progress)
         with scoring_pool(resources, jobs) as pool:
             return score_records(records, resources, progress, pool)
+
+
+def _distinct_pairs(records: pd.DataFrame) -> int:
+    return len(records[["text", "actor"]].drop_duplicates()) if len(records) else 0
 
 
 def command_summary(args: argparse.Namespace) -> int:

@@ -201,8 +201,9 @@ def sentiment(text: str) -> tuple[float, float]:
     a: list[list] = []
     m = None  # the preceding modifier word
     n = None  # the preceding negation
-    for w in words(str(text)):
-        w = w.lower()
+    # Lower-cased at once: the same words as lower-casing each (a space, never case-ignorable, ends the context
+    # str.lower reads around a final sigma, and no letter lower-cases to a space).
+    for w in " ".join(words(str(text))).lower().split():
         entry = known.get(w)
         if entry is not None:
             p, s, i, is_modifier = entry

@@ -124,3 +124,10 @@ def test_textblob_tone_is_textblobs_sentiment():
 def test_the_words_read_are_textblobs_tokens(pieces):
     text = " ".join(pieces)
     assert words(text) == " ".join(pattern.find_tokens(text, replace=pattern.replacements)).split()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=6), max_size=12))
+def test_lower_casing_the_joined_words_is_lower_casing_each(tokens):
+    tokens = " ".join(tokens).split()
+    assert " ".join(tokens).lower().split() == [token.lower() for token in tokens]
