@@ -108,6 +108,9 @@ _POSSESSIVE_GAP = re.compile(r"'s\s+")
 _PASSIVE_BY = re.compile(r"\s+by\s+")
 _SENTENCE_STOP = re.compile(r"[.;!?]")
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”]|\bbut\b", re.IGNORECASE)
+# The last clause break: `.*` runs to the end and backs off to the last place a break matches. Breaks never
+# overlap (single characters, or "but" between word boundaries), so it is the last one finditer finds.
+_LAST_CLAUSE_BREAK = re.compile(r"(?s:.*)(?:" + _CLAUSE_BREAK.pattern + ")", re.IGNORECASE)
 
 
 class CueMatch(NamedTuple):
@@ -166,8 +169,8 @@ def normalise_quotes(text: str) -> str:
 
 def _clause_tail(text: str) -> str:
     """The part of text after its last clause break: the words that can still modify what follows."""
-    breaks = list(_CLAUSE_BREAK.finditer(text))
-    return text[breaks[-1].end() :] if breaks else text
+    last = _LAST_CLAUSE_BREAK.match(text)
+    return text[last.end() :] if last else text
 
 
 def _clause_head(text: str) -> str:
@@ -189,8 +192,9 @@ def _negated(text: str, start: int, end: int, lexicon: CueLexicon) -> bool:
     before = _WORD.findall(tail.lower())
     window = before[-NEGATION_WINDOW:]
     offset = len(before) - len(window)
+    negators = lexicon.negators
     for index, word in enumerate(window):
-        if not _is_negator(word, lexicon.negators):
+        if not (word in negators or word.endswith("n't")):  # _is_negator, inline: a few calls per cue
             continue
         previous = before[offset + index - 1] if offset + index > 0 else ""
         following = window[index + 1] if index + 1 < len(window) else ""
@@ -592,7 +596,7 @@ def detect_targets(
 
 
 def _detect_targets(scan: _Scan, actor: str, registry: _Registry, stance: str, cue: str) -> list[str]:
-    if stance not in codebook.stances() or stance == "neutral":
+    if stance == "neutral" or stance not in codebook.stances():
         return []
     text = scan.text
     own = scan.own(actor, registry)
@@ -633,11 +637,10 @@ def find_reactions(text: str, actor: str, registry: _Registry, lexicon: CueLexic
 def _find_reactions(text: str, scan: _Scan, actor: str, registry: _Registry) -> list[Reaction]:
     cues = [cue for cue in scan.actor_cues(actor, registry) if not cue.negated]
     reactions: dict[str, Reaction] = {}
+    strong_cue_found = any(c.score >= DOMINANT_MIN_SCORE for c in cues)
     for cue in cues:
         # Weak cues count only when no strong cue is there ("reckless and illegal" is two weak cues, one stance).
-        if cue.stance in reactions or (
-            cue.score < DOMINANT_MIN_SCORE and any(c.score >= DOMINANT_MIN_SCORE for c in cues)
-        ):
+        if cue.stance in reactions or (cue.score < DOMINANT_MIN_SCORE and strong_cue_found):
             continue
         cue_text = text[cue.start : cue.end]
         targets = scan.targets(actor, registry, cue.stance, cue_text)

@@ -238,3 +238,15 @@ def test_textblob_tone_is_textblobs_own_sentiment(registry):
     for text in dict.fromkeys(texts):
         expected = TextBlob(text).sentiment
         assert tuple(textblob_tone.__wrapped__(text)) == (expected.polarity, expected.subjectivity), text
+
+
+def test_the_clause_tail_starts_after_the_last_break_finditer_finds():
+    from dashboard.stance import _CLAUSE_BREAK, _clause_tail
+
+    generator = random.Random(20261127)
+    alphabet = "ab x,;:.!?()\"\u201c\u201dBUTbut-'"
+    texts = ["", "but", "abut but", "x but, y", "no break here"]
+    texts += ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40))) for _ in range(20000)]
+    for text in texts:
+        breaks = list(_CLAUSE_BREAK.finditer(text))
+        assert _clause_tail(text) == (text[breaks[-1].end() :] if breaks else text), text
