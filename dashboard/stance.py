@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 from typing import NamedTuple, Protocol
 
 from dashboard import codebook
@@ -491,8 +492,12 @@ def _party_mentions(text: str, registry: _Registry) -> list[_PartyMention]:
     mentions = [_PartyMention(m.actor, m.alias, m.start, m.end) for m in registry.find_actor_mentions(text)]
     find_speakers = getattr(registry, "find_speaker_mentions", None)
     # A registry without speakers has nothing to find (and an empty alias pattern would match everywhere).
+    speakers = []
     if find_speakers is not None and getattr(registry, "speakers", ()):
-        mentions += [_PartyMention(m.speaker.actor, m.alias, m.start, m.end) for m in find_speakers(text)]
+        speakers = [_PartyMention(m.speaker.actor, m.alias, m.start, m.end) for m in find_speakers(text)]
+    if not speakers and all(one.end <= other.start for one, other in pairwise(mentions)):
+        return mentions  # already in order and apart (the registry's matches are): the loop below keeps all
+    mentions += speakers
     kept: list[_PartyMention] = []
     for mention in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
         if not kept or mention.start >= kept[-1].end:
