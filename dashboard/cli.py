@@ -39,18 +39,21 @@ SCORE_SUFFIXES = (*TABLE_SUFFIXES, ".parquet")
 SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
-def _load_valid_table(path: str, resources, encoding: str | None = None, warnings_to=None) -> tuple[pd.DataFrame, list]:
+def _load_valid_table(
+    path: str, resources, encoding: str | None = None, warnings_to=None, engine: str = "direct"
+) -> tuple[pd.DataFrame, list]:
     """The table and its warnings (names kept as written, each also printed to warnings_to); InvalidDataError
-    if any row has an error. Parquet is read by dashboard.tables_io and validated the same way."""
+    if any row has an error. Parquet is read by dashboard.tables_io and validated the same way. `engine`: see
+    validate_records (validate uses pandera; score keeps the direct pass, which imports nothing more)."""
     from dashboard.records import is_warning, load_articles, load_table_report, validate_records
     from dashboard.tables_io import PARQUET_SUFFIX, read_parquet_table
 
     if Path(path).suffix.lower() == PARQUET_SUFFIX:
         table = read_parquet_table(path)
-        problems, read_notes = list(validate_records(table, resources.registry, load_articles())), []
+        problems, read_notes = list(validate_records(table, resources.registry, load_articles(), engine=engine)), []
     else:
         # Records that name a shipped article's event and give offsets are checked against its text.
-        table, report = load_table_report(path, resources.registry, load_articles(), encoding=encoding)
+        table, report = load_table_report(path, resources.registry, load_articles(), encoding=encoding, engine=engine)
         problems, read_notes = list(report.problems), report.lines()[1:]
     # How the file was read (a renamed column, a semicolon CSV, an Excel file named .csv) goes to stderr,
     # so a person sees it and a pipe does not.
@@ -227,13 +230,17 @@ def command_validate(args: argparse.Namespace) -> int:
     if args.table:
         from dashboard.records import problems_table
 
-        _, warnings = _load_valid_table(args.input, load_resources(), args.encoding, warnings_to=io.StringIO())
+        _, warnings = _load_valid_table(
+            args.input, load_resources(), args.encoding, warnings_to=io.StringIO(), engine="pandera"
+        )
         if warnings:
-            problems_table(warnings).to_csv(sys.stdout, index=False)
+            problems_table(warnings, file=args.input).to_csv(sys.stdout, index=False)
         else:
             print(f"{args.input}: valid")
         return EXIT_OK
-    _, warnings = _load_valid_table(args.input, load_resources(), args.encoding, warnings_to=sys.stdout)
+    _, warnings = _load_valid_table(
+        args.input, load_resources(), args.encoding, warnings_to=sys.stdout, engine="pandera"
+    )
     kept = f", with {len(warnings)} warning(s): names kept as written" if warnings else ""
     print(f"{args.input}: valid{kept}")
     return EXIT_OK
@@ -608,7 +615,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "table", False):
             from dashboard.records import problems_table
 
-            problems_table(list(exc.problems)).to_csv(stream, index=False)
+            problems_table(list(exc.problems), file=exc.path).to_csv(stream, index=False)
             return EXIT_INVALID
         from dashboard.records import is_warning
 

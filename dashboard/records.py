@@ -86,15 +86,17 @@ def load_table_report(
     *,
     name: str | None = None,
     encoding: str | None = None,
+    engine: str = "direct",
 ) -> tuple[pd.DataFrame, LoadReport]:
     """Read a table (a path, bytes with `name`, or an upload with .name and .getvalue()) and say what was
     done; with a registry, the report carries every validation problem too. Nothing is dropped here.
-    `encoding` reads text in that encoding instead of detecting it (for a file refused as ambiguous)."""
+    `encoding` reads text in that encoding instead of detecting it (for a file refused as ambiguous); `engine`
+    is validate_records' ("pandera" where a person reads the problems, "direct" on the score path)."""
     if hasattr(source, "getvalue") and hasattr(source, "name"):  # Streamlit's UploadedFile, io.BytesIO with a name
         source, name = bytes(source.getvalue()), name or str(source.name)
     table, report = read_with_report(source, name, encoding)
     if registry is not None:
-        problems = tuple(validate_records(table, registry, articles))
+        problems = tuple(validate_records(table, registry, articles, engine=engine))
         report = replace(report, problems=problems, notes=report.notes + date_notes(table))
     return table, report
 

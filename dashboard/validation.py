@@ -8,13 +8,10 @@ import re
 
 import pandas as pd
 
-from dashboard import codebook
-from dashboard.codebook import MODES
 from dashboard.dates import DAY_FIRST, MIXED, MONTH_FIRST, date_convention, read_dates
-from dashboard.decoding import CONTROL_CHARACTERS
 from dashboard.errors import Problem
 from dashboard.registry import Registry
-from dashboard.schema import MINIMAL_COLUMNS, Article
+from dashboard.schema import MINIMAL_COLUMNS, Article, direct_rule_problems, pandera_rule_problems
 
 # difflib's similarity (0..1) a known name needs to be offered for an unknown one: "Frnace" → France is 0.83.
 SUGGESTION_CUTOFF = 0.75
@@ -44,9 +41,14 @@ def date_notes(table: pd.DataFrame) -> tuple[str, ...]:
 
 
 def validate_records(
-    table: pd.DataFrame, registry: Registry, articles: dict[str, Article] | None = None
+    table: pd.DataFrame, registry: Registry, articles: dict[str, Article] | None = None, *, engine: str = "direct"
 ) -> list[Problem]:
-    """Every problem in a records table, in one pass; rows are numbered from 1 (the first record)."""
+    """Every problem in a records table, in one pass, in row order; rows are numbered from 1 (the first record).
+
+    The cell rules declared in dashboard.schema run through pandera (engine="pandera": `reactions validate`, the
+    upload page) or straight over the columns (engine="direct", the default: the score path, which must not pay
+    pandera's import); both give the same problems. Names, targets, speakers, dates, offsets and repeated ids
+    (the registry, the article, several rows at once) are checked on top."""
     if has_duplicate_columns(table):
         repeated = sorted({str(c) for c in table.columns[table.columns.duplicated()]})
         return [
@@ -59,6 +61,7 @@ def validate_records(
     ]
     if problems:
         return problems
+    problems = pandera_rule_problems(table) if engine == "pandera" else direct_rule_problems(table)
     columns = set(table.columns)
     dates = read_dates(cell_texts(table["date"])) if "date" in columns else None
     seen_ids: dict[str, int] = {}
@@ -66,7 +69,9 @@ def validate_records(
     for row, record in enumerate(table.to_dict("records"), start=1):
         date_reading = dates[row - 1] if dates is not None else None
         problems.extend(_validate_record(row, record, registry, articles or {}, seen_ids, date_reading, suggestions))
-    return problems
+    # Row by row, and within a row left to right, as the file's columns run.
+    rank = {str(column): position for position, column in enumerate(table.columns)}
+    return sorted(problems, key=lambda problem: (problem.row, rank.get(problem.field, len(rank))))
 
 
 def has_duplicate_columns(table: pd.DataFrame) -> bool:
@@ -166,7 +171,6 @@ def _validate_record(
     suggestions: dict,
 ) -> list[Problem]:
     problems = []
-    stances = codebook.stances()
     cleaned = {field_name: cell_text(cell).strip() for field_name, cell in record.items()}
 
     def value(field_name: str) -> str:
@@ -176,30 +180,12 @@ def _validate_record(
         problems.append(Problem(row, field_name, message, value(field_name) if cell is None else cell, kind))
 
     actor = registry.resolve_actor(value("actor")) if value("actor") else None
-    if not value("actor"):
-        problem("actor", "is empty; name the state or organisation that reacted", "empty")
-    elif actor is None:
+    if value("actor") and actor is None:
         problems.append(_unknown_actor(row, "actor", value("actor"), registry, suggestions))
-    if not value("text"):
-        problem("text", "is empty; give the sentence the reaction comes from", "empty")
-    if value("stance") and value("stance") not in stances:
-        problem("stance", f"{value('stance')!r} is not one of {', '.join(stances)}", "unknown_stance")
     targets = [t.strip() for t in value("target").split(";") if t.strip()]
     for target in targets:
         if registry.resolve_actor(target) is None:
             problems.append(_unknown_actor(row, "target", target, registry, suggestions))
-    for field_name, cell in record.items():
-        control = CONTROL_CHARACTERS.search(cell_text(cell))
-        if control:
-            code = f"U+{ord(control.group()):04X}"
-            problem(
-                str(field_name),
-                f"holds a control character ({code}) at position {control.start() + 1}; remove it",
-                "control_character",
-                cell_text(cell),
-            )
-    if value("mode") and value("mode") not in MODES:
-        problem("mode", f"{value('mode')!r} is not one of {', '.join(MODES)}", "unknown_mode")
     if date_reading is not None and date_reading.problem:
         problem("date", date_reading.problem, date_reading.kind)
     if actor and actor in {registry.resolve_actor(t) for t in targets}:
@@ -211,8 +197,6 @@ def _validate_record(
     if value("cue") and value("text") and cell_text(record.get("cue")) not in cell_text(record.get("text")):
         problem("cue", f"{value('cue')!r} is not an exact part of text", "cue_not_in_text")
     if value("id"):
-        if ";" in value("id"):  # charts carry record ids joined by ";" to map a selection back to records
-            problem("id", f"{value('id')!r} contains ';'; use letters, digits, - or _", "bad_id")
         if value("id") in seen_ids:
             problem("id", f"{value('id')!r} repeats row {seen_ids[value('id')]}", "duplicate_id")
         seen_ids.setdefault(value("id"), row)
@@ -285,12 +269,13 @@ def split_valid_rows(table: pd.DataFrame, problems: list[Problem]) -> tuple[pd.D
     return valid, rejected
 
 
-PROBLEM_TABLE_COLUMNS = ("row", "field", "value", "problem", "suggestion", "severity")
+PROBLEM_TABLE_COLUMNS = ("file", "row", "field", "value", "problem", "suggestion", "severity")
 
 
-def problems_table(problems: list[Problem]) -> pd.DataFrame:
-    """The problems as the table people read (row, field, value, problem, suggestion), in the order found."""
-    rows = [(p.row, p.field, p.value, p.message, p.suggestion, _severity(p)) for p in problems]
+def problems_table(problems: list[Problem], file: str = "") -> pd.DataFrame:
+    """The problems as the table people read (file, row, field, value, problem, suggestion, severity), in the
+    order found; `file` names the file they come from (the same on every row)."""
+    rows = [(file, p.row, p.field, p.value, p.message, p.suggestion, _severity(p)) for p in problems]
     return pd.DataFrame(rows, columns=list(PROBLEM_TABLE_COLUMNS))
 
 

@@ -159,8 +159,9 @@ def test_validate_table_prints_the_upload_pages_problem_table(tmp_path, capsys):
     path.write_text("actor,text\nFrnace,Paris condemned the strike.\n", encoding="utf-8")
     assert main(["validate", "--table", str(path)]) == 0  # a name kept as written is a warning
     table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
-    assert list(table.columns) == ["row", "field", "value", "problem", "suggestion", "severity"]
-    assert table.loc[0, ["row", "field", "value", "suggestion", "severity"]].tolist() == [
+    assert list(table.columns) == ["file", "row", "field", "value", "problem", "suggestion", "severity"]
+    assert table.loc[0, ["file", "row", "field", "value", "suggestion", "severity"]].tolist() == [
+        str(path),
         "1",
         "actor",
         "Frnace",

@@ -322,8 +322,8 @@ def test_problems_carry_the_cell_as_written(registry):
     assert found == [
         (1, "stance", "furious", "unknown_stance"),
         (1, "target", "NATO", "self_target"),
+        (2, "id", "a", "duplicate_id"),  # left to right, as the file's columns run
         (2, "text", "", "empty"),
-        (2, "id", "a", "duplicate_id"),
     ]
 
 
@@ -378,8 +378,9 @@ def test_duplicate_columns_are_a_problem_not_a_crash(registry):
 
 def test_problems_table_has_a_row_per_problem_with_the_cell_as_written(registry):
     table = pd.DataFrame([{"actor": "Frnace", "text": "x", "stance": "angry"}])
-    shown = problems_table(validate_records(table, registry))
-    assert list(shown.columns) == ["row", "field", "value", "problem", "suggestion", "severity"]
+    shown = problems_table(validate_records(table, registry), file="names.csv")
+    assert list(shown.columns) == ["file", "row", "field", "value", "problem", "suggestion", "severity"]
+    assert set(shown["file"]) == {"names.csv"}
     assert shown[["row", "field", "value", "suggestion", "severity"]].values.tolist() == [
         [1, "actor", "Frnace", "France", "warning"],
         [1, "stance", "angry", "", "error"],
@@ -419,3 +420,121 @@ def test_new_actor_codes_take_the_first_valid_code_per_kept_name():
     kept = {"Kingdom of Bhutan", "Atlantis", "Ruritania"}
     assert new_actor_codes(table, kept) == {"Kingdom of Bhutan": "BTN", "Ruritania": "RUR"}
     assert new_actor_codes(table.drop(columns="actor_iso3"), kept) == {}
+
+
+# --- The record schema, declared once (dashboard.schema) and applied by pandera or directly ---------------------
+
+
+def messy_table() -> pd.DataFrame:
+    """Sentences we wrote, with a problem for every cell rule, a control character in a column of the user's
+    own, a row with no problem, and a non-default index (as a filtered upload has)."""
+    rows = [
+        {"id": "r;1", "actor": "", "text": "Paris condemned it.", "stance": "furious", "mode": "loud", "note": "ok"},
+        {"id": "r2", "actor": "France", "text": "  ", "stance": "condemn", "mode": "", "note": "bad\x07bell"},
+        {
+            "id": "r3",
+            "actor": "France",
+            "text": "Paris stands with Ankara.",
+            "stance": "support",
+            "mode": "",
+            "note": "",
+        },
+        {
+            "id": "r4",
+            "actor": "Chile\x00",
+            "text": "Santiago warned.",
+            "stance": " warn ",
+            "mode": "verbal",
+            "note": "",
+        },
+    ]
+    return pd.DataFrame(rows, index=[10, 11, 12, 13])
+
+
+def test_pandera_and_the_direct_pass_find_the_same_problems_from_one_declaration(registry):
+    table = messy_table()
+    by_pandera = validate_records(table, registry, engine="pandera")
+    directly = validate_records(table, registry, engine="direct")
+    assert by_pandera == directly
+    found = {(p.row, p.field, p.kind) for p in directly}
+    assert {
+        (1, "id", "bad_id"),
+        (1, "actor", "empty"),
+        (1, "stance", "unknown_stance"),
+        (1, "mode", "unknown_mode"),
+        (2, "text", "empty"),
+        (2, "note", "control_character"),
+        (4, "actor", "control_character"),
+    } <= found
+    assert not [p for p in directly if p.row == 3]
+    assert (4, "stance", "unknown_stance") not in found  # spaces around a label are not a problem
+
+
+def test_the_problem_table_built_from_the_schema_names_file_row_field_and_value(registry):
+    problems = validate_records(messy_table(), registry, engine="pandera")
+    shown = problems_table(problems, file="upload.csv")
+    bell = shown[(shown["field"] == "note")].iloc[0]
+    assert (bell["file"], bell["row"], bell["value"], bell["severity"]) == ("upload.csv", 2, "bad\x07bell", "error")
+    assert bell["problem"] == "holds a control character (U+0007) at position 4; remove it"
+    mode = shown[shown["field"] == "mode"].iloc[0]
+    assert mode["problem"] == "'loud' is not one of verbal, material"
+
+
+def test_allowed_stances_come_from_the_codebook_in_use(registry, tmp_path, monkeypatch):
+    import shutil
+
+    from dashboard import DATA_DIR
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, copy)
+    codebook = copy / "codebook.csv"
+    codebook.write_text(
+        codebook.read_text(encoding="utf-8") + "mediate,neutral,#000000,Offers to mediate.,We will mediate.,x,appeal\n",
+        encoding="utf-8",
+    )
+    table = pd.DataFrame([{"actor": "France", "text": "Paris offered to mediate.", "stance": "mediate"}])
+    assert [p.kind for p in validate_records(table, registry, engine="pandera")] == ["unknown_stance"]
+    monkeypatch.setenv("REACTIONS_DATA_DIR", str(copy))
+    assert validate_records(table, registry, engine="pandera") == []
+    assert validate_records(table, registry, engine="direct") == []
+
+
+def test_the_score_path_validates_without_importing_pandera():
+    import subprocess
+    import sys
+
+    from dashboard import PROJECT_DIR
+
+    probe = (
+        "import sys, pandas as pd\n"
+        "from dashboard.records import validate_records\n"
+        "from dashboard.registry import load_registry\n"
+        "table = pd.DataFrame([{'actor': 'France', 'text': 'Paris condemned it.', 'stance': 'rage'}])\n"
+        "found = validate_records(table, load_registry())\n"
+        "print(len(found), 'pandera' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]
+
+
+def test_scored_records_keep_the_score_ranges_and_formats_the_schema_declares(registry):
+    import pandera.errors
+
+    from dashboard.schema import scored_record_schema
+    from dashboard.scoring import load_resources, score_records
+
+    table = pd.DataFrame(
+        [
+            {"actor": "France", "text": "Paris strongly condemned the shelling of the town.", "date": "2020-02-28"},
+            {"actor": "Chile", "text": "Santiago offered its condolences to the families.", "date": ""},
+        ]
+    )
+    scored = score_records(normalise_records(table, registry), load_resources())
+    scored_record_schema().validate(scored, lazy=True)
+    broken = scored.copy()
+    broken.loc[0, "polarity"] = 3.0
+    broken.loc[1, "stance"] = "furious"
+    with pytest.raises(pandera.errors.SchemaErrors) as raised:
+        scored_record_schema().validate(broken, lazy=True)
+    assert set(raised.value.failure_cases["column"]) == {"polarity", "stance"}

@@ -198,7 +198,9 @@ def render(view: View) -> None:
     chosen = st.session_state.get(ENCODING_KEY)
     encoding = None if chosen in (None, DETECT) else chosen
     try:
-        table, report = load_table_report(upload, view.data.registry, view.data.articles, encoding=encoding)
+        table, report = load_table_report(
+            upload, view.data.registry, view.data.articles, encoding=encoding, engine="pandera"
+        )
     except ReactionsError as exc:
         st.error(str(exc))
         choose_encoding(getattr(exc, "candidates", ()))
@@ -216,13 +218,14 @@ def render(view: View) -> None:
     table = apply_actor_decisions(table, decisions)
     kept_new = {name for name, choice in decisions.items() if choice == KEEP_AS_NEW}
     # Names kept as written are answered by the table above; what is left are the rows' real problems.
-    problems = [p for p in validate_records(table, view.data.registry, view.data.articles) if not is_warning(p)]
+    problems = validate_records(table, view.data.registry, view.data.articles, engine="pandera")
+    problems = [p for p in problems if not is_warning(p)]
     valid, _ = split_valid_rows(table, problems)
     left_out = rows_read - len(valid)
     st.write(f"**{plain(upload.name)}**: {rows_read:,} row(s) read, {len(valid):,} valid, {left_out:,} left out.")
     if problems:
         st.warning("These rows have problems and are left out (fix the file and upload it again to keep them):")
-        st.dataframe(problems_table(problems), hide_index=True, width="stretch")
+        st.dataframe(problems_table(problems, file=upload.name), hide_index=True, width="stretch")
     if valid.empty:
         return
     default_slug = re.sub(r"[^a-z0-9-]+", "-", Path(upload.name).stem.lower()).strip("-")[:41] or "upload"
