@@ -155,7 +155,9 @@ def check_output_path(output: str | None, allowed: tuple[str, ...]) -> None:
 
 def _to_jsonl_bytes(table: pd.DataFrame, provenance) -> bytes:
     # JSON Lines is read by programs, one record per line: no provenance line, which would count as a record.
-    return table.to_json(orient="records", lines=True, force_ascii=False).encode("utf-8")
+    from dashboard.targets import with_target_lists  # target as a list of names, as in the JSON export
+
+    return with_target_lists(table).to_json(orient="records", lines=True, force_ascii=False).encode("utf-8")
 
 
 def command_score(args: argparse.Namespace) -> int:
@@ -333,10 +335,11 @@ def command_extract(args: argparse.Namespace) -> int:
 def _warn_unregistered(label: str, output: pd.DataFrame, registry) -> None:
     """One stderr line per actor or target name the registry does not know (kept as written in the output)."""
     from dashboard.records import AMBIGUOUS, REGISTERED, actor_status
+    from dashboard.targets import parse_targets
 
     names: dict[str, str] = {}
     for cell in [*output["actor"], *output["target"]]:
-        for name in str(cell).split(";"):
+        for name in parse_targets(cell):
             status = actor_status(name, registry)
             if status and status != REGISTERED:
                 names.setdefault(name.strip(), status)

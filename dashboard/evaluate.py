@@ -19,6 +19,7 @@ from dashboard import codebook
 from dashboard.codebook import codebook_version
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.scoring import Resources, score_records
+from dashboard.targets import parse_targets
 from dashboard.tone import textblob_tone
 
 LABELLED_REQUIRED = ("text", "actor", "stance")
@@ -55,11 +56,7 @@ class EvaluationReport:
 
 
 def _as_list(value: object) -> tuple[str, ...]:
-    if isinstance(value, list | tuple):
-        return tuple(str(item) for item in value)
-    if isinstance(value, str) and value:
-        return tuple(part.strip() for part in value.split(";") if part.strip())
-    return ()
+    return tuple(parse_targets(value))
 
 
 def read_labelled_jsonl(path: Path | str) -> pd.DataFrame:
@@ -158,8 +155,7 @@ def textblob_sign_stance(text: str) -> str:
 
 
 def _names(cell: str, resources: Resources) -> set[str]:
-    parts = [part.strip() for part in str(cell).split(";") if part.strip()]
-    return {resources.registry.resolve_actor(part) or part for part in parts}
+    return {resources.registry.resolve_actor(part) or part for part in parse_targets(cell)}
 
 
 def evaluate(labelled: pd.DataFrame, resources: Resources, progress=None) -> EvaluationReport:

@@ -28,6 +28,7 @@ import pandas as pd
 from dashboard import codebook
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
 from dashboard.scoring import Resources
+from dashboard.targets import parse_targets
 
 GOLD_SUFFIX = ".gold.jsonl"
 DATE_SUFFIX = ".date"
@@ -106,7 +107,7 @@ class ArticlesReport:
 
 
 def _members(cell: object, resources: Resources) -> tuple[str, ...]:
-    parts = [part.strip() for part in str(cell or "").split(";") if part.strip()]
+    parts = parse_targets(cell)
     return tuple(dict.fromkeys(resources.registry.resolve_actor(part) or part for part in parts))
 
 

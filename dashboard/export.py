@@ -25,6 +25,8 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.targets import with_target_lists
+
 # openpyxl is imported where a workbook is written: loading it costs a tenth of a second every CLI run.
 
 # Leading characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula.
@@ -322,8 +324,9 @@ def to_excel_bytes(df: pd.DataFrame, provenance: Provenance) -> bytes:
 def to_json_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     """UTF-8 JSON, a list with one object per row (pandas' "records" orient); missing values are null.
     Values are kept exactly (no apostrophes): no spreadsheet runs JSON, and a program reading it wants the data.
-    The provenance is not in the file (see csvw_metadata), so `pandas.read_json(path)` reads it as it is."""
-    records = json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
+    The provenance is not in the file (see csvw_metadata), so `pandas.read_json(path)` reads it as it is.
+    A record's `target` is a list of names (dashboard.targets), which CSV and Excel hold as "A; B"."""
+    records = json.loads(with_target_lists(df).to_json(orient="records", force_ascii=False, date_format="iso"))
     return json.dumps(records, ensure_ascii=False, indent=2).encode("utf-8")
 
 

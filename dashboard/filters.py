@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dashboard.targets import parse_targets
+
 NO_TARGET = "(no target)"
 POLARITY_RANGE = (-1.0, 1.0)
 SEARCHED_COLUMNS = ("text", "cue", "actor", "speaker", "target", "via")
@@ -42,8 +44,7 @@ class FilterState:
 
 def target_names(cell: str) -> list[str]:
     """The targets of one record ("Syria; Russia" -> ["Syria", "Russia"]); [NO_TARGET] when empty."""
-    names = [name.strip() for name in str(cell).split(";") if name.strip()]
-    return names or [NO_TARGET]
+    return parse_targets(cell) or [NO_TARGET]
 
 
 def filter_options(scored: pd.DataFrame) -> dict[str, list[str]]:

@@ -41,6 +41,7 @@ from dashboard import DATA_DIR, knowledge_dir
 from dashboard.errors import ReactionsError
 from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
+from dashboard.targets import parse_targets
 
 LIBRARY_VARIABLE = "REACTIONS_LIBRARY"
 # Set to 1/true/yes on a public server: the app then shows the library but offers no way to change it.
@@ -270,7 +271,7 @@ def _event_metadata(
         "last_date": dates[-1] if dates else "",
         "actors": sorted(stored["actor"].unique().tolist()),
         # The filter options this event adds, so a server lists them without reading every record.
-        "targets": sorted({name.strip() for cell in stored["target"].unique() for name in cell.split(";")} - {""}),
+        "targets": sorted({name for cell in stored["target"].unique() for name in parse_targets(cell)}),
         "untargeted": bool((stored["target"].str.strip() == "").any()),
         "modes": sorted(stored["mode"].unique().tolist()),
         "source": source,

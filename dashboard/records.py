@@ -43,6 +43,7 @@ from dashboard.table_reading import (  # noqa: F401  (re-exported)
     read_table_bytes,
     read_with_report,
 )
+from dashboard.targets import as_target_text, canonical_targets
 from dashboard.validation import (  # noqa: F401  (re-exported)
     ACTOR_STATUS_COLUMN,
     AMBIGUOUS,
@@ -118,10 +119,12 @@ def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
         if column not in records.columns:
             records[column] = ""
     for column in RECORD_COLUMNS:
-        if column not in OFFSET_COLUMNS:
+        if column == "target":  # a list, a JSON list or "A; B": the one text form (dashboard.targets)
+            records[column] = records[column].map(as_target_text)
+        elif column not in OFFSET_COLUMNS:
             records[column] = records[column].map(cell_text)
     records["actor"] = records["actor"].map(lambda name: registry.resolve_actor(name) or name.strip())
-    records["target"] = records["target"].map(lambda cell: _canonical_targets(cell, registry))
+    records["target"] = records["target"].map(lambda cell: canonical_targets(cell, registry.resolve_actor))
     records["date"] = [
         reading.iso or written for reading, written in zip(read_dates(records["date"]), records["date"], strict=True)
     ]
@@ -144,11 +147,6 @@ def _unused_id(candidate: str, given: set[str]) -> str:
     while f"{candidate}-{suffix}" in given:
         suffix += 1
     return f"{candidate}-{suffix}"
-
-
-def _canonical_targets(cell: str, registry: Registry) -> str:
-    names = [t.strip() for t in str(cell).split(";") if t.strip()]
-    return TARGET_SEPARATOR.join(registry.resolve_actor(name) or name for name in names)
 
 
 def load_records(path: Path | str, registry: Registry, articles: dict[str, Article] | None = None) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.decoding import CONTROL_CHARACTERS
+from dashboard.targets import TARGET_SEPARATOR  # noqa: F401  (re-exported)
 
 RECORD_COLUMNS = (
     "id",
@@ -37,7 +38,6 @@ MATCHED_COLUMNS = (*RECORD_COLUMNS, ACTOR_CODE_COLUMN)
 # The least a user's file needs for scoring: who reacted, and the words.
 MINIMAL_COLUMNS = ("actor", "text")
 OFFSET_COLUMNS = ("start", "end")
-TARGET_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ import pandas as pd
 
 from dashboard.codebook import Crosswalk
 from dashboard.knowledge import knowledge
-from dashboard.records import RECORD_COLUMNS, TARGET_SEPARATOR
+from dashboard.records import RECORD_COLUMNS
 from dashboard.registry import Registry
 from dashboard.stance import CueLexicon, Reaction, StancePrediction, classify_stance, read_sentence
+from dashboard.targets import join_targets
 from dashboard.tone import intensity_score, textblob_tone, tone_conflicts
 
 # Offsets are integers and only mean something for records cut from an article; they are not invented.
@@ -120,7 +121,7 @@ def read_pair(text: str, actor: str, resources: Resources) -> PairReading:
     """The rules' reading of one (text, actor), each rule and mention found once (stance.read_sentence)."""
     part, note = rules_part(text)
     reading = read_sentence(part, actor, resources.registry, resources.lexicon)
-    return PairReading(reading.prediction, TARGET_SEPARATOR.join(reading.targets), reading.reactions, note)
+    return PairReading(reading.prediction, join_targets(reading.targets), reading.reactions, note)
 
 
 def _read_pairs(

@@ -36,6 +36,7 @@ from dashboard.lexicon import LEXICON_COLUMNS as LEXICON_COLUMNS
 from dashboard.lexicon import LEXICON_PATH as LEXICON_PATH
 from dashboard.lexicon import compile_phrase as compile_phrase
 from dashboard.lexicon import load_cue_lexicon as load_cue_lexicon
+from dashboard.targets import parse_targets
 
 # Negation reaches three words back: "did not yet condemn", "refused to openly condemn".
 NEGATION_WINDOW = 3
@@ -506,7 +507,7 @@ def _party_mentions(text: str, registry: _Registry) -> list[_PartyMention]:
 
 
 def _own_actors(actor: str, registry: _Registry) -> set[str]:
-    names = {part.strip() for part in str(actor).split(";") if part.strip()}
+    names = set(parse_targets(actor))  # "A; B": several actors reacting together, a name list like targets
     return names | {registry.resolve_actor(name) or name for name in names}
 
 

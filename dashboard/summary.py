@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.codebook import stances as codebook_stances
 from dashboard.codebook import stances_in_family
+from dashboard.targets import TARGET_SEPARATOR, parse_targets
 
 
 def __getattr__(name: str):
@@ -19,7 +20,7 @@ def __getattr__(name: str):
 # Where a record names no target, tables and the flows chart show it under this label.
 NO_TARGET_LABEL = "(no target)"
 # How lists of names are joined inside one table cell (the same separator as `predicted_target`).
-LIST_SEPARATOR = "; "
+LIST_SEPARATOR = TARGET_SEPARATOR
 
 
 def stance_order_for(stances: pd.Series | list[str]) -> list[str]:
@@ -55,9 +56,7 @@ def explode_targets(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def _split_targets(value: str) -> list[str]:
-    names = [part.strip() for part in value.split(";")]
-    names = [name for name in names if name]
-    return names or [""]
+    return parse_targets(value) or [""]
 
 
 def _numeric(scored: pd.DataFrame, column: str) -> pd.Series:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.errors import UnreadableFileError, UnwritableFileError
+from dashboard.targets import join_targets, parse_targets, target_lists
 
 PARQUET_SUFFIX = ".parquet"
 # What a folder or a glob may hold (other files in a folder are left alone).
@@ -51,16 +53,21 @@ def read_parquet_table(path: Path | str) -> pd.DataFrame:
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, list | tuple | np.ndarray):  # a list cell (targets): "A; B", as every other reader gives
+        return join_targets(parse_targets(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
 def write_parquet(table: pd.DataFrame, output: Path | str) -> None:
-    """One Parquet file (pyarrow, snappy); object columns as strings so every reader sees one type."""
+    """One Parquet file (pyarrow, snappy); `target` as list<string> (dashboard.targets), other object columns as
+    strings so every reader sees one type."""
     frame = table.copy()
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if column == "target":
+            frame[column] = target_lists(frame[column])
+        elif frame[column].dtype == object:
             frame[column] = frame[column].map(lambda value: "" if value is None else str(value))
     try:
         frame.to_parquet(output, index=False)

@@ -12,6 +12,7 @@ from dashboard.dates import DAY_FIRST, MIXED, MONTH_FIRST, date_convention, read
 from dashboard.errors import Problem
 from dashboard.registry import Registry
 from dashboard.schema import MINIMAL_COLUMNS, Article, direct_rule_problems, pandera_rule_problems
+from dashboard.targets import parse_targets
 
 # difflib's similarity (0..1) a known name needs to be offered for an unknown one: "Frnace" → France is 0.83.
 SUGGESTION_CUTOFF = 0.75
@@ -153,7 +154,7 @@ def with_actor_status(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     worst = (UNREGISTERED, AMBIGUOUS, REGISTERED)
 
     def target_status(cell: object) -> str:
-        targets = cell_text(cell).split(";") if not isinstance(cell, list) else cell
+        targets = parse_targets(cell)
         found = {actor_status(t, registry) for t in targets} - {""}
         return next((status for status in worst if status in found), "")
 
@@ -182,7 +183,7 @@ def _validate_record(
     actor = registry.resolve_actor(value("actor")) if value("actor") else None
     if value("actor") and actor is None:
         problems.append(_unknown_actor(row, "actor", value("actor"), registry, suggestions))
-    targets = [t.strip() for t in value("target").split(";") if t.strip()]
+    targets = parse_targets(record.get("target"))
     for target in targets:
         if registry.resolve_actor(target) is None:
             problems.append(_unknown_actor(row, "target", target, registry, suggestions))

@@ -166,9 +166,14 @@ def test_json_is_the_records_as_they_are_and_pandas_reads_it_with_its_defaults()
 
 
 def test_json_writes_missing_values_as_null():
-    table = pd.DataFrame({"target": ["Syria", None], "goldstein": [-2.0, float("nan")]})
+    table = pd.DataFrame({"speaker": ["the minister", None], "goldstein": [-2.0, float("nan")]})
     records = json.loads(to_json_bytes(table, provenance()))
-    assert records[1] == {"target": None, "goldstein": None}
+    assert records[1] == {"speaker": None, "goldstein": None}
+
+
+def test_json_holds_a_records_targets_as_a_list_of_names():
+    table = pd.DataFrame({"target": ["Syria; Russia", "", None]})
+    assert [row["target"] for row in json.loads(to_json_bytes(table, provenance()))] == [["Syria", "Russia"], [], []]
 
 
 def test_provenance_describe_is_one_line_naming_filters_codebook_and_time():

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.figures import DESKTOP_MAP_WIDTH, PHONE_MAP_WIDTH, stance_map_figure
 from dashboard.summary import dominant_stance_by_actor
+from dashboard.targets import parse_targets
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
 from dashboard.views.measures import MAP_COLUMNS, view_columns
@@ -33,7 +34,7 @@ def map_width() -> int:
 
 def target_names(records: pd.DataFrame) -> list[str]:
     """Every target named in the view, sorted: split from the distinct cells, not from every record."""
-    return sorted({t.strip() for cell in records["target"].unique() for t in str(cell).split(";") if t.strip()})
+    return sorted({name for cell in records["target"].unique() for name in parse_targets(cell)})
 
 
 def render(view: View) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import codebook
 from dashboard.codebook import stances_in_family
+from dashboard.targets import parse_targets
 from dashboard.views.common import (
     PLOTLY_CONFIG,
     View,
@@ -39,7 +40,7 @@ def headline(by_target: pd.DataFrame) -> list[str]:
     for stance, rows in by_target.groupby("stance", sort=False):
         parts = []
         for row in rows.head(HEADLINE_TARGETS).itertuples():
-            actors = row.actors.split("; ") if row.actors else []
+            actors = parse_targets(row.actors)  # a "; "-joined list of names, like targets
             shown = ", ".join(plain(actor) for actor in actors[:HEADLINE_ACTORS])
             if len(actors) > HEADLINE_ACTORS:
                 shown += f" and {len(actors) - HEADLINE_ACTORS:,} more"

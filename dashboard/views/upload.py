@@ -21,6 +21,7 @@ from dashboard.records import (
     split_valid_rows,
     validate_records,
 )
+from dashboard.targets import canonical_targets, parse_targets
 from dashboard.views.common import (
     ADDED_ACTORS_KEY,
     View,
@@ -139,15 +140,12 @@ def apply_actor_decisions(table: pd.DataFrame, decisions: dict[str, str]) -> pd.
     if left_out:
 
         def names_in(row) -> set[str]:
-            targets = str(row.get("target", "") or "").split(";")
-            return {str(row["actor"]).strip(), *(t.strip() for t in targets)}
+            return {str(row["actor"]).strip(), *parse_targets(row.get("target"))}
 
         out = out[[not (names_in(row) & left_out) for _, row in out.iterrows()]]
     out["actor"] = out["actor"].map(lambda name: replacements.get(str(name).strip(), name))
     if "target" in out.columns:
-        out["target"] = out["target"].map(
-            lambda cell: "; ".join(replacements.get(t.strip(), t.strip()) for t in str(cell).split(";") if t.strip())
-        )
+        out["target"] = out["target"].map(lambda cell: canonical_targets(cell, replacements.get))
     return out
 
 
