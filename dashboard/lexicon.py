@@ -319,10 +319,9 @@ class RuleIndex:
 
     def spots(self, text: str) -> list[Spot]:
         """Where some rule may start in text, left to right, with the rules (per group) that may start there."""
-        candidates = self._candidates
-        if text.isascii():
-            return [(m.start(), candidates(m.group())) for m in self._ascii_starts.finditer(text.lower())]
-        return [(m.start(), candidates(m.group())) for m in self._starts.finditer(text)]
+        known, candidates = self._run_memo.get, self._candidates
+        starts = self._ascii_starts.finditer(text.lower()) if text.isascii() else self._starts.finditer(text)
+        return [(m.start(), known(run) or candidates(run)) for m in starts for run in (m.group(),)]
 
     def matches(
         self, text: str, spots: list[Spot] | None = None, groups: tuple[int, ...] | None = None, endpos=None

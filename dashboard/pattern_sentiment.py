@@ -87,9 +87,10 @@ def words(string: str) -> list[str]:
 def _tokens(string: str) -> list[str]:
     """find_tokens' tokens, before they are grouped into sentences."""
     # The contractions' keys are plain text, so TextBlob's re.sub(key, replacement, s) is s.replace (a test checks).
-    for key, replacement in _CONTRACTIONS:
-        if key in string:
-            string = string.replace(key, replacement)
+    if "'" in string:  # every contraction has one
+        for key, replacement in _CONTRACTIONS:
+            if key in string:
+                string = string.replace(key, replacement)
     string = (
         string.replace("“", " “ ")
         .replace("”", " ” ")

@@ -396,6 +396,8 @@ def _subject_chain(text: str, mentions: list[_PartyMention], cue_start: int) -> 
 def _cues_of_actor(scan: _Scan, cues: list[CueMatch], actor: str, registry: _Registry) -> list[CueMatch]:
     """Drop speech-act cues whose subject is another party: in "NATO met at the request of Turkey, which
     called for a no-fly zone", the call is Turkey's, not NATO's."""
+    if not cues:
+        return []  # no cue to attribute: the party mentions are not needed yet
     text = scan.text
     own = scan.own(actor, registry)
     mentions = scan.mentions(registry)
