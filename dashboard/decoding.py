@@ -50,7 +50,12 @@ LEGACY_CODE_PAGES = {
     "big5": "Chinese traditional, Big5",
     "euc_kr": "Korean, EUC-KR",
 }
+# Read only when their escape sequences are found (never guessed among the pages above).
+ESCAPED_ENCODINGS = {"iso2022_jp": "Japanese, ISO-2022-JP"}
 UNICODE_ENCODINGS = "UTF-8, UTF-16 or UTF-32"
+# ISO-2022-JP (Japanese mail and old exports) is 7-bit: it decodes as UTF-8 with escape characters in the
+# text, so its escape sequences (switching to JIS X 0208 and back) are looked for before UTF-8.
+ISO2022_JP_ESCAPES = (b"\x1b$B", b"\x1b$@")
 # Text a person saved holds few control characters (tab, newline and carriage return aside); past this share
 # the bytes are binary data, not text with a stray control character in a cell (that is a row's problem).
 MAX_CONTROL_SHARE = 0.05
@@ -76,6 +81,9 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WORD_RUN = re.compile(r"[^\s\d,;:.!?\"'()\[\]/\-–—、。，]+")
 # Scripts that share words with Latin and each other in real text ("NATO" inside a run of kanji; hanja in Korean).
 MIXES_WITH_LATIN = frozenset({"CJK", "HANGUL"})
+# A Latin word this long with no ASCII letter is garbling ("ışığı", Turkish, is the rare real one: refused,
+# never misread).
+MIN_ALL_ACCENTED_WORD = 4
 # Non-ASCII letters that are words on their own: French and Portuguese à, é; Italian è; Hungarian ó, ő, é.
 ONE_LETTER_WORDS = frozenset("àÀéÉèÈóÓôőŐ")
 # A space character other than U+0020 with letters on both sides.
@@ -139,7 +147,7 @@ def canonical_encoding(name: str) -> str:
 
 def describe_encoding(name: str) -> str:
     """An encoding with what it is for, as messages show it: "cp1251 (Cyrillic, Windows)"."""
-    what = LEGACY_CODE_PAGES.get(name)
+    what = LEGACY_CODE_PAGES.get(name) or ESCAPED_ENCODINGS.get(name)
     return f"{name} ({what})" if what else name
 
 
@@ -150,6 +158,28 @@ def control_share(text: str) -> float:
 
 def _refuse_binary(label: str) -> UnreadableFileError:
     return UnreadableFileError(label, f"holds binary data, not text ({UNICODE_ENCODINGS} or a legacy code page)")
+
+
+def _refuse_unknown_text(label: str, data: bytes) -> UnreadableFileError:
+    """Text bytes no supported code page reads (DOS cp866, a Mac page, or UTF-8 with a legacy-encoded line
+    pasted in): say so, with the first byte UTF-8 cannot read, rather than calling it binary data."""
+    try:
+        data.decode("utf-8")
+        where = ""
+    except UnicodeDecodeError as exc:
+        where = f" (byte {exc.start:,}, {data[exc.start : exc.start + 1]!r}, is not UTF-8)"
+    return UnreadableFileError(
+        label,
+        f"is text in an encoding that none of {UNICODE_ENCODINGS} or the supported code pages reads cleanly{where}; "
+        "it may mix encodings. Save it as UTF-8, or name its encoding",
+    )
+
+
+def _text_bytes(data: bytes) -> bool:
+    """Few C0 control bytes (tab, newline and carriage return aside): text in some encoding, not binary data."""
+    sample = data[:CONTROL_SAMPLE_LENGTH]
+    controls = sum(sample.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 32), 127))
+    return controls / max(len(sample), 1) <= MAX_CONTROL_SHARE
 
 
 def decode_text(data: bytes, label: str, encoding: str | None = None) -> tuple[str, str]:
@@ -167,6 +197,11 @@ def decode_text(data: bytes, label: str, encoding: str | None = None) -> tuple[s
                 return data.decode(name), name
             except UnicodeDecodeError as exc:
                 raise UnreadableFileError(label, f"starts with a {name} byte-order mark but is not {name}") from exc
+    if any(escape in data for escape in ISO2022_JP_ESCAPES):
+        try:
+            return _checked(data, label, "iso2022_jp")
+        except UnicodeDecodeError:
+            pass  # an escape sequence by chance: the checks below decide
     utf16 = _utf16_without_mark(data)
     if utf16 is not None:
         try:
@@ -217,7 +252,7 @@ def _utf16_without_mark(data: bytes) -> str | None:
 def _decode_legacy(data: bytes, label: str) -> tuple[str, str]:
     readings = legacy_readings(data)
     if not readings:
-        raise _refuse_binary(label)
+        raise _refuse_unknown_text(label, data) if _text_bytes(data) else _refuse_binary(label)
     # The one clean reading clearly better than every other, if there is one.
     for best in readings:
         if garbling_signs(best.text):
@@ -228,7 +263,10 @@ def _decode_legacy(data: bytes, label: str) -> tuple[str, str]:
             return best.text, best.encoding
     best = readings[0]
     close = [rival for rival in readings[1:] if not _clearly_better(best, rival)]
-    candidates = (best, *(close or readings[1:]))
+    # Every clean reading is offered too: on a few bytes the right one may score worse than a clean wrong one.
+    clean = [r for r in readings[1:] if r not in close and not garbling_signs(r.text)]
+    candidates = (best, *(close or readings[1:]), *clean, *_clean_multibyte_readings(data, readings))
+    candidates = tuple(dict.fromkeys(candidates))
     words = _first_differences(candidates)
     shown = "; ".join(
         f"{describe_encoding(r.encoding)} reads {word!r}" for r, word in zip(candidates, words, strict=True)
@@ -239,6 +277,25 @@ def _decode_legacy(data: bytes, label: str) -> tuple[str, str]:
         "(or save the file as UTF-8)",
         tuple(r.encoding for r in candidates),
     )
+
+
+# Pages charset-normalizer passes over on a few bytes ("日本" in Shift-JIS is four bytes): a refusal offers
+# them too when they read the bytes strictly and cleanly, so the person can pick the right one.
+MULTIBYTE_PAGES = ("shift_jis", "euc_jp", "gb18030", "big5", "euc_kr")
+
+
+def _clean_multibyte_readings(data: bytes, found: list[Reading]) -> list[Reading]:
+    texts = {reading.text for reading in found}
+    extra = []
+    for page in MULTIBYTE_PAGES:
+        try:
+            text = data.decode(page)
+        except UnicodeDecodeError:
+            continue
+        if text not in texts and not garbling_signs(text) and control_share(text) <= MAX_CONTROL_SHARE:
+            texts.add(text)
+            extra.append(Reading(page, text, 0.0, 0.0))
+    return extra
 
 
 # How many of the words the candidate readings disagree on a refusal shows (each as every reading has it).
@@ -338,7 +395,13 @@ def garbling_signs(text: str) -> int:
         )
         # A lone non-ASCII letter that is no word in any of the languages ("ŕ" where French has "à").
         lone = len(word) == 1 and not word.isascii() and _script(word) == "LATIN" and word not in ONE_LETTER_WORDS
-        signs += bool(mixed or symbol or no_alphabet or case_switch or glued or lone)
+        # A Latin word of four or more letters none of them ASCII ("éůřŕě": Hebrew "ישראל" read as cp1250):
+        # the languages of LATIN_ALPHABETS write their accented letters among plain ones.
+        letters = [c for c in word if c.isalpha()]
+        all_accented = len(letters) >= MIN_ALL_ACCENTED_WORD and all(
+            not c.isascii() and _script(c) == "LATIN" for c in letters
+        )
+        signs += bool(mixed or symbol or no_alphabet or case_switch or glued or lone or all_accented)
     # A space other than the plain one between two letters: "o\xa0tro" is cp1250's "oštro" read as KOI8-R.
     signs += len(ODD_SPACE_BETWEEN_LETTERS.findall(sample))
     return signs

@@ -509,3 +509,74 @@ def test_the_cli_refuses_an_ambiguous_file_saying_how_to_choose_and_reads_it_whe
     )
     assert read.returncode == 0, read.stderr
     assert "Dışişleri Bakanı saldırıyı kınadı." in read.stdout
+
+
+# Found by playing the held-out check as a stranger (round 14): a one-name Hebrew file read as cp1250.
+ONE_NAME_FILES = [
+    ("hebrew", "cp1255", "ישראל"),
+    ("hebrew", "iso8859-8", "ישראל"),
+    ("arabic", "cp1256", "الأردن"),
+    ("greek", "cp1253", "Ελλάδα"),
+    ("russian", "cp1251", "Россия"),
+    ("russian", "koi8-r", "Россия"),
+    ("japanese", "shift_jis", "日本"),
+    ("chinese", "gb18030", "中国"),
+    ("chinese", "big5", "臺灣"),
+    ("korean", "euc_kr", "대한민국"),
+    ("czech", "cp1250", "Česko"),
+    ("spanish", "cp1252", "España"),
+    ("turkish", "cp1254", "Türkiye"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "page", "name"), ONE_NAME_FILES, ids=[f"{lang}-{page}" for lang, page, _ in ONE_NAME_FILES]
+)
+def test_a_file_whose_only_non_ascii_is_one_name_is_read_exactly_or_refused(tmp_path, language, page, name):
+    text = as_csv([(name, "A statement was issued on Friday.")])
+    path = tmp_path / f"tiny-{language}.csv"
+    path.write_bytes(text.encode(page))
+    try:
+        table, report = load_table_report(path)
+    except AmbiguousEncodingError as exc:
+        assert str(path) in str(exc) and len(exc.candidates) >= 2
+        # The right page is offered (or one reading these bytes as the same text: cp1255 for ISO-8859-8).
+        data = path.read_bytes()
+        assert any(_decodes(data, c) and data.decode(c) == text for c in exc.candidates), exc.candidates
+        return
+    assert table["actor"].tolist() == [name], f"{name} in {page} read as {report.encoding}: garbled"
+
+
+def test_a_latin_word_with_no_plain_letter_counts_as_garbling():
+    from dashboard.decoding import garbling_signs
+
+    assert garbling_signs("éůřŕě") == 1  # Hebrew ישראל read as cp1250
+    assert garbling_signs("Česko Španělsko Łódź été") == 0
+
+
+def test_iso_2022_jp_is_read_as_japanese_not_as_utf8_with_escape_characters(tmp_path):
+    text = as_csv([("日本", "外務省は攻撃を強く非難し、自制を求めた。")])
+    path = tmp_path / "jis.csv"
+    path.write_bytes(text.encode("iso2022_jp"))
+    table, report = load_table_report(path)
+    assert table["actor"].tolist() == ["日本"]
+    assert report.encoding == "iso2022_jp"
+
+
+@pytest.mark.parametrize(
+    ("label", "data"),
+    [
+        ("dos.csv", as_csv([("Россия", "Москва осуждает удар и призывает к сдержанности.")]).encode("cp866")),
+        (
+            "pasted.csv",
+            as_csv([("Россия", "Москва осуждает удар.")]).encode("utf-8")
+            + "España,2020-03-03,Madrid condenó el ataque.\r\n".encode("cp1252"),
+        ),
+    ],
+)
+def test_text_no_supported_page_reads_is_refused_as_text_not_as_binary_data(label, data):
+    with pytest.raises(UnreadableFileError) as refused:
+        decode_text(data, label)
+    message = str(refused.value)
+    assert message.startswith(f"{label}: cannot read: ") and "binary" not in message
+    assert "UTF-8" in message
