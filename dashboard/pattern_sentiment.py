@@ -61,6 +61,32 @@ _SARCASM, _EMOTICON = pattern.RE_SARCASM, pattern.RE_EMOTICONS
 _PUNCTUATION = pattern.PUNCTUATION  # a string: `w not in` it is a substring test, as in assessments
 
 
+def _emoticon_trie_regex(faces: list[str]) -> str:
+    """RE_EMOTICONS' language (a face's characters with an optional space between them, then the end or a
+    space) as a trie: whether it matches anywhere is the same, found in a third of the time."""
+    trie: dict = {}
+    for face in faces:
+        node = trie
+        for char in face:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = []
+        for char, child in sorted(node.items()):
+            if not char:
+                continue
+            endings = [r"(?:$|\s)"] if "" in child else []
+            endings += [" ?" + emit(child)] if any(child) else []
+            branches.append(re.escape(char) + (endings[0] if len(endings) == 1 else "(?:" + "|".join(endings) + ")"))
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
+_ANY_EMOTICON = re.compile(_emoticon_trie_regex([face for faces in pattern.EMOTICONS.values() for face in faces]))
+
+
 def _join_emoticon(match: re.Match[str]) -> str:
     return match.group(1).replace(" ", "") + match.group(2)
 
@@ -79,7 +105,7 @@ def words(string: str) -> list[str]:
     tokens = _tokens(string)
     if _EOS not in tokens:
         joined = " ".join(tokens)
-        if _SARCASM.search(joined) is None and _EMOTICON.search(joined) is None:
+        if _SARCASM.search(joined) is None and _ANY_EMOTICON.search(joined) is None:
             return tokens
     return " ".join(_sentences(tokens)).split()
 

@@ -132,3 +132,15 @@ def test_the_words_read_are_textblobs_tokens(pieces):
 def test_lower_casing_the_joined_words_is_lower_casing_each(tokens):
     tokens = " ".join(tokens).split()
     assert " ".join(tokens).lower().split() == [token.lower() for token in tokens]
+
+
+def test_the_emoticon_trie_matches_where_textblobs_emoticon_pattern_matches():
+    from dashboard.pattern_sentiment import _ANY_EMOTICON
+
+    generator = random.Random(20261128)
+    alphabet = "ab xXD:;-()<>38=o_O.\u00b0\u2665*'/\\[]{}^,cpsS\n\t"
+    texts = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 12))) for _ in range(100000)]
+    faces = [face for faces in pattern.EMOTICONS.values() for face in faces]
+    texts += faces + [f"x {face} y" for face in faces] + [" ".join(face) for face in faces]
+    for text in texts:
+        assert (_ANY_EMOTICON.search(text) is None) == (pattern.RE_EMOTICONS.search(text) is None), text
