@@ -613,6 +613,8 @@ def _detect_targets(scan: _Scan, actor: str, registry: _Registry, stance: str, c
         for mention in scan.mentions(registry)
         if mention.actor not in own and _keeps(stance, scan.role(mention))
     ]
+    if not candidates:
+        return []  # whatever the cue's region holds, no party is left to aim at
     cue_start = text.find(normalise_quotes(cue)) if cue else -1
     if cue_start >= 0:
         cue_end = cue_start + len(cue)
