@@ -208,3 +208,29 @@ def test_the_store_draws_the_tone_sample_the_pandas_way(stored):
     picked = np.sort(np.random.RandomState(0).choice(store.count(state), size=7, replace=False))
     found = store.rows_at(state, picked)
     pd.testing.assert_frame_equal(found, expected.reset_index(drop=True), check_dtype=False)
+
+
+def test_the_downloads_from_the_store_hold_what_the_pandas_path_holds(stored):
+    # Above 50,000 records the Downloads page fetches the records file from the store when it is clicked.
+    from dashboard.library import APP_COLUMNS
+    from dashboard.views.common import View, ViewData
+    from dashboard.views.downloads import view_downloads
+
+    store, joined = stored
+    state = FilterState(stances=("condemn", "concern"))
+    options = {"event": [], "actor": [], "target": [], "mode": []}
+    held = ViewData(scored=joined, known_registry=None, articles={}, options=options, key=("held",))
+    queried = ViewData(scored=joined.iloc[0:0], known_registry=None, articles={}, options=options, key=("queried",))
+    queried = ViewData(**{**vars(queried), "store": store})
+    expected = view_downloads(View(data=held, state=state, key=(held.key, state)))
+    found = view_downloads(View(data=queried, state=state, key=(queried.key, state)))
+    assert list(found) == list(expected)
+    for stem in expected:
+        want, got = expected[stem], found[stem]
+        assert (got.title, got.holds, got.rows) == (want.title, want.holds, want.rows), stem
+        whole = want.whole().reset_index(drop=True)
+        pd.testing.assert_frame_equal(got.whole().reset_index(drop=True), whole, check_dtype=False)
+        pd.testing.assert_frame_equal(
+            got.preview.reset_index(drop=True), want.preview.reset_index(drop=True), check_dtype=False
+        )
+    assert expected["records"].rows > 3 and list(found["records"].whole().columns) == list(APP_COLUMNS)
