@@ -40,11 +40,18 @@ SUMMARY_SUFFIXES = (".csv", ".json", ".xlsx")
 
 
 def _load_valid_table(
-    path: str, resources, encoding: str | None = None, warnings_to=None, engine: str = "direct"
+    path: str,
+    resources,
+    encoding: str | None = None,
+    warnings_to=None,
+    engine: str = "direct",
+    left_out: list | None = None,
 ) -> tuple[pd.DataFrame, list]:
     """The table and its warnings (names kept as written, each also printed to warnings_to); InvalidDataError
     if any row has an error. Parquet is read by dashboard.tables_io and validated the same way. `engine`: see
-    validate_records (validate uses pandera; score keeps the direct pass, which imports nothing more)."""
+    validate_records (validate uses pandera; score keeps the direct pass, which imports nothing more).
+    With `left_out` (a list), rows with errors are left out instead, each named on stderr and appended to it:
+    the good rows go on. A file-wide problem (a missing column) still raises InvalidDataError."""
     from dashboard.records import is_warning, load_articles, load_table_report, validate_records
     from dashboard.tables_io import PARQUET_SUFFIX, read_parquet_table
 
@@ -60,9 +67,21 @@ def _load_valid_table(
     for line in read_notes:
         print(f"{path}: {line}", file=sys.stderr)
     errors = [p for p in problems if not is_warning(p)]
-    if errors:
+    if errors and (left_out is None or any(p.row <= 0 for p in errors)):
         raise InvalidDataError(path, problems)
-    warnings = problems
+    if errors:
+        from dashboard.records import split_valid_rows
+
+        for problem in errors:
+            print(f"{path}: {problem}", file=sys.stderr)
+        table, rejected = split_valid_rows(table, errors)
+        table = table.reset_index(drop=True)  # scoring aligns its output with the rows by position
+        left_out.extend(problem for problem in errors)
+        print(
+            f"{path}: {len(rejected):,} row(s) left out (listed above); {len(table):,} row(s) go on",
+            file=sys.stderr,
+        )
+    warnings = [p for p in problems if is_warning(p)]
     warnings_to = sys.stderr if warnings_to is None else warnings_to
     for problem in warnings:
         # On stdout (validate) the lines read like its error lines; on stderr they name the file.
@@ -172,12 +191,17 @@ def command_score(args: argparse.Namespace) -> int:
     check_output_path(args.output, SCORE_SUFFIXES)
     with cyclic_gc_paused():
         resources = load_resources()
-        tables = [_load_valid_table(str(path), resources, args.encoding)[0] for path in input_files(args.input)]
+        left_out: list = []
+        tables = [
+            _load_valid_table(str(path), resources, args.encoding, left_out=left_out)[0]
+            for path in input_files(args.input)
+        ]
         table = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True).fillna("")
         scored = score_in_processes(normalise_records(table, resources.registry), resources, args.jobs, args.quiet)
         output = with_actor_status(scored_output(table, scored), resources.registry)
         _write_table(output, args.output, _provenance("scored records", args.input), SCORE_SUFFIXES)
-    return EXIT_OK
+    # The good rows are written; rows left out make the exit status say so, for scripts that check it.
+    return EXIT_INVALID if left_out else EXIT_OK
 
 
 @contextmanager
@@ -622,8 +646,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INVALID
         from dashboard.records import is_warning
 
+        # On stderr the lines name the file (score may read a folder of them); validate's stdout is one file's.
+        prefix = "" if stream is sys.stdout else f"{exc.path}: "
         for problem in exc.problems:
-            print(("warning: " if is_warning(problem) else "") + str(problem), file=stream)
+            print(prefix + ("warning: " if is_warning(problem) else "") + str(problem), file=stream)
         return EXIT_INVALID
     except (UnreadableFileError, UnwritableFileError) as exc:
         print(str(exc), file=sys.stderr)

@@ -288,3 +288,35 @@ def test_extract_names_on_stderr_each_party_the_registry_does_not_know(capsys):
         "story.txt: warning: 'Congo' can mean 'Republic of the Congo' or 'Democratic Republic of the Congo'; "
         "kept as written",
     ]
+
+
+def test_score_leaves_out_the_bad_rows_names_them_with_the_file_and_scores_the_rest(tmp_path, capsys):
+    """The good rows go on: a bad row is a line on stderr naming file, row and field, not a refused file."""
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(
+        b"actor,text,stance\n"
+        b"France,Paris condemned the shelling of the harbour.,\n"
+        b"Germany,,\n"
+        b"Japan,Tokyo urged calm.,furious\n"
+        b"Italy,Rome voiced\x00 concern.,\n"
+        b"Spain,Madrid called for an immediate ceasefire.,\n"
+    )
+    out = tmp_path / "scored.csv"
+    assert main(["score", str(path), "-o", str(out), "--jobs", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: row 2: text: is empty" in err
+    assert f"{path}: row 3: stance: 'furious'" in err
+    assert f"{path}: row 4: text: holds a control character (U+0000)" in err
+    assert f"{path}: 3 row(s) left out (listed above); 2 row(s) go on" in err
+    scored = pd.read_csv(out)
+    assert scored["actor"].tolist() == ["France", "Spain"]
+    assert scored["stance"].tolist() == ["condemn", "call_for"]
+
+
+def test_score_writes_nothing_when_a_required_column_is_missing(tmp_path, capsys):
+    path = tmp_path / "no_text.csv"
+    path.write_text("actor,date\nFrance,2031-05-02\n", encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    assert main(["score", str(path), "-o", str(out), "--quiet"]) == 1
+    assert f"{path}: row 0: text: column is missing" in capsys.readouterr().err
+    assert not out.exists()
