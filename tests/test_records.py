@@ -499,23 +499,30 @@ def test_allowed_stances_come_from_the_codebook_in_use(registry, tmp_path, monke
     assert validate_records(table, registry, engine="direct") == []
 
 
-def test_the_score_path_validates_without_importing_pandera():
+def test_the_score_path_validates_without_importing_pandera(tmp_path):
     import subprocess
     import sys
 
     from dashboard import PROJECT_DIR
 
+    source = tmp_path / "rows.csv"
+    source.write_text("actor,text\nFrance,Paris condemned the shelling.\n", encoding="utf-8")
     probe = (
         "import sys, pandas as pd\n"
         "from dashboard.records import validate_records\n"
         "from dashboard.registry import load_registry\n"
         "table = pd.DataFrame([{'actor': 'France', 'text': 'Paris condemned it.', 'stance': 'rage'}])\n"
         "found = validate_records(table, load_registry())\n"
-        "print(len(found), 'pandera' in sys.modules)\n"
+        "from dashboard.cli import main\n"
+        f"scored = main(['score', {str(source)!r}, '-o', {str(tmp_path / 'out.csv')!r}, '--quiet'])\n"
+        "print(len(found), scored, 'pandera' in sys.modules)\n"
+        f"checked = main(['validate', {str(source)!r}])\n"
+        "print(checked, 'pandera' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1", "False"]
+    lines = [line.split() for line in done.stdout.splitlines() if not line.endswith("valid")]
+    assert lines == [["1", "0", "False"], ["0", "True"]]  # score: no pandera; validate: pandera
 
 
 def test_scored_records_keep_the_score_ranges_and_formats_the_schema_declares(registry):
