@@ -151,3 +151,20 @@ def test_an_upload_whose_code_page_cannot_be_told_can_be_read_as_the_reader_choo
     assert not app.exception
     added = app.session_state["added_records"]
     assert added["text"].tolist() == ["Dışişleri Bakanı saldırıyı kınadı."]
+
+
+def test_an_upload_of_one_shift_jis_name_offers_shift_jis_and_reads_it_exactly_when_chosen(app):
+    """Four bytes of Japanese: charset-normalizer ranks two Latin readings first; the page must still offer the
+    right one (before round 14 it offered only cp1252 and cp1256, so the file could not be read at all)."""
+    content = "actor,text\n日本,A statement was issued on Friday.\n".encode("shift_jis")
+    app.run()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("nihon.csv", content, "text/csv").run()
+    assert not app.exception
+    assert app.error[0].value.startswith("nihon.csv: cannot read: ")
+    assert "shift_jis (Japanese, Shift-JIS)" in app.selectbox(key="upload_encoding").options
+    app.selectbox(key="upload_encoding").set_value("shift_jis").run()
+    assert not app.exception and not app.error
+    assert any("1 row(s) read, 1 valid, 0 left out" in text.value for text in app.markdown)
+    app.button(key="upload_add").click().run()
+    assert app.session_state["added_records"]["actor"].tolist() == ["日本"]
