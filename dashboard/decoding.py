@@ -76,7 +76,16 @@ MAX_CHAOS = 0.5
 # How many candidates charset-normalizer may return; more only slows a refusal.
 MAX_READINGS = 8
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+# U+FFFD stands where a UTF-8 file holds a byte that is not UTF-8 (mostly_utf8): its row is reported, not kept.
+NOT_UTF8_MARK = "\ufffd"
+# A UTF-8 file with a stray byte (a cell pasted from a legacy file, a file cut off mid-character) is UTF-8 with
+# that byte marked, not a legacy file: at least MIN_UTF8_CHARACTERS well-formed non-ASCII characters, and no more
+# bad bytes than STRAY_BYTES (or one per MIN_UTF8_PER_BAD_BYTE good characters in a long file). A legacy file
+# has a bad byte for nearly every non-ASCII letter (well-formed UTF-8 by chance, such as cp1251 "Мі", is rare).
+MIN_UTF8_CHARACTERS = 3
+STRAY_BYTES = 2
+MIN_UTF8_PER_BAD_BYTE = 20
 # Runs of letters, digits and the symbols garbling puts between letters (not punctuation, which ends a word).
 _WORD_RUN = re.compile(r"[^\s\d,;:.!?\"'()\[\]/\-–—、。，]+")
 # Scripts that share words with Latin and each other in real text ("NATO" inside a run of kanji; hanja in Korean).
@@ -214,7 +223,20 @@ def decode_text(data: bytes, label: str, encoding: str | None = None) -> tuple[s
         return _checked(data, label, "utf-8")
     except UnicodeDecodeError:
         pass
+    marked = mostly_utf8(data)
+    if marked is not None:
+        return _checked(marked.encode("utf-8"), label, "utf-8")
     return _decode_legacy(data, label)
+
+
+def mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with each stray byte as U+FFFD (validation reports its row), when the rest is clearly UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count(NOT_UTF8_MARK) - data.count(NOT_UTF8_MARK.encode("utf-8"))
+    good = sum(1 for c in text if ord(c) > 0x7F and c != NOT_UTF8_MARK)
+    if good >= MIN_UTF8_CHARACTERS and good > bad and bad <= max(STRAY_BYTES, good // MIN_UTF8_PER_BAD_BYTE):
+        return text
+    return None
 
 
 def _decode_as(data: bytes, label: str, encoding: str) -> tuple[str, str]:

@@ -92,6 +92,8 @@ def _control_free(cells: pd.Series) -> pd.Series:
 def _control_message(value: str) -> str:
     found = CONTROL_CHARACTERS.search(value)
     where = f"U+{ord(found.group()):04X}) at position {found.start() + 1}" if found else "?)"
+    if found and found.group() == "\ufffd":  # decoding's mark for a byte that is not UTF-8 in a UTF-8 file
+        return f"holds a byte that is not UTF-8 ({where}; retype the cell or save the file as UTF-8"
     return f"holds a control character ({where}; remove it"
 
 

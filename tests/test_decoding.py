@@ -568,9 +568,9 @@ def test_iso_2022_jp_is_read_as_japanese_not_as_utf8_with_escape_characters(tmp_
     [
         ("dos.csv", as_csv([("Россия", "Москва осуждает удар и призывает к сдержанности.")]).encode("cp866")),
         (
-            "pasted.csv",
-            as_csv([("Россия", "Москва осуждает удар.")]).encode("utf-8")
-            + "España,2020-03-03,Madrid condenó el ataque.\r\n".encode("cp1252"),
+            "two_pages.csv",
+            as_csv([("Deutschland", "Das Auswärtige Amt verurteilte den Angriff.")]).encode("utf-8")
+            + "Österreich,2020-03-03,Wien äußerte große Besorgnis.\r\n".encode("cp1252"),
         ),
     ],
 )
@@ -580,3 +580,30 @@ def test_text_no_supported_page_reads_is_refused_as_text_not_as_binary_data(labe
     message = str(refused.value)
     assert message.startswith(f"{label}: cannot read: ") and "binary" not in message
     assert "UTF-8" in message
+
+
+@pytest.mark.parametrize(
+    ("label", "data", "bad_row", "fields"),
+    [
+        (
+            "pasted.csv",
+            as_csv([("Россия", "Москва осуждает удар."), ("Франция", "Париж осудил удар.")]).encode("utf-8")
+            + "España,2020-03-03,Madrid condenó el ataque.\r\n".encode("cp1252"),
+            3,
+            ("actor", "text"),
+        ),
+        # Cut two bytes into the final "。" (after its line break was cut off).
+        ("cut.csv", as_csv([("日本", "外務省は攻撃を強く非難した。")]).encode("utf-8")[:-4], 1, ("text",)),
+    ],
+)
+def test_a_utf8_file_with_a_stray_byte_reads_as_utf8_and_reports_that_row(tmp_path, label, data, bad_row, fields):
+    """A cell pasted from a legacy file, or a file cut off mid-character: the row is a problem naming the field;
+    the other rows read exactly (never the whole file read in a legacy page, which garbles every UTF-8 letter)."""
+    path = tmp_path / label
+    path.write_bytes(data)
+    table, report = load_table_report(path, load_registry())
+    assert report.encoding == "utf-8"
+    errors = [p for p in report.problems if "not UTF-8" in p.message]
+    assert [(p.row, p.field) for p in errors] == [(bad_row, field) for field in fields]
+    if label == "pasted.csv":
+        assert table["actor"].tolist()[:2] == ["Россия", "Франция"]
