@@ -21,6 +21,8 @@ def read_commented_csv(path: Path | str, required: tuple[str, ...] = ()) -> pd.D
     try:
         # utf-8-sig: our CSV exports start with a byte-order mark so that Excel reads them as UTF-8.
         lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    except FileNotFoundError as exc:
+        raise UnreadableFileError(str(path), _missing_reason(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableFileError(str(path), str(exc)) from exc
     first_data_line = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
@@ -35,6 +37,19 @@ def read_commented_csv(path: Path | str, required: tuple[str, ...] = ()) -> pd.D
             str(path), [Problem(0, column, "column is missing from the header") for column in missing]
         )
     return table
+
+
+def _missing_reason(path: Path) -> str:
+    """Why a knowledge file is not there, saying where REACTIONS_DATA_DIR sent us when it did."""
+    from dashboard import DATA_DIR, DATA_DIR_VARIABLE, knowledge_dir
+
+    folder = knowledge_dir()
+    if folder != DATA_DIR and path.parent == folder:
+        return (
+            f"no such file: {DATA_DIR_VARIABLE} is set to {folder}, which must hold every knowledge file; "
+            f"copy the shipped ones from {DATA_DIR} (or unset {DATA_DIR_VARIABLE})"
+        )
+    return "no such file"
 
 
 # Decoding people's files lives in dashboard.decoding; re-exported here, where callers have found it.

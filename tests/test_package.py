@@ -234,3 +234,16 @@ def test_every_knowledge_file_is_read_from_reactions_data_dir(tmp_path, monkeypa
     used = {"actors.csv", "speakers.csv", "codebook.csv", "cameo_crosswalk.csv", "cue_lexicon.csv"}
     used |= {"column_synonyms.csv", "articles.csv", "extraction_rules.csv", "idlib-2020.txt", "idlib-2020.csv"}
     assert used <= read_names, used - read_names
+
+
+def test_a_reactions_data_dir_without_the_knowledge_files_says_so_and_where_they_are(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "validate", str(tmp_path / "any.csv")],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+        env={**os.environ, "REACTIONS_DATA_DIR": str(tmp_path / "empty")},
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"REACTIONS_DATA_DIR is set to {tmp_path / 'empty'}" in done.stderr
+    assert str(DATA_DIR) in done.stderr
