@@ -334,9 +334,15 @@ def command_extract(args: argparse.Namespace) -> int:
     check_output_path(args.output, TABLE_SUFFIXES)
     path = Path(args.article)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnreadableFileError(args.article, str(getattr(exc, "strerror", None) or exc)) from exc
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(args.article, str(exc.strerror or exc)) from exc
+    # The same detection as tables: read exactly and say how, or refused naming the candidates; never garbled.
+    from dashboard.decoding import LEGACY_CODE_PAGES, decode_text, describe_encoding
+
+    text, encoding = decode_text(data, args.article, args.encoding)
+    if encoding in LEGACY_CODE_PAGES:
+        print(f"{args.article}: text read as {describe_encoding(encoding)}", file=sys.stderr)
     resources = load_resources()
     records = extract_records(text, resources, args.event or path.stem, args.date or "", args.source or path.name)
     from dashboard.progress import terminal_progress
@@ -578,7 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(run=command_extract)
 
     _add_library_commands(commands)
-    for command in (score, summary, validate):
+    for command in (score, summary, validate, extract):
         command.add_argument(
             "--encoding",
             help="read a text input in this encoding (e.g. cp1254) instead of detecting it; for a file refused "

@@ -320,3 +320,22 @@ def test_score_writes_nothing_when_a_required_column_is_missing(tmp_path, capsys
     assert main(["score", str(path), "-o", str(out), "--quiet"]) == 1
     assert f"{path}: row 0: text: column is missing" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_extract_reads_a_legacy_encoded_article_exactly_and_says_how(tmp_path, capsys):
+    article = tmp_path / "paris.txt"
+    article.write_bytes(
+        "Paris reacts\n\nFrance condemned the attack on the port, said Jean-Noël Barrot, the foreign minister. "
+        "Berlin said it was “deeply concerned” about the escalation.\n".encode("cp1252")
+    )
+    assert main(["extract", str(article), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert f"{article}: text read as cp1252" in captured.err
+    assert "Jean-Noël Barrot" in captured.out and "Ã" not in captured.out
+
+
+def test_extract_refuses_binary_data_in_words(tmp_path, capsys):
+    article = tmp_path / "photo.txt"
+    article.write_bytes(bytes(range(256)) * 8)
+    assert main(["extract", str(article), "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith(f"{article}: cannot read: holds binary data")

@@ -1,6 +1,7 @@
 """What a new user tripped on (issue 12), each checked the way they met it: AppTest for the pages, plain
 pytest for the pure parts. Sentences are ours."""
 
+import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -168,3 +169,20 @@ def test_an_upload_of_one_shift_jis_name_offers_shift_jis_and_reads_it_exactly_w
     assert any("1 row(s) read, 1 valid, 0 left out" in text.value for text in app.markdown)
     app.button(key="upload_add").click().run()
     assert app.session_state["added_records"]["actor"].tolist() == ["日本"]
+
+
+def test_an_article_file_in_a_legacy_code_page_is_read_exactly_on_the_add_an_article_page(app):
+    """Detected as tables are (it was "not UTF-8 text"): the name with its diaeresis reaches the records intact."""
+    article = (
+        "Paris reacts\n\nFrance condemned the attack on the port, said Jean-Noël Barrot, the foreign minister. "
+        "Berlin said it was “deeply concerned” about the escalation.\n"
+    ).encode("cp1252")
+    app.run()
+    app.switch_page("screens/add_article.py").run()
+    app.get("file_uploader")[0].upload("paris.txt", article, "text/plain")
+    app.text_input(key="article_event").set_value("paris-2031")
+    app.date_input(key="article_date").set_value(datetime.date(2031, 5, 2))
+    app.button(key="extract").click().run()
+    assert not app.exception and not app.error
+    shown = " ".join(str(frame.value.to_dict()) for frame in app.dataframe)
+    assert "Jean-Noël Barrot" in shown and "Ã" not in shown

@@ -10,6 +10,8 @@ import streamlit as st
 
 from dashboard import codebook
 from dashboard.codebook import MODES, codebook_version
+from dashboard.decoding import decode_text
+from dashboard.errors import ReactionsError
 from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
 from dashboard.records import RECORD_COLUMNS, Article, normalise_records, validate_records
 from dashboard.views.common import (
@@ -60,10 +62,10 @@ def article_form(view: View) -> Article | None:
     if not sent:
         return None
     if upload is not None:
-        try:
-            text = upload.getvalue().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            st.error(f"{upload.name}: not UTF-8 text; save it as UTF-8 and upload it again.")
+        try:  # detected as for tables: read exactly, or refused naming the candidate code pages
+            text, _ = decode_text(upload.getvalue(), upload.name)
+        except ReactionsError as exc:
+            st.error(f"{exc} Save it as UTF-8 and upload it again.")
             return None
     problems = []
     if not text.strip():
