@@ -2,7 +2,8 @@
 
 `knowledge()` is the bundle of knowledge_dir() (REACTIONS_DATA_DIR when set, else the shipped package data),
 built once per folder: pointing REACTIONS_DATA_DIR elsewhere moves the codebook, its stance order, families and
-colours, the crosswalk, the column synonyms, the cue lexicon and the registry together. Building the object reads
+colours, the crosswalk, the column synonyms, the cue lexicon, the registry, the articles and the extraction
+rules together. Building the object reads
 nothing; each part is read (and validated) the first time it is asked for, so importing a module costs no I/O.
 """
 
@@ -20,8 +21,10 @@ if TYPE_CHECKING:  # the loaders import pandas and friends; they are imported wh
     import pandas as pd
 
     from dashboard.codebook import Crosswalk
+    from dashboard.extract.rules import ExtractionRules
     from dashboard.lexicon import CueLexicon
     from dashboard.registry import Registry
+    from dashboard.schema import Article
 
 CODEBOOK_FILE = "codebook.csv"
 CROSSWALK_FILE = "cameo_crosswalk.csv"
@@ -106,6 +109,19 @@ class Knowledge:
         from dashboard.registry import load_registry
 
         return load_registry(self.folder)
+
+    @cached_property
+    def articles(self) -> dict[str, Article]:
+        """The articles behind the curated records, by event slug (articles.csv and the files it names)."""
+        from dashboard.records import load_articles
+
+        return load_articles(self.folder)
+
+    @cached_property
+    def extraction_rules(self) -> ExtractionRules:
+        from dashboard.extract.rules import load_extraction_rules
+
+        return load_extraction_rules(self.folder)
 
 
 def knowledge(folder: Path | str | None = None) -> Knowledge:

@@ -18,6 +18,7 @@ from dashboard import codebook, knowledge_dir
 from dashboard.datafiles import read_commented_csv
 from dashboard.dates import read_dates
 from dashboard.errors import InvalidDataError, Problem, UnreadableFileError
+from dashboard.knowledge import knowledge
 from dashboard.registry import Registry
 from dashboard.schema import (  # noqa: F401  (re-exported: callers import these from dashboard.records)
     ACTOR_CODE_COLUMN,
@@ -160,7 +161,10 @@ def load_records(path: Path | str, registry: Registry, articles: dict[str, Artic
 
 
 def load_articles(data_dir: Path | str | None = None) -> dict[str, Article]:
-    """The articles behind the curated records, by event slug, text verbatim."""
+    """The articles behind the curated records, by event slug, text verbatim; knowledge_dir()'s, read once per
+    folder, when data_dir is not given."""
+    if data_dir is None:
+        return knowledge().articles
     index = read_commented_csv(
         Path(data_dir if data_dir is not None else knowledge_dir()) / "articles.csv",
         required=("event", "date", "title", "source", "file"),

@@ -156,3 +156,15 @@ def test_no_module_writes_out_the_stance_list_a_family_or_the_stance_colours():
         for found in literal.finditer(source):
             labels = set(re.findall(r"[\"']([a-z_]+)[\"']", found.group()))
             assert labels not in facts, f"{path}: {found.group()}"
+
+
+def test_articles_and_extraction_rules_come_from_the_moved_folder_too(moved_knowledge):
+    from dashboard.extract.rules import default_rules
+    from dashboard.records import load_articles
+
+    index = moved_knowledge / "articles.csv"
+    index.write_text(index.read_text(encoding="utf-8").replace("idlib-2020,", "idlib-2020-moved,"), encoding="utf-8")
+    bundle = knowledge()
+    assert "idlib-2020-moved" in load_articles() and "idlib-2020" not in load_articles()
+    assert load_articles() is bundle.articles
+    assert default_rules() is bundle.extraction_rules

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -177,10 +176,7 @@ def load_extraction_rules(data_dir: Path | str | None = None) -> ExtractionRules
 
 
 def default_rules() -> ExtractionRules:
-    """The extraction rules of knowledge_dir(), read once per folder."""
-    return _rules_in(str(knowledge_dir()))
+    """The extraction rules of knowledge_dir(), read once per folder (the folder's knowledge bundle holds them)."""
+    from dashboard.knowledge import knowledge
 
-
-@lru_cache(maxsize=4)
-def _rules_in(folder: str) -> ExtractionRules:
-    return load_extraction_rules(folder)
+    return knowledge().extraction_rules
