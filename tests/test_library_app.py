@@ -259,3 +259,34 @@ def test_the_method_page_measures_the_shipped_records_only(library, scored_rows)
     later.switch_page("screens/method.py").run()
     assert not later.exception
     assert next(m.value for m in later.markdown if "curated records shipped" in m.value) == shipped
+
+
+def test_a_sessions_upload_joins_a_large_library_in_every_view(library, scored_rows, monkeypatch):
+    # With the query engine (a large library), records added in a session join the stored ones: in the
+    # counts, the filter options and the filtered views, as with the pandas path.
+    import dashboard.views.common as common
+
+    library.add(scored_rows, "border-2024")
+    monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)
+    common.cached_library_view.clear()
+    try:
+        app = visitor()
+        before = int(metric_value(app, "Records"))
+        app.switch_page("screens/upload.py").run()
+        app.file_uploader(key="records_upload").upload("border notes.csv", UPLOADED, "text/csv").run()
+        app.text_input(key="upload_event").set_value("border-notes")
+        app.button(key="upload_add").click().run()
+        assert not app.exception
+        app.switch_page("screens/overview.py").run()
+        assert int(metric_value(app, "Records")) == before + 2
+        assert {"border-notes", "border-2024"} <= set(app.selectbox(key="event").options)
+        app.selectbox(key="event").set_value("border-notes").run()
+        assert int(metric_value(app, "Records")) == 2
+        for page in ("evidence", "downloads", "flows", "tone", "map_view"):
+            app.switch_page(f"screens/{page}.py").run()
+            assert not app.exception, page
+        app.switch_page("screens/evidence.py").run()
+        assert any("2 record(s)" in caption.value for caption in app.caption)
+        assert common.library_view_data(str(DATA_DIR)).store is not None
+    finally:
+        common.cached_library_view.clear()
