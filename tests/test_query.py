@@ -134,9 +134,7 @@ def test_the_store_answers_as_the_pandas_functions(stored, state):
     without = store.key_figures(state, sentences=False)
     assert "sentences" not in without and without["records"] == want["records"]
     assert store.found_by_the_rules(state) == found_by_the_rules(expected)
-    pd.testing.assert_frame_equal(
-        target_summary(store.distinct(state, ("target", "stance", "actor"))), summarise_by_target(expected)
-    )
+    pd.testing.assert_frame_equal(target_summary(store.by_target(state)), summarise_by_target(expected))
     drawn = stance_counts_figure(store.distinct(state, ("actor", "stance")))
     assert drawn.to_plotly_json() == stance_by_actor_figure(expected).to_plotly_json()
 

@@ -66,9 +66,7 @@ def view_stance_by_actor_figure(view: View):
 def view_by_target(view: View) -> pd.DataFrame:
     store = view.data.store
     if store is not None:
-        return per_view(
-            view, "by_target", lambda: target_summary(store.distinct(view.state, ("target", "stance", "actor")))
-        )
+        return per_view(view, "by_target", lambda: target_summary(store.by_target(view.state)))
     return per_view(view, "by_target", lambda: summarise_by_target(view.records))
 
 

@@ -19,7 +19,6 @@ from dashboard.views.common import (
 )
 from dashboard.views.evidence import show_selected_evidence
 from dashboard.views.measures import (
-    every_record_key_figures,
     view_by_target,
     view_found_by_the_rules,
     view_key_figures,
@@ -65,9 +64,8 @@ def render(view: View) -> None:
             # An uploaded file has no title: leave the empty part out rather than show "date · · file.csv".
             st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source) if part))
     figures = view_key_figures(view)
-    total = every_record_key_figures(view)
     columns = st.columns(6)
-    columns[0].metric("Records", figures["records"], help=f"of {total['records']:,} records in all events")
+    columns[0].metric("Records", figures["records"], help=f"of {view.data.record_count:,} records in all events")
     columns[1].metric("Actors", figures["actors"])
     columns[2].metric("Targets", figures["targets"])
     columns[3].metric(
