@@ -26,6 +26,8 @@ WARNING_KINDS = frozenset({UNKNOWN_ACTOR, AMBIGUOUS_ACTOR})
 # What `reactions score` and `reactions extract` add: whether the registry knows each name as written.
 ACTOR_STATUS_COLUMN, TARGET_STATUS_COLUMN = "actor_status", "target_status"
 REGISTERED, UNREGISTERED, AMBIGUOUS = "registered", "unregistered", "ambiguous"
+# The fields validate_records reads in each row (any other column is not looked at).
+RECORD_FIELDS_CHECKED = ("id", "actor", "target", "date", "speaker", "cue", "text", "start", "end", "event")
 # split_valid_rows: the columns added to the rows left out.
 REJECTED_ROW_COLUMN, REJECTED_REASON_COLUMN = "row", "problems"
 
@@ -67,9 +69,18 @@ def validate_records(
     dates = read_dates(cell_texts(table["date"])) if "date" in columns else None
     seen_ids: dict[str, int] = {}
     suggestions: dict[str, str | None] = {}
-    for row, record in enumerate(table.to_dict("records"), start=1):
+    # Column by column: only the fields the checks read, each column as a list, trimmed once (a pandas string
+    # column iterated cell by cell, or a dict per row of every column, costs more than the checks themselves).
+    fields = [name for name in RECORD_FIELDS_CHECKED if name in columns]
+    raw_columns = [table[name].tolist() for name in fields]
+    cleaned_columns = [[cell_text(cell).strip() for cell in cells] for cells in raw_columns]
+    rows = zip(zip(*raw_columns, strict=True), zip(*cleaned_columns, strict=True), strict=True)
+    for row, (raw, cleaned) in enumerate(rows, start=1):
         date_reading = dates[row - 1] if dates is not None else None
-        problems.extend(_validate_record(row, record, registry, articles or {}, seen_ids, date_reading, suggestions))
+        record, values = dict(zip(fields, raw, strict=True)), dict(zip(fields, cleaned, strict=True))
+        problems.extend(
+            _validate_record(row, record, values, registry, articles or {}, seen_ids, date_reading, suggestions)
+        )
     # Row by row, and within a row left to right, as the file's columns run.
     rank = {str(column): position for position, column in enumerate(table.columns)}
     return sorted(problems, key=lambda problem: (problem.row, rank.get(problem.field, len(rank))))
@@ -165,14 +176,16 @@ def with_actor_status(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
 def _validate_record(
     row: int,
     record: dict,
+    cleaned: dict[str, str],
     registry: Registry,
     articles: dict[str, Article],
     seen_ids: dict,
     date_reading,
     suggestions: dict,
 ) -> list[Problem]:
+    """The row's problems; record holds its cells as read and cleaned the same as text, trimmed, for the fields
+    in RECORD_FIELDS_CHECKED that the table has."""
     problems = []
-    cleaned = {field_name: cell_text(cell).strip() for field_name, cell in record.items()}
 
     def value(field_name: str) -> str:
         return cleaned.get(field_name, "")
