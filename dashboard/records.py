@@ -122,10 +122,23 @@ def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     for column in RECORD_COLUMNS:
         if column == "target":  # a list, a JSON list or "A; B": the one text form (dashboard.targets)
             records[column] = records[column].map(as_target_text)
-        elif column not in OFFSET_COLUMNS:
+        elif column not in OFFSET_COLUMNS and not _plain_text(records[column]):
             records[column] = records[column].map(cell_text)
-    records["actor"] = records["actor"].map(lambda name: registry.resolve_actor(name) or name.strip())
-    records["target"] = records["target"].map(lambda cell: canonical_targets(cell, registry.resolve_actor))
+    # A corpus repeats its names: each distinct one is resolved once.
+    actors: dict[str, str] = {}
+    records["actor"] = records["actor"].map(
+        lambda name: (
+            actors[name] if name in actors else actors.setdefault(name, registry.resolve_actor(name) or name.strip())
+        )
+    )
+    targets: dict[str, str] = {}
+    records["target"] = records["target"].map(
+        lambda cell: (
+            targets[cell]
+            if cell in targets
+            else targets.setdefault(cell, canonical_targets(cell, registry.resolve_actor))
+        )
+    )
     records["date"] = [
         reading.iso or written for reading, written in zip(read_dates(records["date"]), records["date"], strict=True)
     ]
@@ -139,6 +152,15 @@ def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
         records[column] = pd.array([whole_number(cell_text(v)) for v in records[column]], dtype="Int64")
     extra = [column for column in records.columns if column not in RECORD_COLUMNS]
     return records[[*RECORD_COLUMNS, *extra]]
+
+
+_PLAIN_TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
+
+
+def _plain_text(column: pd.Series) -> bool:
+    """True when mapping cell_text over the column would give it back as it is: pandas' default text dtype, no
+    missing cell."""
+    return column.dtype == _PLAIN_TEXT and not column.hasnans
 
 
 def _unused_id(candidate: str, given: set[str]) -> str:
