@@ -161,15 +161,30 @@ def with_actor_status(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     target_status is the worst of the row's targets (unregistered, then ambiguous, then registered), empty
     when the row has no target."""
     out = table.copy()
-    out[ACTOR_STATUS_COLUMN] = [actor_status(name, registry) for name in out["actor"]] if "actor" in out else ""
+    # A corpus repeats its names and target cells: each distinct text is looked up once.
+    statuses: dict[object, str] = {}
+
+    def name_status(name: object) -> str:
+        if not isinstance(name, str):
+            return actor_status(name, registry)
+        if name not in statuses:
+            statuses[name] = actor_status(name, registry)
+        return statuses[name]
+
+    out[ACTOR_STATUS_COLUMN] = [name_status(name) for name in out["actor"].tolist()] if "actor" in out else ""
     worst = (UNREGISTERED, AMBIGUOUS, REGISTERED)
+    cells: dict[str, str] = {}
 
     def target_status(cell: object) -> str:
-        targets = parse_targets(cell)
-        found = {actor_status(t, registry) for t in targets} - {""}
-        return next((status for status in worst if status in found), "")
+        if isinstance(cell, str) and cell in cells:
+            return cells[cell]
+        found = {name_status(t) for t in parse_targets(cell)} - {""}
+        status = next((status for status in worst if status in found), "")
+        if isinstance(cell, str):
+            cells[cell] = status
+        return status
 
-    out[TARGET_STATUS_COLUMN] = [target_status(c) for c in out["target"]] if "target" in out else ""
+    out[TARGET_STATUS_COLUMN] = [target_status(c) for c in out["target"].tolist()] if "target" in out else ""
     return out
 
 
