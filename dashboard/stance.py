@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from itertools import pairwise
 from typing import NamedTuple, Protocol
 
@@ -254,7 +255,7 @@ class _Scan:
         self._cues: list[CueMatch] | None = None
         self._mentions: dict[int, tuple[_Registry, list[_PartyMention]]] = {}
         self._roles: dict[_PartyMention, str] = {}
-        self._own: dict[tuple[str, int], set[str]] = {}
+        self._own: dict[tuple[str, int], frozenset[str]] = {}
         self._actor_cues: dict[tuple[str, int], list[CueMatch]] = {}
         self._targets: dict[tuple[str, int, str, str], list[str]] = {}
 
@@ -278,7 +279,7 @@ class _Scan:
             known = self._mentions[id(registry)] = (registry, _party_mentions(self.text, registry))
         return known[1]
 
-    def own(self, actor: str, registry: _Registry) -> set[str]:
+    def own(self, actor: str, registry: _Registry) -> frozenset[str]:
         """_own_actors, once per actor (the registry is the one mentions() holds)."""
         key = (actor, id(registry))
         own = self._own.get(key)
@@ -508,9 +509,24 @@ def _party_mentions(text: str, registry: _Registry) -> list[_PartyMention]:
     return kept
 
 
-def _own_actors(actor: str, registry: _Registry) -> set[str]:
-    names = set(parse_targets(actor))  # "A; B": several actors reacting together, a name list like targets
-    return names | {registry.resolve_actor(name) or name for name in names}
+# _own_actors' answers across sentences (a corpus repeats its actors), per registry (weakly held: a registry
+# made for one context goes when it is no longer used); bounded, for corpora with a new name on every row.
+_OWN_ACTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+OWN_ACTORS_LIMIT = 10_000
+
+
+def _own_actors(actor: str, registry: _Registry) -> frozenset[str]:
+    try:
+        known = _OWN_ACTORS.setdefault(registry, {})
+    except TypeError:  # a registry that cannot be weakly referenced or hashed: no cache
+        known = {}
+    own = known.get(actor)
+    if own is None:
+        names = set(parse_targets(actor))  # "A; B": several actors reacting together, a name list like targets
+        own = frozenset(names | {registry.resolve_actor(name) or name for name in names})
+        if len(known) < OWN_ACTORS_LIMIT:
+            known[actor] = own
+    return own
 
 
 def _content_words(text: str) -> list[str]:
