@@ -121,7 +121,7 @@ def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
             records[column] = ""
     for column in RECORD_COLUMNS:
         if column == "target":  # a list, a JSON list or "A; B": the one text form (dashboard.targets)
-            records[column] = records[column].map(as_target_text)
+            records[column] = _target_texts(records[column])
         elif column not in OFFSET_COLUMNS and not _plain_text(records[column]):
             records[column] = records[column].map(cell_text)
     # A corpus repeats its names: each distinct one is resolved once.
@@ -152,6 +152,20 @@ def normalise_records(table: pd.DataFrame, registry: Registry) -> pd.DataFrame:
         records[column] = pd.array([whole_number(cell_text(v)) for v in records[column]], dtype="Int64")
     extra = [column for column in records.columns if column not in RECORD_COLUMNS]
     return records[[*RECORD_COLUMNS, *extra]]
+
+
+def _target_texts(cells: pd.Series) -> pd.Series:
+    """as_target_text over a column, each distinct text cell parsed once."""
+    written: dict[str, str] = {}
+
+    def text_of(cell: object) -> str:
+        if not isinstance(cell, str):
+            return as_target_text(cell)
+        if cell not in written:
+            written[cell] = as_target_text(cell)
+        return written[cell]
+
+    return cells.map(text_of)
 
 
 _PLAIN_TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
