@@ -175,8 +175,17 @@ def to_csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> byte
 
     The provenance is not in the file (see csvw_metadata); the parameter keeps the writers interchangeable.
     """
-    text = neutralise_formula_cells(df).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    table = neutralise_formula_cells(df)
+    text = table.to_csv(index=False, quoting=_quoting(table), lineterminator="\r\n")
     return text.encode("utf-8")
+
+
+def _quoting(table: pd.DataFrame) -> int:
+    # In a one-column table a blank cell would be a blank line, which CSV readers (ours, pandas, R) skip:
+    # the record would be lost. Quoting every cell keeps it (an empty cell is quoted by the csv module anyway).
+    if len(table.columns) == 1 and table.iloc[:, 0].map(lambda cell: isinstance(cell, str) and not cell.strip()).any():
+        return csv.QUOTE_ALL
+    return csv.QUOTE_MINIMAL
 
 
 METADATA_SUFFIX = "-metadata.json"
