@@ -22,7 +22,6 @@ listed first; the library refuses their slugs.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import errno
 import fcntl
 import hashlib
@@ -39,17 +38,23 @@ import pandas as pd
 
 from dashboard import DATA_DIR, knowledge_dir
 from dashboard.errors import ReactionsError
-from dashboard.records import RECORD_COLUMNS
-from dashboard.scoring import SCORED_COLUMNS
-from dashboard.targets import parse_targets
+from dashboard.stored_records import APP_COLUMNS as APP_COLUMNS
+from dashboard.stored_records import BOOL_COLUMNS as BOOL_COLUMNS
+from dashboard.stored_records import EXTRA_COLUMN as EXTRA_COLUMN
+from dashboard.stored_records import FLOAT_COLUMNS as FLOAT_COLUMNS
+from dashboard.stored_records import FORMAT_VERSION as FORMAT_VERSION
+from dashboard.stored_records import OFFSET_COLUMNS as OFFSET_COLUMNS
+from dashboard.stored_records import PREDICTED as PREDICTED
+from dashboard.stored_records import STORED_COLUMNS as STORED_COLUMNS
+from dashboard.stored_records import _event_metadata, _stored_frame
+from dashboard.stored_records import records_for_app as records_for_app
+from dashboard.stored_records import records_to_rescore as records_to_rescore
 
 LIBRARY_VARIABLE = "REACTIONS_LIBRARY"
 # Set to 1/true/yes on a public server: the app then shows the library but offers no way to change it.
 READ_ONLY_VARIABLE = "REACTIONS_LIBRARY_READ_ONLY"
 APP_NAME = "diplomatic-reactions"
 METADATA_KEY = b"diplomatic_reactions"
-# Bumped when the stored layout changes in a way older code cannot read.
-FORMAT_VERSION = 1
 # The same rule as the upload and article pages: lower case letters, digits and '-', 2 to 41 characters.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 EVENT_SUFFIX = ".parquet"
@@ -60,14 +65,6 @@ FILE_MODE = 0o644
 # A writer waits this long for another one to finish before giving up with a message.
 LOCK_TIMEOUT_S = 120.0
 LOCK_POLL_S = 0.05
-# Columns of a user's file beyond the record's own are kept, as one JSON object per row in this column.
-EXTRA_COLUMN = "extra"
-STORED_COLUMNS = (*RECORD_COLUMNS, *SCORED_COLUMNS, EXTRA_COLUMN)
-BOOL_COLUMNS = ("negated", "tone_conflict", "stance_agrees", "stance_found")
-FLOAT_COLUMNS = ("confidence", "polarity", "subjectivity", "intensity", "goldstein")
-OFFSET_COLUMNS = ("start", "end")
-# Where a record's stance came from the rules; rescoring reads these again from the text.
-PREDICTED = "predicted"
 
 
 class LibraryError(ReactionsError):
@@ -202,83 +199,6 @@ def shipped_events(data_dir: Path | str | None = None) -> frozenset[str]:
 
     data_dir = data_dir if data_dir is not None else knowledge_dir()
     return frozenset(read_commented_csv(Path(data_dir) / "articles.csv", required=("event",))["event"])
-
-
-# --- Converting between the scored frame and what is stored ---
-
-
-def _stored_frame(scored: pd.DataFrame) -> pd.DataFrame:
-    """The scored records in the stored schema: every record and score column, other columns as JSON."""
-    frame = pd.DataFrame(index=range(len(scored)))
-    source = scored.reset_index(drop=True)
-    for column in (*RECORD_COLUMNS, *SCORED_COLUMNS):
-        values = source[column] if column in source.columns else pd.Series([""] * len(source))
-        if column in OFFSET_COLUMNS:
-            frame[column] = pd.array(pd.to_numeric(values, errors="coerce"), dtype="Int64")
-        elif column in BOOL_COLUMNS:
-            frame[column] = values.fillna(False).astype(bool)
-        elif column in FLOAT_COLUMNS:
-            frame[column] = pd.to_numeric(values, errors="coerce").astype("float64")
-        else:
-            frame[column] = values.fillna("").astype(str)
-    extra = [c for c in source.columns if c not in RECORD_COLUMNS and c not in SCORED_COLUMNS and c != EXTRA_COLUMN]
-    if extra:
-        lines = source[extra].astype(str).to_json(orient="records", lines=True, force_ascii=False)
-        frame[EXTRA_COLUMN] = lines.splitlines()[: len(source)] if len(source) else []
-    elif EXTRA_COLUMN in source.columns:  # stored records stored again (a rescore, a copy): kept as they are
-        frame[EXTRA_COLUMN] = source[EXTRA_COLUMN].fillna("").astype(str)
-    else:
-        frame[EXTRA_COLUMN] = ""
-    return frame
-
-
-# What the app reads: every record and score column; the extra columns' JSON stays on disk.
-APP_COLUMNS = [*RECORD_COLUMNS, *SCORED_COLUMNS]
-
-
-def records_for_app(stored: pd.DataFrame) -> pd.DataFrame:
-    """Stored records as the app holds scored ones (the extra-columns JSON stays on disk)."""
-    return stored.drop(columns=[EXTRA_COLUMN], errors="ignore")
-
-
-def records_to_rescore(stored: pd.DataFrame) -> pd.DataFrame:
-    """The records as they were before scoring: the rules' stance, target and cue cleared where the rules gave
-    them, so a rescore reads them again; curated ones stay. Extra columns come back as columns."""
-    records = stored[list(RECORD_COLUMNS)].copy()
-    predicted = stored["stance_source"] == PREDICTED
-    records["stance"] = records["stance"].where(~predicted, "")
-    # A target or cue the file gave is kept by scoring; one equal to the rules' reading came from the rules.
-    for column, reading in (("target", "predicted_target"), ("cue", "predicted_cue")):
-        from_rules = predicted & (stored[column] == stored[reading])
-        records[column] = records[column].where(~from_rules, "")
-    cells = stored[EXTRA_COLUMN] if EXTRA_COLUMN in stored.columns else pd.Series([], dtype=str)
-    if (cells != "").any():
-        extra = pd.DataFrame([json.loads(cell) if cell else {} for cell in cells], index=records.index)
-        records = pd.concat([records, extra.fillna("")], axis=1)
-    return records
-
-
-def _event_metadata(
-    slug: str, stored: pd.DataFrame, title: str, date: str, source: str, article_text: str, new_actors: dict
-) -> dict:
-    dates = sorted(d for d in stored["date"].unique() if re.match(r"^\d{4}-\d{2}-\d{2}$", d))
-    return {
-        "format": FORMAT_VERSION,
-        "slug": slug,
-        "title": title,
-        "date": date or (dates[0] if dates else ""),
-        "first_date": dates[0] if dates else "",
-        "last_date": dates[-1] if dates else "",
-        "actors": sorted(stored["actor"].unique().tolist()),
-        # The filter options this event adds, so a server lists them without reading every record.
-        "targets": sorted({name for cell in stored["target"].unique() for name in parse_targets(cell)}),
-        "untargeted": bool((stored["target"].str.strip() == "").any()),
-        "modes": sorted(stored["mode"].unique().tolist()),
-        "source": source,
-        "article": article_text,
-        "new_actors": dict(new_actors),
-        "saved_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
 
 
 class Library:

@@ -23,13 +23,29 @@ How a sentence is read:
 
 from __future__ import annotations
 
-import math
 import re
 import weakref
 from itertools import pairwise
 from typing import NamedTuple, Protocol
 
 from dashboard import codebook
+from dashboard.cue_context import _CLAUSE_BREAK as _CLAUSE_BREAK
+from dashboard.cue_context import (
+    _NEW_CLAUSE,
+    _WORD,
+    _clause_head,
+    _in_negated_object,
+    _modifier,
+    _negated,
+)
+from dashboard.cue_context import CONTEXT_CHARS as CONTEXT_CHARS
+from dashboard.cue_context import DEONTIC_MODALS as DEONTIC_MODALS
+from dashboard.cue_context import INTENSIFIER_AFTER as INTENSIFIER_AFTER
+from dashboard.cue_context import INTENSIFIER_BEFORE as INTENSIFIER_BEFORE
+from dashboard.cue_context import NEGATED_OBJECT_REACH as NEGATED_OBJECT_REACH
+from dashboard.cue_context import NEGATION_WINDOW as NEGATION_WINDOW
+from dashboard.cue_context import _clause_tail as _clause_tail
+from dashboard.cue_context import normalise_quotes as normalise_quotes
 from dashboard.lexicon import GAP_WORDS as GAP_WORDS
 from dashboard.lexicon import INDEXED_GROUPS, CueLexicon, CueRule, RuleMatches, default_lexicon
 from dashboard.lexicon import KINDS as KINDS
@@ -37,19 +53,18 @@ from dashboard.lexicon import LEXICON_COLUMNS as LEXICON_COLUMNS
 from dashboard.lexicon import LEXICON_PATH as LEXICON_PATH
 from dashboard.lexicon import compile_phrase as compile_phrase
 from dashboard.lexicon import load_cue_lexicon as load_cue_lexicon
+from dashboard.mention_roles import DETERMINERS as DETERMINERS
+from dashboard.mention_roles import FUNCTION_WORDS as FUNCTION_WORDS
+from dashboard.mention_roles import HOSTILE_TARGET_STANCES as HOSTILE_TARGET_STANCES
+from dashboard.mention_roles import PERPETRATOR_EVENT_REACH as PERPETRATOR_EVENT_REACH
+from dashboard.mention_roles import SOURCE_REACH as SOURCE_REACH
+from dashboard.mention_roles import VICTIM_EVENT_REACH as VICTIM_EVENT_REACH
+from dashboard.mention_roles import VICTIM_PREPOSITIONS as VICTIM_PREPOSITIONS
+from dashboard.mention_roles import _keeps, _mention_role
 from dashboard.targets import parse_targets
 
-# Negation reaches three words back: "did not yet condemn", "refused to openly condemn".
-NEGATION_WINDOW = 3
-# A negated verb's object stays negated: "has not called for new sanctions" does not threaten sanctions.
-# A cue this many words or fewer after a negated cue, in the same clause, is negated with it.
-NEGATED_OBJECT_REACH = 3
 # "supported by Turkey", "condemned by Moscow": a party named this many words after "by" is the agent.
 PASSIVE_AGENT_REACH = 3
-# Intensifiers sit right before a cue ("deeply shocked", "their utmost concern") ...
-INTENSIFIER_BEFORE = 3
-# ... or, for adverbs and "in the strongest terms", just after it ("condemns in the strongest terms").
-INTENSIFIER_AFTER = 4
 # A cue this strong is explicit enough to be the headline stance even when a stronger one follows.
 DOMINANT_MIN_SCORE = 0.75
 # Keeps a lone explicit cue's confidence below 1: rules can still misread (weight 1.0 -> about 0.87).
@@ -69,27 +84,7 @@ MAX_SCORE_FOR_CONFIDENCE = 1.5
 PERFORMATIVE_WEIGHT = 1.0
 
 NEUTRAL_CUE_TYPE = "make_statement"
-# Before a negator these make a prohibition or a directive, not a negation: "should not threaten".
-DEONTIC_MODALS = frozenset({"should", "must", "need", "ought", "shall"})
-DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
-# Words that end the noun phrase after a mention: "Turkey over the killing" does not make Turkey the killer.
-FUNCTION_WORDS = DETERMINERS | frozenset(
-    {"of", "to", "in", "on", "for", "with", "and", "or", "over", "after", "before", "at", "by", "from", "about"}
-    | {"that", "which", "who", "as", "is", "was", "has", "had", "have", "were", "are", "will", "would"}
-)
-# Stances whose target is the party acted against: a victim named after "attack on" is not the target.
-HOSTILE_TARGET_STANCES = frozenset({"condemn", "warn", "deny", "call_for"})
-VICTIM_PREPOSITIONS = frozenset({"on", "against", "at", "targeting", "toward", "towards"})
-# An "attack ... on X" pattern counts when the event noun is this close before the preposition.
-VICTIM_EVENT_REACH = 8
-# "X attack", "X's military strikes": an event noun this close after X makes X the perpetrator.
-PERPETRATOR_EVENT_REACH = 2
-# "X said", "X's foreign ministry said": a reporting verb this close after X makes X a source.
-SOURCE_REACH = 4
-# Characters of context read either side of a cue or mention: more than any window above needs.
-CONTEXT_CHARS = 200
 
-_WORD = re.compile(r"\w[\w'-]*")
 # Between a party's name and the verb it governs: a title and name ("Turkish President Recep Tayyip
 # Erdogan"), a possessive office ("Russia's foreign ministry"), ", which" / ", who", auxiliaries, adverbs.
 _SUBJECT_GAP = re.compile(
@@ -103,17 +98,8 @@ _COORDINATION = re.compile(r"^\s*(?:,\s*|\s+and\s+|,\s*and\s+)(?:the\s+)?$", re.
 _CUES, _INTENSIFIERS, _HEDGES, _REPORTING, _OBJECTS, _ALL_PARTIES = (
     INDEXED_GROUPS.index(group) for group in ("cues", "intensifiers", "hedges", "reporting", "objects", "all_parties")
 )
-_NEW_CLAUSE = re.compile(r"\b(?:and|while|whereas)\b", re.IGNORECASE)
-# Words that end the noun phrase after a mention before a reporting verb ("Turkey's ministry has said" goes on).
-_HEAD_BREAKS = FUNCTION_WORDS - {"has", "had", "have", "was", "is"}
-_VICTIM_OR_OF = VICTIM_PREPOSITIONS | {"of"}
 _POSSESSIVE_GAP = re.compile(r"'s\s+")
 _PASSIVE_BY = re.compile(r"\s+by\s+")
-_SENTENCE_STOP = re.compile(r"[.;!?]")
-_CLAUSE_BREAK = re.compile(r"[,;:.!?()\"“”]|\bbut\b", re.IGNORECASE)
-# The last clause break: `.*` runs to the end and backs off to the last place a break matches. Breaks never
-# overlap (single characters, or "but" between word boundaries), so it is the last one finditer finds.
-_LAST_CLAUSE_BREAK = re.compile(r"(?s:.*)(?:" + _CLAUSE_BREAK.pattern + ")", re.IGNORECASE)
 
 
 class CueMatch(NamedTuple):
@@ -163,79 +149,6 @@ class _PartyMention(NamedTuple):
 class _Registry(Protocol):
     def resolve_actor(self, name: str) -> str | None: ...
     def find_actor_mentions(self, text: str) -> list: ...
-
-
-def normalise_quotes(text: str) -> str:
-    """Curly apostrophes to straight ones; same length, so offsets still point into the original."""
-    return text.replace("’", "'").replace("‘", "'").replace("`", "'")
-
-
-def _clause_tail(text: str) -> str:
-    """The part of text after its last clause break: the words that can still modify what follows."""
-    last = _LAST_CLAUSE_BREAK.match(text)
-    return text[last.end() :] if last else text
-
-
-def _clause_head(text: str) -> str:
-    match = _CLAUSE_BREAK.search(text)
-    return text[: match.start()] if match else text
-
-
-def _is_negator(word: str, negators: frozenset[str]) -> bool:
-    return word in negators or word.endswith("n't")
-
-
-def _negated(text: str, start: int, end: int, lexicon: CueLexicon) -> bool:
-    tail = _clause_tail(text[max(0, start - CONTEXT_CHARS) : start])
-    phrases = lexicon.negator_phrases if lexicon.negator_phrase_starts.search(tail) else ()
-    for rule in phrases:
-        for match in rule.pattern.finditer(tail):
-            if len(_WORD.findall(tail[match.end() :])) < NEGATION_WINDOW:
-                return True
-    before = _WORD.findall(tail.lower())
-    window = before[-NEGATION_WINDOW:]
-    offset = len(before) - len(window)
-    negators = lexicon.negators
-    for index, word in enumerate(window):
-        if not (word in negators or word.endswith("n't")):  # _is_negator, inline: a few calls per cue
-            continue
-        previous = before[offset + index - 1] if offset + index > 0 else ""
-        following = window[index + 1] if index + 1 < len(window) else ""
-        if previous in DEONTIC_MODALS or word.removesuffix("n't") in DEONTIC_MODALS or following == "only":
-            continue
-        return True
-    # A gap inside the phrase may hide a negator: "expressed no concern".
-    return any(_is_negator(word, lexicon.negators) for word in _WORD.findall(text[start:end].lower()))
-
-
-def _modifier(text: str, start: int, end: int, intensifiers: list[tuple[CueRule, re.Match[str]]]) -> tuple[str, float]:
-    """The strongest intensifier inside the cue, just before it, or (adverbs) just after it."""
-    best = ("", 1.0)
-    for rule, match in intensifiers:
-        inside = start <= match.start() and match.end() <= end
-        before = match.end() <= start and len(_WORD.findall(text[match.end() : start])) < INTENSIFIER_BEFORE
-        before = before and not _CLAUSE_BREAK.search(text[match.end() : start])
-        adverbial = rule.phrase.endswith("ly") or rule.phrase.startswith("in ")
-        after = (
-            adverbial
-            and match.start() >= end
-            and len(_WORD.findall(text[end : match.start()])) < INTENSIFIER_AFTER
-            and not _SENTENCE_STOP.search(text, end, match.start())
-        )
-        if (inside or before or after) and abs(math.log(rule.weight)) > abs(math.log(best[1])):
-            best = (match.group(0), rule.weight)
-    return best
-
-
-def _in_negated_object(text: str, previous: CueMatch, start: int) -> bool:
-    """A cue right after a negated cue, in its clause: "did not call for sanctions", "no plans to retaliate"."""
-    between = text[previous.end : start]
-    return (
-        previous.negated
-        and not _CLAUSE_BREAK.search(between)
-        and not _NEW_CLAUSE.search(between)
-        and len(_WORD.findall(between)) <= NEGATED_OBJECT_REACH
-    )
 
 
 class _Scan:
@@ -529,46 +442,6 @@ def _own_actors(actor: str, registry: _Registry) -> frozenset[str]:
     return own
 
 
-def _content_words(text: str) -> list[str]:
-    return [word for word in _WORD.findall(text.lower()) if word not in DETERMINERS]
-
-
-def _mention_role(text: str, mention: _PartyMention, lexicon: CueLexicon) -> str:
-    """'place', 'source', 'victim', 'perpetrator' or '' for a mention, from the words around it."""
-    before = _content_words(text[max(0, mention.start - CONTEXT_CHARS) : mention.start])
-    after_clause = _clause_head(text[mention.end : mention.end + CONTEXT_CHARS])
-    after = _WORD.findall(after_clause.lower())
-    previous = before[-1] if before else ""
-    if previous in lexicon.direction_words and len(before) > 1:
-        previous = before[-2]
-    if previous in lexicon.location_words or (after and after[0] in lexicon.place_nouns):
-        return "place"
-    # The reporting verb must follow the mention's own noun phrase: "Turkey's foreign ministry said",
-    # not "Turkish soldiers, and said".
-    head_words = []
-    for word in after[:SOURCE_REACH]:
-        if word in _HEAD_BREAKS:
-            break
-        head_words.append(word)
-    head = " ".join(head_words)
-    tail = " ".join(before[-2:])
-    if (head and any(rule.pattern.search(head) for rule in lexicon.reporting)) or tail == "according to":
-        return "source"
-    if previous == "by":
-        return "perpetrator"
-    modifiers = [word for word in after if word != "s"][: PERPETRATOR_EVENT_REACH + 1]
-    for word in modifiers:
-        if word in lexicon.event_words or word in lexicon.conduct_words:
-            return "perpetrator"
-        if word in FUNCTION_WORDS:
-            break
-    if previous == "of" and len(before) > 1 and before[-2] in lexicon.conduct_words:
-        return "perpetrator"
-    if previous in _VICTIM_OR_OF and any(word in lexicon.event_words for word in before[-VICTIM_EVENT_REACH - 1 : -1]):
-        return "victim"
-    return ""
-
-
 def _region_end(scan: _Scan, cue_end: int, stance: str) -> int:
     """Where the words about this cue's target end: at a reporting verb ("..., Obama said with X"), or at
     an explicit cue of another stance that opens a new clause ("condemned X, and stood next to Y").
@@ -584,18 +457,6 @@ def _region_end(scan: _Scan, cue_end: int, stance: str) -> int:
         and (_CLAUSE_BREAK.search(text[cue_end : found.start]) or _NEW_CLAUSE.search(text[cue_end : found.start]))
     ]
     return min(ends, default=len(text))
-
-
-def _keeps(stance: str, role: str) -> bool:
-    if role in ("place", "source"):
-        return False
-    if stance in HOSTILE_TARGET_STANCES:
-        return role != "victim"
-    if codebook.stance_families().get(stance) == "cordial":  # the party backed or consoled; not a perpetrator
-        return role != "perpetrator"
-    if stance == "concern":
-        return role == "perpetrator"
-    return False
 
 
 def detect_targets(
