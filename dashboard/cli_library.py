@@ -31,8 +31,9 @@ def command_library_add(args: argparse.Namespace) -> int:
 
     resources = load_resources()
     library = Library()
-    table, _ = _load_valid_table(args.input, resources)
-    slug = validate_slug(args.event or _default_event_slug(table, args.input))
+    table, _ = _load_valid_table(args.input, resources, args.encoding)
+    # An --event given empty is refused, not replaced by the file's name: the person asked for that slug.
+    slug = validate_slug(args.event if args.event is not None else _default_event_slug(table, args.input))
     # Refused before scoring (minutes for a big file); add() checks again under the lock.
     if slug in library.shipped or (library.path_of(slug).exists() and not args.replace):
         raise EventExistsError(slug, shipped=slug in library.shipped)
@@ -54,6 +55,10 @@ def command_library_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _versions(info) -> str:
+    return f"codebook {info.codebook_version or '?'}, lexicon {info.lexicon_version or '?'}"
+
+
 def _dates(info) -> str:
     if info.first_date and info.first_date != info.last_date:
         return f"{info.first_date}..{info.last_date}"
@@ -68,13 +73,17 @@ def command_library_list(args: argparse.Namespace) -> int:
     events, skipped = library.events()
     current = knowledge_versions()
     shipped = shipped_event_rows()
-    rows = [(slug, records, dates, f"{title} (shipped)") for slug, records, dates, title in shipped]
+    now = f"codebook {current['codebook']}, lexicon {current['lexicon']}"
+    rows = [(slug, records, dates, f"{title} (shipped)", now) for slug, records, dates, title in shipped]
     for info in events:
         stale = info.lexicon_version != current["lexicon"] or info.codebook_version != current["codebook"]
-        note = " (scored with an older lexicon or codebook: run reactions library rescore)" if stale else ""
-        rows.append((info.slug, info.records, _dates(info), info.title + note))
-    for slug, records, dates, title in rows:
-        print(f"{slug}\t{records}\t{dates}\t{title}")
+        # Scores made with other knowledge than the current (older, or a REACTIONS_DATA_DIR's) disagree with it.
+        note = f" (not the current {now}: run reactions library rescore)" if stale else ""
+        # An upload saved without a title is named by its file, as on the Library page.
+        rows.append((info.slug, info.records, _dates(info), info.title or info.source, _versions(info) + note))
+    # The fifth column, scored with, comes after the title so that readers of the first four are unaffected.
+    for slug, records, dates, title, versions in rows:
+        print(f"{slug}\t{records}\t{dates}\t{title}\t{versions}")
     for skip in skipped:
         print(str(skip), file=sys.stderr)
     print(f"library: {library.root}", file=sys.stderr)
@@ -129,14 +138,23 @@ def add_library_commands(commands) -> None:
     )
     actions = library.add_subparsers(dest="library_command", required=True)
     add = actions.add_parser("add", help="read, validate, score and store a records file as an event")
-    add.add_argument("input", help="CSV, TSV, JSON, JSONL or XLSX with at least `actor` and `text` (as for score)")
+    add.add_argument(
+        "input", help="CSV, TSV, JSON, JSONL, XLSX or Parquet with at least `actor` and `text` (as for score)"
+    )
     add.add_argument("--event", help="the event's slug (default: the file's one event, else the file name)")
     add.add_argument("--title", help="the event's title, as the dashboard shows it")
     add.add_argument("--date", type=_iso_date, help="the event's date, YYYY-MM-DD (also given to undated records)")
     add.add_argument("--replace", action="store_true", help="replace the event if the library holds it already")
     add.add_argument("--jobs", type=_positive, help="worker processes for scoring (default: every CPU available)")
+    add.add_argument(
+        "--encoding",
+        help="read a text input in this encoding (e.g. cp1254) instead of detecting it; for a file refused "
+        "because its encoding could not be told",
+    )
     add.set_defaults(run=command_library_add)
-    listing = actions.add_parser("list", help="one line per event: slug, records, dates, title (tab-separated)")
+    listing = actions.add_parser(
+        "list", help="one line per event: slug, records, dates, title, scored with (tab-separated)"
+    )
     listing.set_defaults(run=command_library_list)
     remove = actions.add_parser("remove", help="remove an event from the library")
     remove.add_argument("slug")

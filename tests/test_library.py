@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -378,7 +379,9 @@ def test_the_library_commands_add_list_rescore_and_remove(tmp_path):
     assert listed.returncode == 0
     lines = [line.split("\t") for line in listed.stdout.splitlines()]
     assert lines[0][0] == "idlib-2020" and lines[0][3].endswith("(shipped)")
-    assert lines[1] == ["border-2024", "3", "2024-05-01", "Border"]
+    assert lines[1][:4] == ["border-2024", "3", "2024-05-01", "Border"]
+    versions = knowledge_versions()
+    assert lines[1][4] == f"codebook {versions['codebook']}, lexicon {versions['lexicon']}"
     stored = Library(where).read_event("border-2024").records
     assert stored["date"].unique().tolist() == ["2024-05-01"]  # undated records take --date
     assert stored.loc[0, "stance"] == "condemn" and stored.loc[0, "stance_source"] == "predicted"
@@ -401,6 +404,58 @@ def test_the_command_refuses_a_bad_slug_with_one_line(tmp_path, slug):
     assert result.returncode == 1
     assert "not a valid event slug" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "evil").exists() and not (tmp_path / "lib" / "events" / "a").exists()
+
+
+def test_an_event_given_empty_is_refused_not_named_after_the_file(tmp_path):
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame(ROWS).to_csv(rows, index=False)
+    result = reactions("library", "add", str(rows), "--event", "", library_dir=tmp_path / "lib")
+    assert result.returncode == 1 and "'' is not a valid event slug" in result.stderr
+    assert not (tmp_path / "lib" / "events" / "rows.parquet").exists()
+
+
+def test_add_reads_a_legacy_encoding_as_told_and_lists_an_untitled_event_by_its_file(tmp_path):
+    # Written for this test in Turkish, saved in the Windows Turkish code page.
+    rows = tmp_path / "sınır.csv"
+    rows.write_bytes("actor,text\nTurkey,Ankara sınırdaki saldırıyı kınadı.\n".encode("cp1254"))
+    added = reactions("library", "add", str(rows), "--event", "sinir", "--encoding", "cp1254", library_dir=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert Library(tmp_path).read_event("sinir").records["text"].tolist() == ["Ankara sınırdaki saldırıyı kınadı."]
+    listed = [line.split("\t") for line in reactions("library", "list", library_dir=tmp_path).stdout.splitlines()]
+    assert listed[1][:4] == ["sinir", "1", "-", "sınır.csv"]
+
+
+def test_list_names_the_knowledge_that_scored_an_event_and_rescore_brings_it_to_the_current(tmp_path):
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame(ROWS).to_csv(rows, index=False)
+    assert reactions("library", "add", str(rows), "--event", "watch", library_dir=tmp_path / "lib").returncode == 0
+    # A copy of the data folder where "voiced ... concern" (the third row's cue) reads as a condemnation.
+    changed = tmp_path / "data"
+    shutil.copytree(DATA_DIR, changed)
+    lexicon = changed / "cue_lexicon.csv"
+    before = lexicon.read_text(encoding="utf-8")
+    after = before.replace(
+        "cue,voic* ~ concern|concerns,concern,pessimistic_comment,1.0,yes",
+        "cue,voic* ~ concern|concerns,condemn,criticize_denounce,1.0,yes",
+    )
+    assert after != before
+    lexicon.write_text(after, encoding="utf-8")
+
+    def run(*args):
+        env = {**os.environ, LIBRARY_VARIABLE: str(tmp_path / "lib"), "REACTIONS_DATA_DIR": str(changed)}
+        return subprocess.run(
+            [sys.executable, "-m", "dashboard.cli", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
+        )
+
+    new = knowledge_versions(changed)
+    stale = run("library", "list").stdout.splitlines()[1].split("\t")[4]
+    assert f"lexicon {knowledge_versions()['lexicon']}" in stale and "rescore" in stale
+    assert run("library", "rescore").returncode == 0
+    fresh = run("library", "list").stdout.splitlines()[1].split("\t")[4]
+    assert fresh == f"codebook {new['codebook']}, lexicon {new['lexicon']}"
+    event = Library(tmp_path / "lib").read_event("watch")
+    assert event.info.lexicon_version == new["lexicon"]
+    assert event.records["stance"].tolist()[2] == "condemn"
 
 
 def test_the_command_reports_invalid_rows_and_stores_nothing(tmp_path):
@@ -446,8 +501,6 @@ def test_the_seed_scores_are_stored_once_and_read_as_scored(tmp_path, monkeypatc
 
 
 def test_changed_data_or_an_unusable_cache_scores_again(tmp_path, monkeypatch):
-    import shutil
-
     from dashboard import DATA_DIR
     from dashboard.library import CACHE_VARIABLE, seed_scores_digest, stored_seed_scores
 
