@@ -5,7 +5,9 @@ Layout, in open formats that other tools read (DuckDB, pandas, polars, Arrow, Sp
     <root>/events/<slug>.parquet   one event: its records with their scores (one row per record). The file's
                                    footer (Parquet key-value metadata, key "diplomatic_reactions") holds the
                                    event's title, date, source, article text, new actors' country codes and the
-                                   codebook and lexicon versions that scored it.
+                                   codebook and lexicon versions that scored it; key "diplomatic_reactions_sha256"
+                                   the SHA-256 of the bytes before the footer (the records), so a file damaged
+                                   inside after it was saved is found by hashing it, not by a query failing on it.
     <root>/.lock                   writers hold it (flock) for the whole of an add, a removal or a rescore.
     <root>/.incoming/              files being written; renamed into events/ once complete and synced.
 
@@ -55,6 +57,9 @@ LIBRARY_VARIABLE = "REACTIONS_LIBRARY"
 READ_ONLY_VARIABLE = "REACTIONS_LIBRARY_READ_ONLY"
 APP_NAME = "diplomatic-reactions"
 METADATA_KEY = b"diplomatic_reactions"
+# The SHA-256 of the file's bytes before its footer (magic and row groups), written into the footer after them.
+DIGEST_KEY = b"diplomatic_reactions_sha256"
+HASH_CHUNK = 1 << 20
 # The same rule as the upload and article pages: lower case letters, digits and '-', 2 to 41 characters.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 EVENT_SUFFIX = ".parquet"
@@ -243,14 +248,18 @@ class Library:
         return events, skipped
 
     def _read_footer(self, slug: str, path: Path, handle=None) -> tuple[EventInfo, dict]:
+        if handle is None:  # one open file for the footer and the checksum: a writer may replace the path
+            with open(path, "rb") as opened:
+                return self._read_footer(slug, path, opened)
         import pyarrow.parquet as pq
 
         try:
-            footer = pq.read_metadata(handle if handle is not None else path)
+            footer = pq.read_metadata(handle)
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if not path.exists():  # removed since the listing: gone, not damaged
                 raise FileNotFoundError(errno.ENOENT, "removed", str(path)) from exc
             raise _Damaged(f"not a readable Parquet file ({_one_line(exc)})") from exc
+        _check_digest(handle, (footer.metadata or {}).get(DIGEST_KEY))
         raw = (footer.metadata or {}).get(METADATA_KEY)
         if raw is None:
             raise _Damaged("a Parquet file the library did not write (no diplomatic_reactions metadata)")
@@ -409,9 +418,20 @@ class Library:
             # mkstemp makes the file private (0600); an event is for every reader, a server under another user too.
             os.fchmod(descriptor, FILE_MODE)
             with os.fdopen(descriptor, "wb") as handle:
-                pq.write_table(table, handle, compression="zstd", row_group_size=128_000)
+                # Closed (its footer written) before the file is, whatever happens.
+                with pq.ParquetWriter(handle, table.schema, compression="zstd") as writer:
+                    writer.write_table(table, row_group_size=128_000)
+                    handle.flush()  # the row groups are in the file; the footer is written on closing
+                    with open(part, "rb") as written:
+                        digest = _digest_of(written, os.fstat(handle.fileno()).st_size)
+                    writer.add_key_value_metadata({DIGEST_KEY: digest.encode("ascii")})
                 handle.flush()
                 os.fsync(handle.fileno())
+            with open(part, "rb") as written:  # what readers will check, checked before anyone can read it
+                try:
+                    _check_digest(written, digest.encode("ascii"))
+                except _Damaged as exc:
+                    raise LibraryError(f"{part}: the event file does not read back as written: {exc.reason}") from exc
             os.replace(part, self.path_of(slug))
             _sync_folder(self.events_dir)
         except BaseException:
@@ -488,6 +508,44 @@ class _Damaged(Exception):
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(reason)
+
+
+def _digest_of(handle, size: int) -> str:
+    """The SHA-256 of the first `size` bytes of an open file."""
+    digest = hashlib.sha256()
+    handle.seek(0)
+    while size > 0:
+        chunk = handle.read(min(HASH_CHUNK, size))
+        if not chunk:
+            break
+        digest.update(chunk)
+        size -= len(chunk)
+    return digest.hexdigest()
+
+
+# (device, inode, size, mtime) of files whose checksum matched: each version of a file is hashed once per process,
+# not on every page load. Bounded; a full table is simply emptied.
+_SOUND_FILES: set[tuple[int, int, int, int]] = set()
+_SOUND_FILES_MAX = 4096
+
+
+def _check_digest(handle, expected: bytes | None) -> None:
+    """_Damaged unless the bytes before the footer hash to `expected` (a file written before checksums has
+    none, and is read as before)."""
+    if expected is None:
+        return
+    stat = os.fstat(handle.fileno())
+    version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if version in _SOUND_FILES:
+        return
+    handle.seek(stat.st_size - 8)
+    footer_length = int.from_bytes(handle.read(4), "little")
+    found = _digest_of(handle, stat.st_size - footer_length - 8)
+    if found != expected.decode("ascii", errors="replace"):
+        raise _Damaged("damaged since it was saved: its records do not match the checksum stored with them")
+    if len(_SOUND_FILES) >= _SOUND_FILES_MAX:
+        _SOUND_FILES.clear()
+    _SOUND_FILES.add(version)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -218,19 +218,55 @@ def test_a_file_damaged_inside_is_skipped_when_read(library, scored):
     assert [Path(skip.path).name for skip in skipped] == ["hurt-event.parquet"]
 
 
+def scribble_over_the_records(path: Path, byte: int = 0xFF) -> None:
+    """Overwrite a Parquet file's data pages, leaving its footer (and so its listing) intact."""
+    data = bytearray(path.read_bytes())
+    footer_length = int.from_bytes(data[-8:-4], "little")
+    data[4 : len(data) - footer_length - 8] = bytes([byte]) * (len(data) - footer_length - 12)
+    path.write_bytes(bytes(data))
+
+
+def test_a_file_damaged_inside_is_reported_and_skipped_by_the_listing_too(library, scored):
+    library.add(scored, "good-event")
+    library.add(scored, "hurt-event")
+    scribble_over_the_records(library.path_of("hurt-event"))
+    listed, skipped = library.events()
+    described, skipped_too = library.described()
+    assert [info.slug for info in listed] == [event.info.slug for event in described] == ["good-event"]
+    for found in (skipped, skipped_too):
+        assert [Path(skip.path).name for skip in found] == ["hurt-event.parquet"]
+        assert "damaged since it was saved" in found[0].reason
+
+
+def test_one_changed_character_in_a_stored_text_is_found(library, scored, monkeypatch):
+    class Uncompressed(pq.ParquetWriter):
+        def __init__(self, where, schema, **options):
+            super().__init__(where, schema, **{**options, "compression": "none"})
+
+    # Uncompressed, so that the text lies in the file as written and a changed letter still reads as Parquet.
+    monkeypatch.setattr(pq, "ParquetWriter", Uncompressed)
+    library.add(scored, "quiet-event")
+    path = library.path_of("quiet-event")
+    assert library.events()[1] == []
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Ankara strongly", b"Ankara strangly"))
+    assert pq.read_table(path).column("text")[0].as_py().startswith("Ankara strangly")  # readable, yet altered
+    assert [Path(skip.path).name for skip in library.events()[1]] == ["quiet-event.parquet"]
+
+
 # --- An interrupted write leaves the library as it was ---
 
 
 def test_a_write_that_fails_half_way_leaves_the_library_as_it_was(library, scored, monkeypatch):
     library.add(scored, "kept-event", title="before")
     before = file_bytes(library)
-    real_write = pq.write_table
+    real_write = pq.ParquetWriter.write_table
 
-    def half_then_fail(table, where, **kwargs):
-        real_write(table.slice(0, 1), where, **kwargs)
+    def half_then_fail(writer, table, *args, **kwargs):
+        real_write(writer, table.slice(0, 1), *args, **kwargs)
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pq, "write_table", half_then_fail)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", half_then_fail)
     with pytest.raises(OSError):
         library.add(scored, "kept-event", title="after", replace=True)
     with pytest.raises(OSError):
@@ -248,15 +284,14 @@ KILLED_WRITER = textwrap.dedent(
     from dashboard.library import Library
 
     root, marker = sys.argv[1], Path(sys.argv[2])
-    real_write = pq.write_table
+    real_write = pq.ParquetWriter.write_table
 
-    def write_half_then_hang(table, where, **kwargs):
-        real_write(table.slice(0, 1), where, **kwargs)
-        where.flush()
+    def write_half_then_hang(writer, table, *args, **kwargs):
+        real_write(writer, table.slice(0, 1), *args, **kwargs)
         marker.write_text("half written")
         time.sleep(600)  # killed here, mid-write
 
-    pq.write_table = write_half_then_hang
+    pq.ParquetWriter.write_table = write_half_then_hang
     scored = pd.read_pickle(sys.argv[3])
     Library(root, shipped=frozenset()).add(scored, "kept-event", title="after", replace=True)
     """

@@ -250,6 +250,28 @@ def test_the_query_engine_path_gives_the_same_pages(library, scored_rows, monkey
     assert records[1] == "Records=2" and len(set(records)) > 3
 
 
+def test_a_file_damaged_inside_costs_the_query_engine_path_nothing_and_is_reported(library, scored_rows, monkeypatch):
+    import dashboard.views.common as common
+    from tests.test_library import scribble_over_the_records
+
+    library.add(scored_rows, "border-2024")
+    library.add(scored_rows, "hurt-2024")
+    scribble_over_the_records(library.path_of("hurt-2024"))
+    # The query engine reads the events' files where they lie, as for a million records.
+    monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)
+    common.cached_library_view.clear()
+    try:
+        app = visitor()
+        for page in PAGES:
+            app.switch_page(f"screens/{page}.py").run()
+            assert not app.exception, page
+        assert "hurt-2024" not in app.selectbox(key="event").options
+        assert any("hurt-2024.parquet` in the library folder: damaged" in w.value for w in app.warning)
+        assert int(metric_value(visitor(event="border-2024"), "Records")) == len(ROWS)
+    finally:
+        common.cached_library_view.clear()
+
+
 def test_the_method_page_measures_the_shipped_records_only(library, scored_rows):
     app = visitor()
     app.switch_page("screens/method.py").run()
