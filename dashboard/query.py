@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -169,11 +170,26 @@ class RecordStore:
         """This store's records followed by `frame`'s (a session's additions), from the same open files."""
         return RecordStore([*self._parts, frame], self.columns)
 
+    @contextmanager
+    def connection(self):
+        """The store's DuckDB connection, for one caller at a time (temporary tables live as long as the store)."""
+        with self._lock:
+            yield self._connection
+
+    def arrow(self, sql: str, params: list):
+        """A query's answer as an Arrow table (text without a Python object per cell)."""
+        with self._lock:
+            return self._connection.sql(sql, params=params).to_arrow_table()
+
     def _execute(self, sql: str, params: list) -> pd.DataFrame:
         # Through Arrow: text arrives as pandas' str columns without a Python object per cell (4x faster).
         with self._lock:
             table = self._connection.sql(sql, params=params).to_arrow_table()
         return table.to_pandas()
+
+    def where(self, state: FilterState, extra: tuple[str, list] | None = None) -> tuple[str, list]:
+        """The SQL condition (and its parameters) for the records that pass the filters and `extra`."""
+        return self._where(state, extra)
 
     def _where(self, state: FilterState, extra: tuple[str, list] | None = None) -> tuple[str, list]:
         condition, params = where_clause(state)

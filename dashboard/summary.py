@@ -104,20 +104,37 @@ def key_figures(scored: pd.DataFrame) -> dict[str, int | float]:
     }
 
 
-def _dominant_stances(frame: pd.DataFrame) -> pd.Series:
-    """Per actor (the index), the stance with most records; ties go to the larger summed |intensity|
-    (the stronger words), then to the stance earlier in the codebook's order (the more hostile), so the
-    result is deterministic. `frame` has one row per record: actor, stance, intensity."""
-    order = {stance: i for i, stance in enumerate(stance_order_for(frame["stance"]))}
-    tally = (
+# Summed |intensity| is compared to this many decimals: sums of the same values in another order (pandas row by
+# row, the query engine in parallel) differ in the last bits, which must not break a tie differently.
+STRENGTH_DECIMALS = 9
+
+
+def stance_tally(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per (actor, stance) of `frame` (one row per record: actor, stance, intensity): records, and strength
+    (the summed |intensity|, a missing one as 0). In order of first appearance."""
+    return (
         frame.assign(strength=frame["intensity"].abs().fillna(0.0))
         .groupby(["actor", "stance"], sort=False)
         .agg(records=("stance", "size"), strength=("strength", "sum"))
         .reset_index()
     )
-    tally["rank"] = tally["stance"].map(order).fillna(len(order))
+
+
+def dominant_stances(tally: pd.DataFrame) -> pd.Series:
+    """Per actor (the index), the stance with most records; ties go to the larger summed |intensity|
+    (the stronger words), then to the stance earlier in the codebook's order (the more hostile), so the
+    result is deterministic. `tally`: actor, stance, records, strength (stance_tally)."""
+    order = {stance: i for i, stance in enumerate(stance_order_for(tally["stance"]))}
+    tally = tally.assign(
+        rank=tally["stance"].map(order).fillna(len(order)), strength=tally["strength"].round(STRENGTH_DECIMALS)
+    )
     tally = tally.sort_values(["actor", "records", "strength", "rank"], ascending=[True, False, False, True])
     return tally.drop_duplicates("actor").set_index("actor")["stance"].astype(str)
+
+
+def _dominant_stances(frame: pd.DataFrame) -> pd.Series:
+    """dominant_stances of a frame with one row per record: actor, stance, intensity."""
+    return dominant_stances(stance_tally(frame))
 
 
 def _prepared(scored: pd.DataFrame) -> pd.DataFrame:
@@ -148,15 +165,21 @@ def dominant_stance_by_actor(scored: pd.DataFrame, toward: str | None = None) ->
         return dominant_stance_by_actor(scored.iloc[0:0])
     # A record aimed at two targets counts once for its actor.
     records = frame.drop_duplicates(["actor", "id"])
+    return dominant_table(stance_tally(records), _names_by(frame, "actor", "target"))
+
+
+def dominant_table(tally: pd.DataFrame, targets: pd.Series) -> pd.DataFrame:
+    """dominant_stance_by_actor's table from its parts: the stance tally of the records (one per record and
+    actor) and each actor's targets ("; "-joined, indexed by actor)."""
     table = pd.DataFrame(
         {
-            "dominant_stance": _dominant_stances(records),
-            "records": records.groupby("actor").size(),
-            "targets": _names_by(frame, "actor", "target"),
+            "dominant_stance": dominant_stances(tally),
+            "records": tally.groupby("actor")["records"].sum(),
+            "targets": targets,
         }
     )
     table = table.sort_index().reset_index(names="actor")
-    return table[columns]
+    return table[["actor", "dominant_stance", "records", "targets"]]
 
 
 def _join_names(names: pd.Series) -> str:

@@ -238,6 +238,7 @@ def test_the_query_engine_path_gives_the_same_pages(library, scored_rows, monkey
     # The query engine for every view, as for a million records: the same pages, word for word.
     monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)
     common.cached_library_view.clear()
+    common._per_view.clear()
     try:
         found = [every_page(query) for query in views]
         assert common.library_view_data(str(DATA_DIR)).store is not None

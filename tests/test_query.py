@@ -232,3 +232,59 @@ def test_the_downloads_from_the_store_hold_what_the_pandas_path_holds(stored):
             got.preview.reset_index(drop=True), want.preview.reset_index(drop=True), check_dtype=False
         )
     assert expected["records"].rows > 3 and list(found["records"].whole().columns) == list(APP_COLUMNS)
+
+
+def assert_same_map_counts(found, expected):
+    pd.testing.assert_frame_equal(found.dominant, expected.dominant)
+    pd.testing.assert_frame_equal(found.links, expected.links, check_dtype=False)
+    assert (found.link_total, found.targets, found.first_date) == (
+        expected.link_total,
+        expected.targets,
+        expected.first_date,
+    )
+    assert found.received == expected.received
+    assert found.quotes == expected.quotes
+
+
+MAP_VIEWS = [
+    (FilterState(), None),
+    (FilterState(), "Syria"),
+    (FilterState(), "Turkey"),
+    (FilterState(), "Nowhere"),
+    (FilterState(event="convoy"), None),
+    (FilterState(event="idlib-2020", stances=("condemn", "warn")), None),
+    (FilterState(targets=("Syria",)), "Russia"),
+    (FilterState(stances=("support",), event="convoy"), None),  # nothing
+]
+
+
+@pytest.mark.parametrize(("state", "toward"), MAP_VIEWS, ids=[repr(v) for v in MAP_VIEWS])
+@pytest.mark.parametrize("limit", [400, 3])
+def test_the_map_counts_from_the_store_are_those_of_the_pandas_path(stored, state, toward, limit):
+    from dashboard.figures import stance_map_figure
+    from dashboard.map_counts import map_counts
+    from dashboard.registry import load_registry
+    from dashboard.store_summaries import store_map_counts
+
+    store, joined = stored
+    expected = map_counts(apply_filters(joined, state), toward, limit)
+    found = store_map_counts(store, state, toward, limit)
+    assert_same_map_counts(found, expected)
+    registry = load_registry()
+    for shade in (False, True):
+        drawn = stance_map_figure(found, registry, toward=toward, shade_members=shade)
+        assert (
+            drawn.to_plotly_json()
+            == stance_map_figure(expected, registry, toward=toward, shade_members=shade).to_plotly_json()
+        )
+
+
+def test_the_map_views_here_have_teeth(stored):
+    from dashboard.map_counts import map_counts
+
+    _, joined = stored
+    counts = [map_counts(apply_filters(joined, state), toward, 3) for state, toward in MAP_VIEWS]
+    assert any(c.empty for c in counts) and sum(not c.empty for c in counts) >= 5
+    assert any(c.link_total > 3 for c in counts)  # the limit keeps some links out
+    assert any(len(c.targets) > 1 and "" in c.targets for c in counts)
+    assert all(c.quotes for c in counts if not c.empty)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.map_frame import MAP_LATITUDE_RANGE
 from dashboard.figures.selection import selector
-from dashboard.figures.style import escape, stance_colour, stance_rank, wrapped_quote
+from dashboard.figures.style import escape, stance_colour, wrapped_quote
 from dashboard.summary import stance_order_for
 
 # Map lines are drawn as curves in longitude/latitude (not great circles): on a world map centred on
@@ -57,13 +57,12 @@ def _arc(lat0: float, lon0: float, lat1: float, lon1: float, bow: float) -> tupl
     return lats, lons
 
 
-def _link_hover(actor: str, target: str, stance: str, rows: pd.DataFrame) -> str:
-    # The first record's text, read from its column (a whole row per link was a third of the map's time).
-    quote = wrapped_quote(rows["text"].iloc[0]) if "text" in rows else ""
-    more = f"<br>(and {len(rows) - 1} more record(s))" if len(rows) > 1 else ""
+def _link_hover(actor: str, target: str, stance: str, records: int, text: str | None) -> str:
+    quote = wrapped_quote(text) if text is not None else ""
+    more = f"<br>(and {records - 1} more record(s))" if records > 1 else ""
     return (
         f"<b>{escape(actor)} → {escape(target)}</b><br>stance: {escape(stance)} · "
-        f"{len(rows)} record(s)<br>“{quote}”{more}"
+        f"{records} record(s)<br>“{quote}”{more}"
     )
 
 
@@ -79,30 +78,35 @@ def line_traces(scene: Any) -> tuple[list[go.Scattergeo], list[str]]:
 
     All curves of one stance and one line width are drawn by one casing trace and one coloured
     trace, the curves separated by None (a gap, as connectgaps is off): a few traces per stance
-    rather than two per link, which at scale were tens of thousands."""
-    links = _busiest_links(scene.frame, scene.link_sizes, MAP_LINK_LIMIT)
+    rather than two per link, which at scale were tens of thousands. The links are the view's busiest
+    (MapCounts.links), in the order they first appear."""
+    links = scene.counts.links
     stances_per_pair = links.groupby(["actor", "target"])["stance"].agg(stance_order_for).to_dict()
     traces: list[go.Scattergeo] = []
     unplaced: list[str] = []
-    opacity_of_line, casing_opacity = line_opacity(len(links.groupby(["actor", "target", "stance"])))
-    links_by_stance = dict(tuple(links.groupby("stance", sort=False)))
+    opacity_of_line, casing_opacity = line_opacity(len(links))
+    texts = links["text"] if "text" in links else pd.Series(None, index=links.index, dtype=object)
+    rows = zip(links["actor"], links["target"], links["stance"], links["records"], texts, strict=True)
+    links_by_stance: dict[str, list[tuple]] = {}
+    for row in rows:
+        links_by_stance.setdefault(row[2], []).append(row)
     for stance in stance_order_for(list(links_by_stance)):
         midpoints: list[tuple[float, float, str, list[str]]] = []  # lat, lon, hover, selector
         curves: dict[int, tuple[list[float | None], list[float | None]]] = {}  # records (1..5) -> lats, lons
-        for (actor, target), rows in links_by_stance[stance].groupby(["actor", "target"], sort=False):
+        for actor, target, _, records, text in links_by_stance[stance]:
             if actor not in scene.positions or target not in scene.positions:
                 unplaced += [n for n in (actor, target) if n not in scene.positions and n not in unplaced]
                 continue
             (lat0, lon0), (lat1, lon1) = scene.positions[actor], scene.positions[target]
             lats, lons = _arc(lat0, lon0, lat1, lon1, bow=1 + stances_per_pair[(actor, target)].index(stance))
-            bucket_lats, bucket_lons = curves.setdefault(min(len(rows), 5), ([], []))
+            bucket_lats, bucket_lons = curves.setdefault(min(int(records), 5), ([], []))
             if bucket_lats:
                 bucket_lats.append(None)
                 bucket_lons.append(None)
             bucket_lats.extend(lats)
             bucket_lons.extend(lons)
             middle = ARC_POINTS // 2
-            hover = _link_hover(actor, target, stance, rows)
+            hover = _link_hover(actor, target, stance, int(records), text)
             midpoints.append((lats[middle], lons[middle], hover, selector(actor=actor, stance=stance, target=target)))
         for records in sorted(curves):
             lats, lons = curves[records]
@@ -142,22 +146,3 @@ def line_traces(scene: Any) -> tuple[list[go.Scattergeo], list[str]]:
                 )
             )
     return traces, unplaced
-
-
-def link_sizes(frame: pd.DataFrame) -> pd.Series:
-    """Records per (actor, target, stance) link, busiest first; ties in stance order, then by name."""
-    keys = frame[["actor", "target", "stance"]]
-    sizes = keys[keys["target"] != ""].groupby(["actor", "target", "stance"]).size().rename("records")
-    order = sizes.reset_index()
-    order["_rank"] = order["stance"].map(stance_rank)
-    order = order.sort_values(["records", "_rank", "actor", "target"], ascending=[False, True, True, True])
-    return order.set_index(["actor", "target", "stance"])["records"]
-
-
-def _busiest_links(frame: pd.DataFrame, sizes: pd.Series, limit: int) -> pd.DataFrame:
-    """The rows of the `limit` links with most records (`sizes` from _link_sizes); rows naming no
-    target are not links and are left out."""
-    if len(sizes) <= limit:
-        return frame[frame["target"] != ""]
-    keys = pd.MultiIndex.from_frame(frame[["actor", "target", "stance"]])
-    return frame[keys.isin(sizes.index[:limit])]

@@ -15,13 +15,13 @@ from dashboard.figures.map_frame import (
     Screen,
     place_labels,
 )
-from dashboard.figures.map_lines import link_sizes
 from dashboard.figures.selection import selector
 from dashboard.figures.shapes import country_shapes
 from dashboard.figures.style import (
     escape,
     wrapped_quote,
 )
+from dashboard.map_counts import MapCounts
 
 LABEL_FONT_PX = 11
 PLAN_SCALE = 0.92
@@ -67,27 +67,19 @@ def places_of(actors: Mapping[str, Any], present: Iterable[str]) -> dict[str, tu
     return places
 
 
-def incident_date(scored: pd.DataFrame) -> str | None:
-    """The earliest record date: organisations are shaded with their members on that day."""
-    if "date" not in scored:
-        return None
-    dates = sorted(d for d in scored["date"].fillna("").astype(str) if d)
-    return dates[0] if dates else None
-
-
 @dataclass(frozen=True)
 class MapScene:
-    """What the map draws, worked out once: records (one row per record and target), where each
-    actor sits on this frame, each actor's dominant stance, and which actors get a marker or a label."""
+    """What the map draws, worked out once: the view's counts (links, targets, dominant stances), where each
+    actor sits on this frame, and which actors get a marker or a label."""
 
-    frame: pd.DataFrame
+    counts: MapCounts
     actors: Mapping[str, Any]
     positions: dict[str, tuple[float, float]]
     dominant: pd.DataFrame  # indexed by actor: dominant_stance, records, targets
     toward: str | None
     screen: Screen
 
-    @property
+    @cached_property
     def stance_of(self) -> dict[str, str]:
         return self.dominant["dominant_stance"].to_dict()
 
@@ -117,7 +109,7 @@ class MapScene:
     def targets_only(self) -> list[str]:
         """Places that are aimed at but take no stance here (Syria overall; NATO toward NATO)."""
         stance_of = self.stance_of
-        return [t for t in self.frame["target"].unique() if t and t in self.positions and t not in stance_of]
+        return [t for t in self.counts.targets if t and t in self.positions and t not in stance_of]
 
     def shape_is_visible(self, name: str) -> bool:
         """Whether a state's own shape is in the shipped file and big enough to see on this frame."""
@@ -130,23 +122,10 @@ class MapScene:
         candidates = self.states + [t for t in self.targets_only if self.kind(t) == "state"]
         return [s for s in candidates if s in self.positions and not self.shape_is_visible(s)]
 
-    @cached_property
-    def link_sizes(self) -> pd.Series:
-        """Records per (actor, target, stance) link, busiest first."""
-        return link_sizes(self.frame)
-
-    @cached_property
-    def first_quotes(self) -> dict[tuple[str, str], str]:
-        """The first sentence of each (actor, stance), found in one pass rather than a mask per actor."""
-        if "text" not in self.frame:
-            return {}
-        first = self.frame[["actor", "stance", "text"]].drop_duplicates(["actor", "stance"])
-        return {(a, s): str(t) for a, s, t in zip(first["actor"], first["stance"], first["text"], strict=True)}
-
-    @cached_property
-    def received(self) -> pd.Series:
+    @property
+    def received(self) -> dict[str, int]:
         """Records aimed at each target."""
-        return self.frame[self.frame["target"] != ""].groupby("target").size()
+        return self.counts.received
 
     def label_text(self, name: str) -> str:
         """ "Name: stance" (so colour is never the only cue); on a phone-width map the name alone, which
@@ -199,7 +178,7 @@ class MapScene:
 
     def quote(self, actor: str) -> str:
         """The first sentence in which the actor took its dominant stance."""
-        return self.first_quotes.get((actor, self.stance_of.get(actor, "")), "")
+        return self.counts.quotes.get(actor, "")
 
     def hover(self, actor: str, seat: bool = False) -> str:
         row = self.dominant.loc[actor]

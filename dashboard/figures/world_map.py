@@ -32,7 +32,6 @@ from dashboard.figures.map_scene import (
     PLAN_SCALE,
     MapScene,
     actors_of,
-    incident_date,
     places_of,
 )
 from dashboard.figures.map_traces import (
@@ -53,7 +52,7 @@ from dashboard.figures.style import (
     escape,
     title_height,
 )
-from dashboard.summary import dominant_stance_by_actor, explode_targets
+from dashboard.map_counts import MapCounts, map_counts
 
 __all__ = ["DESKTOP_MAP_WIDTH", "PHONE_MAP_WIDTH", "stance_map_figure"]
 
@@ -113,7 +112,7 @@ def _map_layout(title: str, frame: MapFrame, area_height: float) -> dict[str, An
 
 
 def stance_map_figure(
-    scored: pd.DataFrame,
+    scored: pd.DataFrame | MapCounts,
     registry: Any,
     toward: str | None = None,
     shade_members: bool = False,
@@ -130,12 +129,11 @@ def stance_map_figure(
     stance of their own keep it. `width` is the width in pixels the labels are planned for (labels are
     fixed-size text: a phone fits fewer). Actors or targets with no place in the registry are listed on
     the map. Offline drawing needs the app's `config={"topojsonURL": ...}` serving world_50m.json.
+    `scored` is the records in view, or their MapCounts for `toward` (counted by the query engine).
     """
     title = f"Dominant stance toward {toward}" if toward else "Dominant stance of each actor"
-    frame = explode_targets(scored) if not scored.empty else scored
-    if toward and not frame.empty:
-        frame = frame[frame["target"] == toward]
-    if frame.empty:
+    counts = scored if isinstance(scored, MapCounts) else map_counts(scored, toward, map_lines.MAP_LINK_LIMIT)
+    if counts.empty:
         map_frame = frame_for([], whole_world=True)
         figure = go.Figure(layout=_map_layout(title, map_frame, _map_area_height(map_frame, width)))
         figure.add_annotation(
@@ -144,9 +142,8 @@ def stance_map_figure(
         return figure
 
     actors = actors_of(registry)
-    frame = frame.assign(actor=frame["actor"].astype(str))
-    dominant = dominant_stance_by_actor(scored, toward=toward).set_index("actor")
-    places = places_of(actors, set(dominant.index) | set(frame["target"].unique()))
+    dominant = counts.dominant.set_index("actor")
+    places = places_of(actors, set(dominant.index) | set(counts.targets))
     map_frame = frame_for(places.values(), whole_world=whole_world)
     area_height = _map_area_height(map_frame, width)
     # Planned a little smaller than drawn: plotly's map came out 3% smaller than this estimate in Chromium,
@@ -156,11 +153,11 @@ def stance_map_figure(
     positions = {n: p for n, p in places.items() if actors[n].kind == "state"} | spread_seats(
         seats, screen, ORGANISATION_MARKER_PX * (NARROW_MARKER_SCALE if width < NARROW_MAP_PX else 1.0)
     )
-    scene = MapScene(frame, actors, positions, dominant, toward, screen)
+    scene = MapScene(counts, actors, positions, dominant, toward, screen)
 
     figure = go.Figure(layout=_map_layout(title, map_frame, area_height))
     if shade_members:
-        figure.add_traces(member_traces(scene, incident_date(scored)))
+        figure.add_traces(member_traces(scene, counts.first_date))
     figure.add_traces(state_traces(scene))
     figure.add_traces(target_traces(scene))
     drawn_lines, unplaced = line_traces(scene)
@@ -173,7 +170,7 @@ def stance_map_figure(
     _legend_grid(figure, width)
 
     notes = []
-    links_in_view = len(scene.link_sizes)
+    links_in_view = counts.link_total
     limit = map_lines.MAP_LINK_LIMIT
     if links_in_view > limit:
         notes.append(

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.figures import DESKTOP_MAP_WIDTH, PHONE_MAP_WIDTH, stance_map_figure
-from dashboard.summary import dominant_stance_by_actor
-from dashboard.targets import parse_targets
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
 from dashboard.views.evidence import show_selected_evidence
-from dashboard.views.measures import MAP_COLUMNS, view_columns
+from dashboard.views.measures import view_map_counts, view_target_names
 
 OVERALL = "Overall (any target)"
 # A phone says so in its User-Agent ("Mobile" on iOS and Android phones; "Mobi" is Mozilla's advice).
@@ -32,11 +29,6 @@ def map_width() -> int:
     return PHONE_MAP_WIDTH if on_a_phone() else DESKTOP_MAP_WIDTH
 
 
-def target_names(records: pd.DataFrame) -> list[str]:
-    """Every target named in the view, sorted: split from the distinct cells, not from every record."""
-    return sorted({name for cell in records["target"].unique() for name in parse_targets(cell)})
-
-
 def render(view: View) -> None:
     st.title("Map")
     st.caption(
@@ -46,8 +38,7 @@ def render(view: View) -> None:
     )
     if show_empty_notice(view):
         return
-    records = view_columns(view, MAP_COLUMNS)
-    targets = per_view(view, "target_names", lambda: target_names(records))
+    targets = view_target_names(view)
     left, right = st.columns([2, 1])
     # Bound to the URL like the sidebar filters, so a map view can be bookmarked and shared.
     toward = left.selectbox("Dominant stance toward", [OVERALL, *targets], key="toward", bind="query-params")
@@ -64,12 +55,14 @@ def render(view: View) -> None:
         help="Tints each member state in its organisation's colour: membership, not a stance of that state.",
     )
     chosen = None if toward == OVERALL else toward
+    # The map's numbers for this view (from a large library, a few queries): the figure is drawn from them.
+    counts = view_map_counts(view, chosen)
     width = map_width()
     figure = per_view(
         view,
         "map",
         lambda: stance_map_figure(
-            records, view.data.registry, toward=chosen, shade_members=shade, whole_world=world, width=width
+            counts, view.data.registry, toward=chosen, shade_members=shade, whole_world=world, width=width
         ),
         chosen,
         shade,
@@ -84,9 +77,8 @@ def render(view: View) -> None:
         view,
         "Click a country, a seat marker or a line's midpoint to read its records.",
     )
-    table = per_view(view, "dominant", lambda: dominant_stance_by_actor(records, toward=chosen), chosen)
     st.dataframe(
-        table,
+        counts.dominant,
         hide_index=True,
         width="stretch",
         column_config={

@@ -14,8 +14,11 @@ import streamlit as st
 from dashboard.figures import TONE_MARK_LIMIT, records_behind_points, stance_by_actor_figure, tone_sample
 from dashboard.figures.bars import stance_counts_figure
 from dashboard.filters import FilterState
+from dashboard.map_counts import MapCounts, map_counts
 from dashboard.query import RecordStore, is_unfiltered, selection_condition, target_summary
+from dashboard.store_summaries import store_map_counts
 from dashboard.summary import key_figures, summarise_by_target
+from dashboard.targets import parse_targets
 from dashboard.views.common import View, per_data, per_view
 
 # A page of rows from `offset`, `limit` long.
@@ -70,6 +73,27 @@ def view_by_target(view: View) -> pd.DataFrame:
     return per_view(view, "by_target", lambda: summarise_by_target(view.records))
 
 
+def view_map_counts(view: View, toward: str | None) -> MapCounts:
+    """What the map draws for the view, toward one target or overall: from the store, a few grouped queries."""
+    from dashboard.figures import map_lines  # its link limit, read when asked (tests lower it)
+
+    store = view.data.store
+    limit = map_lines.MAP_LINK_LIMIT
+    if store is not None:
+        return per_view(view, "map_counts", lambda: store_map_counts(store, view.state, toward, limit), toward, limit)
+    return per_view(view, "map_counts", lambda: map_counts(view.records, toward, limit), toward, limit)
+
+
+def view_target_names(view: View) -> list[str]:
+    """Every target named in the view, sorted: split from the distinct cells, not from every record."""
+    store = view.data.store
+    if store is not None:
+        cells = per_view(view, "target_cells", lambda: store.distinct(view.state, ("target",))["target"].tolist())
+    else:
+        cells = per_view(view, "target_cells", lambda: view.records["target"].unique().tolist())
+    return per_view(view, "target_names", lambda: sorted({name for cell in cells for name in parse_targets(cell)}))
+
+
 def selected_points(event) -> list:
     """The points selected on a chart: `event` is what st.plotly_chart returns with on_select, or None."""
     try:
@@ -112,9 +136,8 @@ def listed_records(view: View, only_disagreements: bool) -> tuple[int, PageFetch
 
 # The columns each page's pandas functions read (a narrow frame of a million records is a few dozen MB;
 # every column of them, with the quotes, is a gigabyte).
-MAP_COLUMNS = ("id", "date", "actor", "stance", "target", "polarity", "subjectivity", "intensity", "goldstein")
 FLOW_COLUMNS = ("actor", "stance", "target")
-SUMMARY_COLUMNS = MAP_COLUMNS
+SUMMARY_COLUMNS = ("id", "date", "actor", "stance", "target", "polarity", "subjectivity", "intensity", "goldstein")
 
 
 def view_columns(view: View, columns: tuple[str, ...]) -> pd.DataFrame:
