@@ -125,6 +125,60 @@ def test_an_upload_saved_to_the_library_is_there_for_the_next_visitor(library):
     assert metric_value(later, "Actors") == "2"
 
 
+def test_an_upload_saved_with_a_title_is_named_by_it(library):
+    app = visitor()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("notes.csv", UPLOADED, "text/csv").run()
+    app.text_input(key="upload_event").set_value("post-raid")
+    app.text_input(key="upload_title").set_value("Raid on the observation post")
+    app.button(key="upload_save").click().run()
+    assert not app.exception
+    assert library.read_event("post-raid").info.title == "Raid on the observation post"
+    later = visitor(event="post-raid")
+    assert any("Raid on the observation post" in caption.value for caption in later.caption)
+    later.switch_page("screens/library.py").run()
+    assert later.dataframe[0].value.set_index("event").loc["post-raid", "title"] == "Raid on the observation post"
+
+
+@pytest.mark.parametrize("slug", ["../x", "a/b", "", "a" * 60, "évènement", "Post-Raid"])
+def test_an_upload_with_a_bad_slug_is_refused_saying_why(library, slug):
+    app = visitor()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("notes.csv", UPLOADED, "text/csv").run()
+    app.text_input(key="upload_event").set_value(slug)
+    app.button(key="upload_save").click().run()
+    assert not app.exception
+    assert any("cannot be an event slug" in error.value for error in app.error)
+    assert not library.events_dir.exists() or list(library.events_dir.iterdir()) == []
+
+
+def test_an_upload_under_a_taken_slug_is_refused_naming_it(library, scored_rows):
+    library.add(scored_rows, "border-2024")
+    app = visitor()
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("notes.csv", UPLOADED, "text/csv").run()
+    app.text_input(key="upload_event").set_value("border-2024")
+    app.button(key="upload_save").click().run()
+    assert not app.exception
+    assert any("'border\\-2024' exists already" in error.value for error in app.error)
+    assert len(library.read_event("border-2024").records) == len(ROWS)
+
+
+def test_the_library_page_names_the_knowledge_that_scored_each_event(library, scored_rows):
+    from dashboard.library import knowledge_versions
+
+    current = knowledge_versions()
+    library.add(scored_rows, "border-2024")
+    library.add(scored_rows, "older-2024", versions={"codebook": "0.9", "lexicon": "0123456789ab"})
+    app = visitor()
+    app.switch_page("screens/library.py").run()
+    scored_with = app.dataframe[0].value.set_index("event")["scored with"]
+    now = f"codebook {current['codebook']}, lexicon {current['lexicon']}"
+    assert scored_with["idlib-2020"].startswith(now)
+    assert scored_with["border-2024"] == now
+    assert scored_with["older-2024"].startswith("codebook 0.9, lexicon 0123456789ab (not the current")
+
+
 def test_an_article_saved_to_the_library_keeps_its_text_and_date(library):
     app = visitor()
     app.switch_page("screens/add_article.py").run()
@@ -148,6 +202,7 @@ def test_a_read_only_library_offers_no_save(library, monkeypatch):
     app.switch_page("screens/upload.py").run()
     app.file_uploader(key="records_upload").upload("border.csv", UPLOADED, "text/csv").run()
     assert app.button(key="upload_save").disabled
+    assert any("turned off on this server" in caption.value for caption in app.caption)  # in words, not a tooltip
     assert not app.button(key="upload_add").disabled  # this session's data is still open to it
     app.switch_page("screens/library.py").run()
     assert any("read-only on this server" in caption.value for caption in app.caption)

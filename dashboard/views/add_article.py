@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +12,7 @@ from dashboard.codebook import MODES, codebook_version
 from dashboard.decoding import decode_text
 from dashboard.errors import ReactionsError
 from dashboard.export import EXPORT_FORMATS, Provenance, csvw_metadata_bytes, export_bytes, metadata_name
+from dashboard.library import SLUG
 from dashboard.records import RECORD_COLUMNS, Article, normalise_records, validate_records
 from dashboard.views.common import (
     ADDED_ARTICLES_KEY,
@@ -27,7 +27,6 @@ from dashboard.views.common import (
     show_saved_notice,
 )
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 PROPOSED_KEY = "proposed_records"
 PROPOSED_ARTICLE_KEY = "proposed_article"
 # The columns a reviewer edits; offsets and ids stay as extracted (they point into the pasted text).
@@ -72,7 +71,7 @@ def article_form(view: View) -> Article | None:
         problems.append("Paste the article text or upload a .txt file.")
     if len(text) > MAX_ARTICLE_CHARACTERS:
         problems.append(f"The article is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARACTERS:,}.")
-    if not SLUG.match(event.strip()):
+    if not SLUG.fullmatch(event.strip()):
         problems.append("Give an event slug: 2–41 characters, lower case letters, digits and '-'.")
     elif event.strip() in view.data.options["event"]:
         problems.append(f"The event '{event.strip()}' exists already; choose another slug.")

@@ -492,7 +492,7 @@ def library_save_button(label: str, key: str, form: bool = False) -> bool:
     """A "Save to the library" button, disabled (with the reason) when the server makes the library read-only."""
     button = st.form_submit_button if form else st.button
     locked = read_only()
-    return button(
+    pressed = button(
         label,
         key=key,
         disabled=locked,
@@ -500,6 +500,9 @@ def library_save_button(label: str, key: str, form: bool = False) -> bool:
         if locked
         else "Every visitor sees the event, after a reload too.",
     )
+    if locked:  # a greyed button alone does not say why (its tooltip needs a mouse, and phones have none)
+        st.caption("Saving to the library is turned off on this server: the records can join this session only.")
+    return pressed
 
 
 def reset_filters() -> None:
@@ -516,8 +519,9 @@ def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
         # A link to an event that is not here (removed from the library, or mistyped): say so, never pass
         # another event's records off as it.
         st.warning(
-            f"There is no event '{plain(asked)}' here: it may have been removed from the library, or the link is "
-            "mistyped. Showing all events; the Library page lists them."
+            f"There is no event '{plain(asked)}' here: it may have been removed from the library, its file may be "
+            "damaged (the Library page names the files it skipped), or the link is mistyped. Showing all events; "
+            "the Library page lists them."
         )
     # The widgets bound to the URL drop values they do not offer, and the URL with them: name what was dropped.
     asked = {name: st.query_params.get_all(name) for name in URL_LIST_FILTERS}

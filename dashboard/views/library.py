@@ -16,6 +16,8 @@ def event_table(view: View, state) -> pd.DataFrame:
     rows = []
     scored = view.data.scored
     stored = {info.slug for info in state.events}
+    current = knowledge_versions(data_dir())
+    now = f"codebook {current['codebook']}, lexicon {current['lexicon']}"
     for slug, article in sorted(view.data.articles.items()):
         if slug in stored or slug not in view.data.options["event"]:
             continue  # a library event (below), or an article of this session only
@@ -29,10 +31,9 @@ def event_table(view: View, state) -> pd.DataFrame:
                 "actors": len(of_event["actor"].unique()),
                 "who": ", ".join(sorted(of_event["actor"].unique())),
                 "where": "shipped with the dashboard",
-                "scored with": "",
+                "scored with": f"{now} (scored at start)",
             }
         )
-    current = knowledge_versions(data_dir())
     for info in state.events:
         stale = info.lexicon_version != current["lexicon"] or info.codebook_version != current["codebook"]
         rows.append(
@@ -45,10 +46,11 @@ def event_table(view: View, state) -> pd.DataFrame:
                 "who": ", ".join(info.actors),
                 "where": f"library, saved {info.saved_at.replace('T', ' ').removesuffix('Z')} UTC",
                 "scored with": f"codebook {info.codebook_version}, lexicon {info.lexicon_version}"
-                + (" (older than the current one: `reactions library rescore`)" if stale else ""),
+                + (f" (not the current {now}: `reactions library rescore`)" if stale else ""),
             }
         )
-    return pd.DataFrame(rows, columns=["event", "title", "date", "records", "actors", "who", "where", "scored with"])
+    # The long list of actors last: the columns a reader compares (versions, where) stay on screen.
+    return pd.DataFrame(rows, columns=["event", "title", "date", "records", "actors", "scored with", "where", "who"])
 
 
 def open_for_comparison() -> None:

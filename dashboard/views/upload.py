@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.decoding import describe_encoding
 from dashboard.errors import ReactionsError
+from dashboard.library import SLUG
 from dashboard.records import (
     Article,
     is_warning,
@@ -34,7 +35,6 @@ from dashboard.views.common import (
     show_saved_notice,
 )
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 JUST_ADDED_KEY = "just_uploaded"
 LEAVE_OUT = "(leave these rows out)"
 KEEP_AS_NEW = "(keep as written, a new actor)"
@@ -229,13 +229,25 @@ def render(view: View) -> None:
     default_slug = re.sub(r"[^a-z0-9-]+", "-", Path(upload.name).stem.lower()).strip("-")[:41] or "upload"
     with st.form("upload_form"):
         event = st.text_input("Event slug for these records", value=default_slug, key="upload_event")
+        title = st.text_input(
+            "Title (optional)",
+            key="upload_title",
+            placeholder="e.g. Shelling of the border post, May 2024",
+            help="What the Overview and the Library page call the event; without one, the file's name.",
+        )
         sent = st.form_submit_button(f"Add {len(valid):,} record(s) to this session", type="primary", key="upload_add")
         saved = library_save_button("Save to the library", key="upload_save", form=True)
     if not (sent or saved):
         return
     event = event.strip()
-    if not SLUG.match(event) or event in view.data.options["event"]:
-        st.error("Give a new event slug: 2–41 characters, lower case letters, digits and '-', not used yet.")
+    if not SLUG.fullmatch(event):
+        st.error(
+            f"'{plain(event)}' cannot be an event slug: give 2–41 characters, lower case letters (a–z), digits and "
+            "'-', starting with a letter or digit (e.g. border-2024)."
+        )
+        return
+    if event in view.data.options["event"]:
+        st.error(f"The event '{plain(event)}' exists already (see the Library page); choose another slug.")
         return
     records = normalise_records(valid.assign(event=event), view.data.registry)
     codes = new_actor_codes(valid, kept_new)
@@ -244,10 +256,10 @@ def render(view: View) -> None:
     first_date = min((d for d in records["date"].astype(str) if d), default="")
     scored = score_with_progress(records, str(data_dir()))
     if saved:  # every visitor's, on disk; not this session's
-        if save_to_library(scored, Article(event, first_date, "", upload.name, ""), codes):
+        if save_to_library(scored, Article(event, first_date, title.strip(), upload.name, ""), codes):
             st.rerun()
         return
-    add_session_records(scored, Article(event, first_date, "", upload.name, ""))
+    add_session_records(scored, Article(event, first_date, title.strip(), upload.name, ""))
     # Rerun so the sidebar, drawn before this page, lists the new event at once.
     st.session_state[JUST_ADDED_KEY] = (event, len(records))
     st.rerun()
