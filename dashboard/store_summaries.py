@@ -16,7 +16,14 @@ from dashboard.codebook import stances
 from dashboard.filters import FilterState
 from dashboard.map_counts import LINK_KEYS, MapCounts, empty_map_counts
 from dashboard.query import POSITION_COLUMN, RecordStore
-from dashboard.summary import LIST_SEPARATOR, _split_targets, dominant_table
+from dashboard.summary import (
+    LIST_SEPARATOR,
+    MEAN_COLUMNS,
+    _split_targets,
+    actor_table,
+    dominant_table,
+    stance_order_for,
+)
 
 # |intensity|, a missing one (NULL or NaN) as 0: summary.stance_tally's strength.
 STRENGTH = "CASE WHEN intensity IS NULL OR isnan(intensity) THEN 0.0 ELSE abs(intensity) END"
@@ -123,4 +130,48 @@ def store_map_counts(store: RecordStore, state: FilterState, toward: str | None,
         received={str(t): int(n) for t, n in received},
         quotes={a: str(texts[p]) for a, p in quoted.items()},
         first_date=min(dates) if dates else None,
+    )
+
+
+def _mean(column: str) -> str:
+    """pandas' mean of a column (NULL and NaN skipped), from a compensated sum as pandas' groupby sums."""
+    kept = f"FILTER (WHERE NOT isnan({column}))"
+    return f"fsum({column}) {kept} / nullif(count({column}) {kept}, 0) AS {column}"
+
+
+def store_actor_summary(store: RecordStore, state: FilterState) -> pd.DataFrame:
+    """summary.summarise_by_actor of the records that pass `state`, from the store: the same table, from the
+    counts per actor and stance, the means per actor and the target cells per actor (a few thousand rows)."""
+    condition, params = store.where(state)
+    actor = "coalesce(actor, '')"
+    tally = store.arrow(
+        f"""SELECT {actor} AS actor, coalesce(stance, '') AS stance, count(*) AS records,
+        fsum({STRENGTH}) AS strength FROM records WHERE {condition} GROUP BY ALL""",
+        params,
+    ).to_pandas()
+    present = stance_order_for(tally["stance"])
+    if tally.empty:
+        return actor_table(tally, None, None, present)
+    means = store.arrow(
+        f"SELECT {actor} AS actor, {', '.join(_mean(c) for c in MEAN_COLUMNS)} FROM records WHERE {condition} "
+        "GROUP BY 1",
+        params,
+    ).to_pandas()
+    cells = store.arrow(
+        f"SELECT {actor} AS actor, list(DISTINCT coalesce(target, '')) AS cells FROM records WHERE {condition} "
+        "GROUP BY 1",
+        params,
+    ).to_pydict()
+    split: dict[str, list[str]] = {}
+    targets = {
+        name: LIST_SEPARATOR.join(
+            sorted({t for cell in actor_cells for t in split.setdefault(cell, _split_targets(cell)) if t})
+        )
+        for name, actor_cells in zip(cells["actor"], cells["cells"], strict=True)
+    }
+    return actor_table(
+        tally,
+        means.set_index("actor").astype("float64"),
+        pd.Series(targets, dtype="str"),
+        present,
     )

@@ -196,6 +196,10 @@ def _names_by(frame: pd.DataFrame, by: str | list[str], column: str) -> pd.Serie
     return distinct.groupby(by if isinstance(by, str) else keys, sort=False)[column].agg(_join_names)
 
 
+# The numeric columns summarise_by_actor averages per actor.
+MEAN_COLUMNS = ("polarity", "subjectivity", "intensity", "goldstein")
+
+
 def summarise_by_actor(scored: pd.DataFrame) -> pd.DataFrame:
     """One row per actor: records per stance (a column per stance, fixed order), total, dominant stance,
     mean polarity, subjectivity, intensity and Goldstein (3 decimals), and its targets ("; "-joined).
@@ -203,25 +207,40 @@ def summarise_by_actor(scored: pd.DataFrame) -> pd.DataFrame:
     Rows are sorted by total records, most first, then by actor name.
     """
     present = stance_order_for(scored["stance"]) if "stance" in scored else []
-    stance_columns = list(codebook_stances()) + [s for s in present if s not in codebook_stances()]
-    means = ["mean_polarity", "mean_subjectivity", "mean_intensity", "mean_goldstein"]
-    columns = ["actor", *stance_columns, "records", "dominant_stance", *means, "targets"]
     if scored.empty:
+        return actor_table(
+            pd.DataFrame({"actor": [], "stance": [], "records": [], "strength": []}), None, None, present
+        )
+    frame = _prepared(scored)
+    grouped = frame.groupby("actor", sort=True)
+    means = pd.DataFrame({column: grouped[column].mean() for column in MEAN_COLUMNS})
+    targets = _names_by(explode_targets(frame[["actor", "target"]]), "actor", "target")
+    return actor_table(stance_tally(frame), means, targets, present)
+
+
+def actor_table(
+    tally: pd.DataFrame, means: pd.DataFrame | None, targets: pd.Series | None, present: list[str]
+) -> pd.DataFrame:
+    """summarise_by_actor's table from its parts, each indexed by actor: the stance tally of the records
+    (stance_tally), the mean of each of MEAN_COLUMNS, the "; "-joined targets; `present`, the stances of the
+    records in order (stance_order_for)."""
+    stance_columns = list(codebook_stances()) + [s for s in present if s not in codebook_stances()]
+    means_named = [f"mean_{column}" for column in MEAN_COLUMNS]
+    columns = ["actor", *stance_columns, "records", "dominant_stance", *means_named, "targets"]
+    if tally.empty:
         empty = {c: pd.Series(dtype=str) for c in ("actor", "dominant_stance", "targets")}
         empty |= {c: pd.Series(dtype=int) for c in [*stance_columns, "records"]}
-        empty |= {c: pd.Series(dtype=float) for c in means}
+        empty |= {c: pd.Series(dtype=float) for c in means_named}
         return pd.DataFrame(empty)[columns]
-
-    frame = _prepared(scored)
-    counts = pd.crosstab(frame["actor"], frame["stance"]).reindex(columns=stance_columns, fill_value=0)
+    counts = tally.set_index(["actor", "stance"])["records"].unstack(fill_value=0)
+    counts = counts.reindex(columns=stance_columns, fill_value=0)
     counts.columns.name = None
-    grouped = frame.groupby("actor", sort=True)
     table = counts.astype(int)
-    table["records"] = grouped.size()
-    table["dominant_stance"] = _dominant_stances(frame)
-    for column in ("polarity", "subjectivity", "intensity", "goldstein"):
-        table[f"mean_{column}"] = grouped[column].mean().round(3)
-    table["targets"] = _names_by(explode_targets(frame[["actor", "target"]]), "actor", "target")
+    table["records"] = tally.groupby("actor")["records"].sum()
+    table["dominant_stance"] = dominant_stances(tally)
+    for column in MEAN_COLUMNS:
+        table[f"mean_{column}"] = means[column].round(3)
+    table["targets"] = targets
     table = table.reset_index(names="actor")
     table = table.sort_values(["records", "actor"], ascending=[False, True], ignore_index=True)
     return table[columns]

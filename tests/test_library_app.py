@@ -368,3 +368,36 @@ def test_a_sessions_upload_joins_a_large_library_in_every_view(library, scored_r
         assert common.library_view_data(str(DATA_DIR)).store is not None
     finally:
         common.cached_library_view.clear()
+
+
+def test_the_downloads_page_of_a_large_library_fetches_every_record_only_when_a_file_is_asked_for(
+    library, scored_rows, monkeypatch
+):
+    # A million stored records would be fetched (and held) by opening the page: the summaries are grouped
+    # queries, the preview is one page, and the records file is made when its button is clicked.
+    import dashboard.views.common as common
+    from dashboard.query import RecordStore
+
+    library.add(scored_rows, "border-2024")
+    asked = []
+    rows = RecordStore.rows
+
+    def spied(self, state, columns=None, limit=None, offset=0, extra=None):
+        asked.append(limit)
+        return rows(self, state, columns, limit, offset, extra)
+
+    monkeypatch.setattr(RecordStore, "rows", spied)
+    monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)
+    common.cached_library_view.clear()
+    common._per_view.clear()
+    try:
+        app = visitor()
+        app.switch_page("screens/downloads.py").run()
+        assert not app.exception
+        assert common.library_view_data(str(DATA_DIR)).store is not None
+        assert asked and None not in asked  # pages of records only, never all of them
+        buttons = [b for b in app.get("download_button") if "Filtered records" in b.proto.label]
+        assert len(buttons) >= 3  # CSV, JSON, Excel (and the description)
+    finally:
+        common.cached_library_view.clear()
+        common._per_view.clear()

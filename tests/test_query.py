@@ -288,3 +288,13 @@ def test_the_map_views_here_have_teeth(stored):
     assert any(c.link_total > 3 for c in counts)  # the limit keeps some links out
     assert any(len(c.targets) > 1 and "" in c.targets for c in counts)
     assert all(c.quotes for c in counts if not c.empty)
+
+
+@pytest.mark.parametrize("state", STORE_STATES, ids=[repr(s) for s in STORE_STATES])
+def test_the_per_actor_summary_from_the_store_is_that_of_the_pandas_path(stored, state):
+    from dashboard.store_summaries import store_actor_summary
+    from dashboard.summary import summarise_by_actor
+
+    store, joined = stored
+    expected = summarise_by_actor(apply_filters(joined, state))
+    pd.testing.assert_frame_equal(store_actor_summary(store, state), expected)

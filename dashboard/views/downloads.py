@@ -15,13 +15,12 @@ from dashboard.export import (
     csvw_metadata_bytes,
     export_bytes,
     metadata_name,
-    record_sources,
 )
 from dashboard.records import RECORD_COLUMNS
 from dashboard.scoring import SCORED_COLUMNS
 from dashboard.summary import summarise_by_actor, summarise_by_target
 from dashboard.views.common import View, per_view, show_empty_notice
-from dashboard.views.measures import SUMMARY_COLUMNS, view_by_target, view_columns
+from dashboard.views.measures import view_actor_summary, view_by_target, view_record_sources
 
 # Each download's title and what it holds, by file-name stem.
 DESCRIPTIONS = {
@@ -78,13 +77,13 @@ def held(title: str, holds: str, table: pd.DataFrame) -> Download:
 
 
 def view_downloads(view: View) -> dict[str, Download]:
-    """The downloads of a view: made from the held records, or, from a store, the summaries from the few
-    columns they read and the records table fetched when a file is asked for."""
+    """The downloads of a view: made from the held records, or, from a store, the summaries by grouped queries
+    and the records table fetched when a file is asked for."""
     store = view.data.store
     if store is None:
         tables = per_view(view, "downloads", lambda: downloadable_tables(view.records))
         return {stem: held(*described) for stem, described in tables.items()}
-    by_actor = per_view(view, "summary_by_actor", lambda: summarise_by_actor(view_columns(view, SUMMARY_COLUMNS)))
+    by_actor = view_actor_summary(view)
     columns = [*RECORD_COLUMNS, *SCORED_COLUMNS]
     preview = per_view(view, "records_preview", lambda: store.rows(view.state, columns, limit=PREVIEW_ROW_LIMIT))
     return {
@@ -113,9 +112,7 @@ def render(view: View) -> None:
     made_at = st.session_state.setdefault(
         f"made_at_{hash(view.state)}", pd.Timestamp.now("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
     )
-    sources = per_view(
-        view, "sources", lambda: record_sources(view_columns(view, ("event", "source")), view.data.articles)
-    )
+    sources = view_record_sources(view)
     for stem, download in view_downloads(view).items():
         title, holds, table = download.title, download.holds, download.whole
         st.subheader(title)

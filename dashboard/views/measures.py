@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard.export import record_sources
 from dashboard.figures import TONE_MARK_LIMIT, records_behind_points, stance_by_actor_figure, tone_sample
 from dashboard.figures.bars import stance_counts_figure
 from dashboard.filters import FilterState
 from dashboard.map_counts import MapCounts, map_counts
 from dashboard.query import RecordStore, is_unfiltered, selection_condition, target_summary
-from dashboard.store_summaries import store_map_counts
-from dashboard.summary import key_figures, summarise_by_target
+from dashboard.store_summaries import store_actor_summary, store_map_counts
+from dashboard.summary import key_figures, summarise_by_actor, summarise_by_target
 from dashboard.targets import parse_targets
 from dashboard.views.common import View, per_data, per_view
 
@@ -71,6 +72,24 @@ def view_by_target(view: View) -> pd.DataFrame:
     if store is not None:
         return per_view(view, "by_target", lambda: target_summary(store.by_target(view.state)))
     return per_view(view, "by_target", lambda: summarise_by_target(view.records))
+
+
+def view_actor_summary(view: View) -> pd.DataFrame:
+    """summary.summarise_by_actor of the records that pass (from a store: a few grouped queries)."""
+    store = view.data.store
+    if store is not None:
+        return per_view(view, "summary_by_actor", lambda: store_actor_summary(store, view.state))
+    return per_view(view, "summary_by_actor", lambda: summarise_by_actor(view.records))
+
+
+def view_record_sources(view: View) -> tuple[str, ...]:
+    """export.record_sources of the records that pass (from a store: from their distinct events and sources)."""
+    store = view.data.store
+    if store is not None:
+        found = lambda: record_sources(store.distinct(view.state, ("event", "source")), view.data.articles)  # noqa: E731
+    else:
+        found = lambda: record_sources(view.records, view.data.articles)  # noqa: E731
+    return per_view(view, "sources", found)
 
 
 def view_map_counts(view: View, toward: str | None) -> MapCounts:
@@ -137,7 +156,6 @@ def listed_records(view: View, only_disagreements: bool) -> tuple[int, PageFetch
 # The columns each page's pandas functions read (a narrow frame of a million records is a few dozen MB;
 # every column of them, with the quotes, is a gigabyte).
 FLOW_COLUMNS = ("actor", "stance", "target")
-SUMMARY_COLUMNS = ("id", "date", "actor", "stance", "target", "polarity", "subjectivity", "intensity", "goldstein")
 
 
 def view_columns(view: View, columns: tuple[str, ...]) -> pd.DataFrame:
