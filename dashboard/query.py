@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.filters import NO_TARGET, POLARITY_RANGE, SEARCHED_COLUMNS, FilterState
+from dashboard.text_search import SearchTables
 
 # Below this many records a pandas mask is as quick and needs no query engine (the seed has 32).
 QUERY_FROM_ROWS = 50_000
@@ -29,8 +30,10 @@ def is_unfiltered(state: FilterState) -> bool:
     return state == replace(FilterState(), polarity=POLARITY_RANGE)
 
 
-def where_clause(state: FilterState) -> tuple[str, list]:
-    """The SQL condition for a filter state and its parameters (values are never pasted into the SQL)."""
+def where_clause(state: FilterState, searched: str | None = None) -> tuple[str, list]:
+    """The SQL condition for a filter state and its parameters (values are never pasted into the SQL).
+    A text search needs `searched`: the name of the table of the positions it finds (text_search.SearchTables),
+    worked out once per search text with apply_filters' exact matching."""
     clauses, params = [], []
     if state.event:
         clauses.append("event = ?")
@@ -52,11 +55,16 @@ def where_clause(state: FilterState) -> tuple[str, list]:
     if state.polarity != POLARITY_RANGE:
         clauses.append("polarity BETWEEN ? AND ?")
         params.extend(state.polarity)
-    needle = state.text.strip().casefold()
-    if needle:
-        clauses.append("(" + " OR ".join(f"contains(lower({column}), ?)" for column in SEARCHED_COLUMNS) + ")")
-        params.extend([needle] * len(SEARCHED_COLUMNS))
+    if search_text(state):
+        if searched is None:
+            raise ValueError("a text search needs the table of the records it finds (SearchTables.table_for)")
+        clauses.append(f"{POSITION_COLUMN} IN (SELECT {POSITION_COLUMN} FROM {searched})")
     return (" AND ".join(clauses) or "true"), params
+
+
+def search_text(state: FilterState) -> str:
+    """What the records' searched columns must hold, as apply_filters compares it (casefolded), or ""."""
+    return state.text.strip().casefold()
 
 
 class RecordQuery:
@@ -76,10 +84,12 @@ class RecordQuery:
         self._connection.register("records", table)
         # One connection answers one query at a time; Streamlit runs every session's script in its own thread.
         self._lock = threading.Lock()
+        self._searches = SearchTables(self._connection, self._lock)
 
     def positions(self, state: FilterState) -> np.ndarray:
         """The positions (0-based, in order) of the records that pass the filters."""
-        condition, params = where_clause(state)
+        needle = search_text(state)
+        condition, params = where_clause(state, self._searches.table_for(needle) if needle else None)
         sql = f"SELECT {POSITION_COLUMN} FROM records WHERE {condition} ORDER BY {POSITION_COLUMN}"
         with self._lock:
             found = self._connection.execute(sql, params).fetchnumpy()[POSITION_COLUMN]
@@ -164,6 +174,7 @@ class RecordStore:
             self._parts.append(part)
             offset += rows
         self.total = offset
+        self._searches = SearchTables(self._connection, self._lock)
         self._connection.execute("CREATE VIEW records AS " + ("\nUNION ALL ".join(selects) or _EMPTY_SELECT))
 
     def extended(self, frame: pd.DataFrame) -> RecordStore:
@@ -192,7 +203,8 @@ class RecordStore:
         return self._where(state, extra)
 
     def _where(self, state: FilterState, extra: tuple[str, list] | None = None) -> tuple[str, list]:
-        condition, params = where_clause(state)
+        needle = search_text(state)
+        condition, params = where_clause(state, self._searches.table_for(needle) if needle else None)
         if extra is not None:
             condition, params = f"({condition}) AND ({extra[0]})", [*params, *extra[1]]
         return condition, params
@@ -235,7 +247,7 @@ class RecordStore:
     def rows_at(self, state: FilterState, picked: np.ndarray) -> pd.DataFrame:
         """The passing records at the 0-based positions `picked` (sorted) among them, with every column: the
         passing records' positions first (one integer column), then only the picked records' columns."""
-        condition, params = where_clause(state)
+        condition, params = self._where(state)
         with self._lock:
             passing = self._connection.execute(
                 f"SELECT {POSITION_COLUMN} FROM records WHERE {condition} ORDER BY {POSITION_COLUMN}", params
@@ -245,7 +257,7 @@ class RecordStore:
 
     def distinct(self, state: FilterState, columns: tuple[str, ...]) -> pd.DataFrame:
         """The distinct combinations of `columns` among the records that pass, with their `records` count."""
-        condition, params = where_clause(state)
+        condition, params = self._where(state)
         names = ", ".join(_sql_name(c) for c in columns)
         return _typed(
             self._execute(f"SELECT {names}, count(*) AS records FROM records WHERE {condition} GROUP BY ALL", params)
@@ -253,7 +265,7 @@ class RecordStore:
 
     def by_target(self, state: FilterState) -> pd.DataFrame:
         """The records that pass, grouped by target cell and stance: how many, and their distinct actors."""
-        condition, params = where_clause(state)
+        condition, params = self._where(state)
         sql = f"""SELECT coalesce(target, '') AS target, coalesce(stance, '') AS stance, count(*) AS records,
             list(DISTINCT actor) AS actors FROM records WHERE {condition} GROUP BY ALL"""
         with self._lock:
@@ -266,7 +278,7 @@ class RecordStore:
         from dashboard.codebook import stances_in_family
         from dashboard.summary import _split_targets
 
-        condition, params = where_clause(state)
+        condition, params = self._where(state)
         hostile, cordial = sorted(stances_in_family("hostile")), sorted(stances_in_family("cordial"))
         marks = lambda names: ", ".join("?" for _ in names) or "NULL"  # noqa: E731
         distinct_texts = "count(DISTINCT text)" if sentences else "NULL"
@@ -306,7 +318,7 @@ class RecordStore:
 
     def found_by_the_rules(self, state: FilterState) -> tuple[int, int]:
         """(found, checked) as views.overview.found_by_the_rules counts them."""
-        condition, params = where_clause(state)
+        condition, params = self._where(state)
         sql = f"""SELECT count(*) FILTER (WHERE stance_source = 'curated' AND coalesce(stance_found, true)),
             count(*) FILTER (WHERE stance_source = 'curated') FROM records WHERE {condition}"""
         with self._lock:

@@ -20,6 +20,9 @@ ROWS = [
     ("convoy", "Japan", "Tokyo expressed concern about the safety of civilians.", ""),
     ("convoy", "United States", "Washington warned Damascus against any further strikes.", "Syria"),
     ("convoy", "Iran", "Tehran denied that its advisers were in the area.", "Syrian Arab Republic; Syria"),
+    # Letters whose casefold is not their lower case (ß, the ﬁ ligature, a final capital Σ, a dotted İ).
+    ("convoy", "Germany", "Berlin’s envoy condemned the ﬁring on the Friedrichstraße crossing.", "Turkey"),
+    ("border", "Greece", "Athens called the ΣΥΝΟΡΟΣ incident regrettable and urged calm in İzmir.", "Turkey"),
 ]
 
 
@@ -49,6 +52,13 @@ STATES = [
     FilterState(text="  DAMASCUS "),
     FilterState(text="syria"),  # found in the target column
     FilterState(text="o'clock; drop table records"),
+    FilterState(text="STRASSE"),  # "Friedrichstraße" casefolds to "...strasse"
+    FilterState(text="ß"),  # casefolds to "ss": "Friedrichstraße", and any "ss" ("across", "Alliance"...)
+    FilterState(text="firing"),  # "ﬁring" casefolds to "firing"
+    FilterState(text="συνοροσ"),  # "ΣΥΝΟΡΟΣ" casefolds to "συνοροσ"
+    FilterState(text="izmir"),  # "İzmir" casefolds to "i̇zmir" (a dot above): not found
+    FilterState(text="i̇zmir"),
+    FilterState(text="berlin’s"),
     FilterState(event="border", stances=("condemn",), targets=("Syria",), text="paris", polarity=(-1.0, 0.5)),
 ]
 
@@ -68,9 +78,19 @@ def test_every_state_here_filters_something_out_or_in(records):
 
 
 def test_values_are_parameters_never_sql():
-    condition, params = where_clause(FilterState(actors=("x') OR true --",), text="'; DROP"))
+    condition, params = where_clause(FilterState(actors=("x') OR true --",), text="'; DROP"), "hits")
     assert "DROP" not in condition and "OR true" not in condition
     assert "x') OR true --" in params
+    with pytest.raises(ValueError):
+        where_clause(FilterState(text="a"))  # a search needs the table of what it finds
+
+
+def test_the_search_finds_what_casefold_finds_not_what_lower_finds(records):
+    # DuckDB's lower() keeps ß, ﬁ and a final ς, and drops İ's dot: those cells are settled by casefold.
+    found = {text: len(RecordQuery(records).filtered(FilterState(text=text))) for text in ("STRASSE", "firing")}
+    assert found == {"STRASSE": 1, "firing": 1}
+    assert RecordQuery(records).filtered(FilterState(text="izmir")).empty
+    assert len(RecordQuery(records).filtered(FilterState(text="συνοροσ"))) == 1
 
 
 def test_unfiltered_means_no_restriction():
