@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard.chart_counts import LINK_KEYS, FlowLinks, MapCounts, empty_map_counts, flow_links
 from dashboard.codebook import stances
 from dashboard.filters import FilterState
-from dashboard.map_counts import LINK_KEYS, MapCounts, empty_map_counts
 from dashboard.query import POSITION_COLUMN, RecordStore
 from dashboard.summary import (
     LIST_SEPARATOR,
     MEAN_COLUMNS,
+    NO_TARGET_LABEL,
     _split_targets,
     actor_table,
     dominant_table,
@@ -66,7 +67,7 @@ def _texts(store: RecordStore, positions: list[int]) -> dict[int, str | None]:
 
 
 def store_map_counts(store: RecordStore, state: FilterState, toward: str | None, limit: int) -> MapCounts:
-    """map_counts.map_counts of the records that pass `state`, from the store: the same answer."""
+    """chart_counts.map_counts of the records that pass `state`, from the store: the same answer."""
     condition, params = store.where(state)
     cells = _cells(store, condition, params)
     cell_list, nth_list, name_list, targets = _names(cells, toward)
@@ -175,3 +176,27 @@ def store_actor_summary(store: RecordStore, state: FilterState) -> pd.DataFrame:
         pd.Series(targets, dtype="str"),
         present,
     )
+
+
+def store_flow_links(store: RecordStore, state: FilterState, limit: int) -> FlowLinks:
+    """chart_counts.flow_links of the records that pass `state`, from the store: the same bands."""
+    condition, params = store.where(state)
+    cells = _cells(store, condition, params)
+    cell_list, nth_list, name_list, _ = _names(cells, None)
+    if not name_list:
+        return flow_links(pd.DataFrame({c: pd.Series(dtype="str") for c in ("actor", "stance", "target")}), limit)
+    names = [cell_list, nth_list, [name or NO_TARGET_LABEL for name in name_list]]
+    with store.connection() as connection:
+        connection.execute(
+            f"""CREATE OR REPLACE TEMP TABLE flow_links AS SELECT coalesce(actor, '') AS actor, name AS target,
+            coalesce(stance, '') AS stance, count(*) AS records
+            FROM records JOIN ({NAMES_TABLE}) AS names ON coalesce(target, '') = names.cell WHERE {condition}
+            GROUP BY ALL""",
+            [*names, *params],
+        )
+        bands, pairs = connection.execute("SELECT count(*), sum(records) FROM flow_links").fetchall()[0]
+        busiest = connection.sql(
+            "SELECT * FROM flow_links ORDER BY records DESC, actor, target, stance LIMIT ?", params=[limit]
+        ).to_arrow_table()
+        connection.execute("DROP TABLE flow_links")
+    return FlowLinks(busiest.to_pandas(), int(bands), int(pairs or 0))

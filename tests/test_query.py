@@ -281,8 +281,8 @@ MAP_VIEWS = [
 @pytest.mark.parametrize(("state", "toward"), MAP_VIEWS, ids=[repr(v) for v in MAP_VIEWS])
 @pytest.mark.parametrize("limit", [400, 3])
 def test_the_map_counts_from_the_store_are_those_of_the_pandas_path(stored, state, toward, limit):
+    from dashboard.chart_counts import map_counts
     from dashboard.figures import stance_map_figure
-    from dashboard.map_counts import map_counts
     from dashboard.registry import load_registry
     from dashboard.store_summaries import store_map_counts
 
@@ -300,7 +300,7 @@ def test_the_map_counts_from_the_store_are_those_of_the_pandas_path(stored, stat
 
 
 def test_the_map_views_here_have_teeth(stored):
-    from dashboard.map_counts import map_counts
+    from dashboard.chart_counts import map_counts
 
     _, joined = stored
     counts = [map_counts(apply_filters(joined, state), toward, 3) for state, toward in MAP_VIEWS]
@@ -318,3 +318,18 @@ def test_the_per_actor_summary_from_the_store_is_that_of_the_pandas_path(stored,
     store, joined = stored
     expected = summarise_by_actor(apply_filters(joined, state))
     pd.testing.assert_frame_equal(store_actor_summary(store, state), expected)
+
+
+@pytest.mark.parametrize("state", STORE_STATES, ids=[repr(s) for s in STORE_STATES])
+@pytest.mark.parametrize("limit", [200, 3])
+def test_the_flow_bands_from_the_store_are_those_of_the_pandas_path(stored, state, limit):
+    from dashboard.chart_counts import flow_links
+    from dashboard.figures import flows_figure
+    from dashboard.store_summaries import store_flow_links
+
+    store, joined = stored
+    expected = flow_links(apply_filters(joined, state), limit)
+    found = store_flow_links(store, state, limit)
+    pd.testing.assert_frame_equal(found.links, expected.links)
+    assert (found.bands, found.pairs) == (expected.bands, expected.pairs)
+    assert flows_figure(found).to_plotly_json() == flows_figure(expected).to_plotly_json()

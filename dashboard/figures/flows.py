@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.chart_counts import FlowLinks, flow_links
 from dashboard.figures.selection import (
     selector,
 )
@@ -21,7 +22,6 @@ from dashboard.figures.style import (
 )
 from dashboard.summary import (
     NO_TARGET_LABEL,
-    explode_targets,
     stance_order_for,
 )
 
@@ -31,24 +31,20 @@ LINK_ALPHA = 0.8
 FLOW_LINK_LIMIT = 200
 
 
-def flows_figure(scored: pd.DataFrame) -> go.Figure:
+def flows_figure(scored: pd.DataFrame | FlowLinks) -> go.Figure:
     """Sankey from actors (left) to targets (right); one link per (actor, target, stance), coloured by
     stance, width = records. Records naming no target flow to a node "(no target)", so every record
-    is counted. Link customdata holds the link's selector; the legend names the stances."""
+    is counted. Link customdata holds the link's selector; the legend names the stances. `scored` is the
+    records in view, or their FlowLinks (counted by the query engine)."""
     title = "Who → whom: each band runs from an actor to the party its stance is aimed at"
-    if scored.empty:
+    if isinstance(scored, pd.DataFrame) and scored.empty:
         return empty_figure(title)
-    frame = explode_targets(scored)
-    frame = frame.assign(
-        actor=frame["actor"].astype(str),
-        stance=frame["stance"].fillna("").astype(str),
-        target=frame["target"].replace("", NO_TARGET_LABEL),
-    )
-    all_links = frame.groupby(["actor", "target", "stance"], sort=False).size().rename("records").reset_index()
     # Past a few hundred bands a Sankey is unreadable and slow to draw (100k synthetic records: 13.9 s in the
     # browser); the busiest bands are kept and the chart says how many were left out.
-    links = all_links.sort_values(["records", "actor", "target", "stance"], ascending=[False, True, True, True])
-    links = links.head(FLOW_LINK_LIMIT)
+    counted = scored if isinstance(scored, FlowLinks) else flow_links(scored, FLOW_LINK_LIMIT)
+    if counted.links.empty:
+        return empty_figure(title)
+    links = counted.links
     stances = stance_order_for(links["stance"])
     stance_rank = {stance: i for i, stance in enumerate(stances)}
     actor_totals = links.groupby("actor")["records"].sum()
@@ -109,11 +105,11 @@ def flows_figure(scored: pd.DataFrame) -> go.Figure:
     figure.update_layout(**layout)
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
-    if len(all_links) > FLOW_LINK_LIMIT:
-        left_out = int(all_links["records"].sum() - links["records"].sum())
+    if counted.bands > len(links):
+        left_out = int(counted.pairs - links["records"].sum())
         figure.add_annotation(
             text=(
-                f"The {FLOW_LINK_LIMIT} busiest of {len(all_links):,} bands ({left_out:,} record-target pairs "
+                f"The {len(links)} busiest of {counted.bands:,} bands ({left_out:,} record-target pairs "
                 "in the others). Filter by actor, stance or target to see them."
             ),
             x=0.5, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom", yshift=18,

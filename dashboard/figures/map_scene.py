@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.chart_counts import MapCounts
 from dashboard.figures.map_frame import (
     LabelRequest,
     Screen,
@@ -21,7 +22,6 @@ from dashboard.figures.style import (
     escape,
     wrapped_quote,
 )
-from dashboard.map_counts import MapCounts
 
 LABEL_FONT_PX = 11
 PLAN_SCALE = 0.92

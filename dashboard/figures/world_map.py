@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.chart_counts import MapCounts, map_counts
 from dashboard.figures import map_lines
 from dashboard.figures.map_frame import (
     MapFrame,
@@ -52,7 +53,6 @@ from dashboard.figures.style import (
     escape,
     title_height,
 )
-from dashboard.map_counts import MapCounts, map_counts
 
 __all__ = ["DESKTOP_MAP_WIDTH", "PHONE_MAP_WIDTH", "stance_map_figure"]
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard.figures import flows_figure
 from dashboard.views.common import PLOTLY_CONFIG, View, per_view, show_empty_notice
-from dashboard.views.measures import FLOW_COLUMNS, view_by_target, view_columns
+from dashboard.views.measures import view_by_target, view_flow_links
 
 
 def render(view: View) -> None:
@@ -14,7 +14,7 @@ def render(view: View) -> None:
     st.caption("Each band runs from the actor that reacted to the party its stance is aimed at; width = records.")
     if show_empty_notice(view):
         return
-    figure = per_view(view, "flows", lambda: flows_figure(view_columns(view, FLOW_COLUMNS)))
+    figure = per_view(view, "flows", lambda: flows_figure(view_flow_links(view)))
     st.plotly_chart(figure, key="chart_flows", config=PLOTLY_CONFIG, width="stretch")
     st.subheader("Toward each target: who took which stance")
     st.dataframe(

@@ -9,27 +9,20 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import streamlit as st
 
+from dashboard.chart_counts import FlowLinks, MapCounts, flow_links, map_counts
 from dashboard.export import record_sources
 from dashboard.figures import TONE_MARK_LIMIT, records_behind_points, stance_by_actor_figure, tone_sample
 from dashboard.figures.bars import stance_counts_figure
 from dashboard.filters import FilterState
-from dashboard.map_counts import MapCounts, map_counts
-from dashboard.query import RecordStore, is_unfiltered, selection_condition, target_summary
-from dashboard.store_summaries import store_actor_summary, store_map_counts
+from dashboard.query import is_unfiltered, selection_condition, target_summary
+from dashboard.store_summaries import store_actor_summary, store_flow_links, store_map_counts
 from dashboard.summary import key_figures, summarise_by_actor, summarise_by_target
 from dashboard.targets import parse_targets
 from dashboard.views.common import View, per_data, per_view
 
 # A page of rows from `offset`, `limit` long.
 PageFetcher = Callable[[int, int], pd.DataFrame]
-
-
-# Few entries: a narrow frame of a million records is still tens of MB.
-@st.cache_resource(show_spinner=False, max_entries=4)
-def cached_store_columns(view_key: tuple, columns: tuple[str, ...], _store: RecordStore) -> pd.DataFrame:
-    return _store.rows(view_key[1], columns=columns)
 
 
 def view_key_figures(view: View) -> dict:
@@ -103,6 +96,17 @@ def view_map_counts(view: View, toward: str | None) -> MapCounts:
     return per_view(view, "map_counts", lambda: map_counts(view.records, toward, limit), toward, limit)
 
 
+def view_flow_links(view: View) -> FlowLinks:
+    """The Who -> whom chart's busiest bands for the view (from a store: one grouped query)."""
+    from dashboard.figures import flows  # its band limit, read when asked (tests lower it)
+
+    store = view.data.store
+    limit = flows.FLOW_LINK_LIMIT
+    if store is not None:
+        return per_view(view, "flow_links", lambda: store_flow_links(store, view.state, limit), limit)
+    return per_view(view, "flow_links", lambda: flow_links(view.records, limit), limit)
+
+
 def view_target_names(view: View) -> list[str]:
     """Every target named in the view, sorted: split from the distinct cells, not from every record."""
     store = view.data.store
@@ -151,19 +155,6 @@ def listed_records(view: View, only_disagreements: bool) -> tuple[int, PageFetch
     if only_disagreements:
         records = records[~records["stance_found"]]
     return len(records), lambda offset, limit: records.iloc[offset : offset + limit]
-
-
-# The columns each page's pandas functions read (a narrow frame of a million records is a few dozen MB;
-# every column of them, with the quotes, is a gigabyte).
-FLOW_COLUMNS = ("actor", "stance", "target")
-
-
-def view_columns(view: View, columns: tuple[str, ...]) -> pd.DataFrame:
-    """The records that pass, with only `columns` when they come from the store (the held frame otherwise)."""
-    store = view.data.store
-    if store is not None:
-        return cached_store_columns(view.key, columns, store)
-    return view.records
 
 
 def view_tone_sample(view: View, limit: int = TONE_MARK_LIMIT) -> pd.DataFrame:

@@ -1,10 +1,13 @@
-"""What the world map draws, counted from the records in view: a small answer however many records there are.
+"""What the world map and the Who -> whom chart draw, counted from the records in view: a small answer however
+many records there are.
 
 The map needs, per actor, its dominant stance (the table under the map), the busiest actor -> target links with
 the first sentence of each, the records each target receives, the targets in the order they first appear, the
 first sentence of each actor's dominant stance and the earliest date. `map_counts` counts them with pandas from
 a records frame; `dashboard.store_summaries.store_map_counts` asks the query engine for the same answer
-(tests/test_query.py holds the two to each other), and the figure is drawn from either.
+(tests/test_query.py holds the two to each other), and the figure is drawn from either. The Who -> whom chart
+needs the busiest (actor, target, stance) bands, how many there are and how many records they carry in all
+(`flow_links`, and `store_summaries.store_flow_links`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from dashboard.codebook import stances
-from dashboard.summary import dominant_stance_by_actor, explode_targets
+from dashboard.summary import NO_TARGET_LABEL, dominant_stance_by_actor, explode_targets
 
 LINK_KEYS = ["actor", "target", "stance"]
 
@@ -102,3 +105,28 @@ def map_counts(scored: pd.DataFrame, toward: str | None, limit: int) -> MapCount
         quotes=quotes,
         first_date=incident_date(scored),
     )
+
+
+@dataclass(frozen=True)
+class FlowLinks:
+    """The Who -> whom chart's bands for one view."""
+
+    # The busiest bands: actor, target (NO_TARGET_LABEL for records naming none), stance, records; busiest first,
+    # then by actor, target and stance.
+    links: pd.DataFrame
+    # How many bands there are in view, and the records they carry (a record counts once per target).
+    bands: int = 0
+    pairs: int = 0
+
+
+def flow_links(scored: pd.DataFrame, limit: int) -> FlowLinks:
+    """The `limit` busiest (actor, target, stance) bands of the records (with pandas), and the totals."""
+    frame = explode_targets(scored)
+    frame = frame.assign(
+        actor=frame["actor"].astype(str),
+        stance=frame["stance"].fillna("").astype(str),
+        target=frame["target"].replace("", NO_TARGET_LABEL),
+    )
+    every = frame.groupby(LINK_KEYS, sort=False).size().rename("records").reset_index()
+    busiest = every.sort_values(["records", *LINK_KEYS], ascending=[False, True, True, True]).head(limit)
+    return FlowLinks(busiest.reset_index(drop=True), len(every), int(every["records"].sum()))
