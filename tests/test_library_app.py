@@ -328,6 +328,31 @@ def test_a_file_damaged_inside_costs_the_query_engine_path_nothing_and_is_report
         common.cached_library_view.clear()
 
 
+def test_compare_asks_a_large_library_for_counts_not_records(library, scored_rows, monkeypatch):
+    import dashboard.views.common as common
+    from dashboard.query import RecordStore
+
+    library.add(scored_rows, "border-2024")
+    monkeypatch.setattr(common, "QUERY_FROM_ROWS", 0)
+    common.cached_library_view.clear()
+
+    def records_fetched(*args, **kwargs):
+        raise AssertionError("the compare page fetched records, not counts")
+
+    monkeypatch.setattr(RecordStore, "rows", records_fetched)
+    try:
+        app = visitor(stance="condemn")
+        app.switch_page("screens/compare.py").run()
+        app.selectbox(key="compare_left").set_value("border-2024").run()
+        app.selectbox(key="compare_right").set_value("idlib-2020").run()
+        assert not app.exception
+        assert [m.value for m in app.metric if m.label == "Records"][0] == "2"
+        differences = app.dataframe[0].value.set_index("actor")
+        assert differences.loc["France", "dominant_stance (border-2024)"] == "condemn"
+    finally:
+        common.cached_library_view.clear()
+
+
 def test_the_method_page_measures_the_shipped_records_only(library, scored_rows):
     app = visitor()
     app.switch_page("screens/method.py").run()

@@ -9,10 +9,15 @@ import streamlit as st
 
 from dashboard import codebook
 from dashboard.figures import PHONE_MAP_WIDTH, stance_by_actor_figure, stance_map_figure
-from dashboard.filters import apply_filters
-from dashboard.summary import key_figures, summarise_by_actor
-from dashboard.views.common import PLOTLY_CONFIG, View, cached_store_rows, per_view
+from dashboard.figures.bars import stance_counts_figure
+from dashboard.summary import summarise_by_actor
+from dashboard.views.common import PLOTLY_CONFIG, View, per_view
 from dashboard.views.map_view import on_a_phone
+from dashboard.views.measures import (
+    view_actor_summary,
+    view_key_figures,
+    view_map_counts,
+)
 
 # Half of the wide layout's main column: what each side's map plans its labels for on a desktop.
 HALF_PAGE_MAP_WIDTH = 520
@@ -27,10 +32,14 @@ def stance_mix(summary: pd.DataFrame) -> pd.Series:
 def stance_differences(left: pd.DataFrame, right: pd.DataFrame, left_name: str, right_name: str) -> pd.DataFrame:
     """Per actor: its dominant stance, records and stance mix in each event, whether the dominant stance
     changed, and whether the mix did (same dominant stance, other proportions)."""
+    return summary_differences(summarise_by_actor(left), summarise_by_actor(right), left_name, right_name)
+
+
+def summary_differences(left: pd.DataFrame, right: pd.DataFrame, left_name: str, right_name: str) -> pd.DataFrame:
+    """stance_differences from each event's summarise_by_actor table (what the query engine gives)."""
     columns = ["actor", "dominant_stance", "records", "stances"]
     sides = []
-    for records in (left, right):
-        summary = summarise_by_actor(records)
+    for summary in (left, right):
         sides.append(summary.assign(stances=stance_mix(summary) if len(summary) else "")[columns])
     merged = sides[0].merge(sides[1], on="actor", how="outer", suffixes=(f" ({left_name})", f" ({right_name})"))
     before, after = merged[f"dominant_stance ({left_name})"], merged[f"dominant_stance ({right_name})"]
@@ -44,13 +53,18 @@ def stance_differences(left: pd.DataFrame, right: pd.DataFrame, left_name: str, 
     return merged.sort_values("actor", ignore_index=True)
 
 
-def event_records(view: View, event: str) -> pd.DataFrame:
-    """The records of `event` that pass the sidebar's other filters."""
+def event_view(view: View, event: str) -> View:
+    """The view of one event: the sidebar's other filters, and this event instead of the sidebar's."""
     state = replace(view.state, event=event)
-    if view.data.store is not None:
-        return cached_store_rows((view.data.key, state), view.data.store)
-    records = apply_filters(view.data.scored, replace(view.state, event=""))
-    return records[records["event"] == event]
+    return View(data=view.data, state=state, key=(view.data.key, state))
+
+
+def side_stance_figure(side: View):
+    """The Overview's chart of records per actor and stance for one side, from counts when a store holds them."""
+    title = "Records per actor and stance"  # half a page wide: the Overview's long title would be cut off
+    if side.data.store is not None:
+        return stance_counts_figure(side.data.store.distinct(side.state, ("actor", "stance")), title=title)
+    return stance_by_actor_figure(side.records, title=title)
 
 
 def render(view: View) -> None:
@@ -65,38 +79,36 @@ def render(view: View) -> None:
     if left_event == right_event:
         st.info("Pick two different events to compare.")
         return
-    # The sidebar's other filters apply to both sides; only the event differs.
-    sides = {event: event_records(view, event) for event in (left_event, right_event)}
+    # The sidebar's other filters apply to both sides; only the event differs. Each side's figures, chart and
+    # map come from the measures the other pages use: from a large library, a few grouped queries each.
+    sides = {event: event_view(view, event) for event in (left_event, right_event)}
+    width = PHONE_MAP_WIDTH if on_a_phone() else HALF_PAGE_MAP_WIDTH
     for column, (event, side) in zip(st.columns(2), sides.items(), strict=True):
-        figures = key_figures(side)
+        figures = view_key_figures(side)
         column.subheader(event)
         metrics = column.columns(3)
         metrics[0].metric("Records", figures["records"])
         metrics[1].metric("Actors", figures["actors"])
         metrics[2].metric("Hostile share", f"{figures['hostile_share']:.0%}" if figures["records"] else "—")
-        figure = per_view(
-            view,
-            "compare_stance_by_actor",
-            # Half a page wide: the Overview's long title would be cut off.
-            lambda side=side: stance_by_actor_figure(side, title="Records per actor and stance"),
-            event,
-        )
+        figure = per_view(side, "compare_stance_by_actor", lambda side=side: side_stance_figure(side))
         column.plotly_chart(figure, key=f"compare_chart_{event}", config=PLOTLY_CONFIG, width="stretch")
-        width = PHONE_MAP_WIDTH if on_a_phone() else HALF_PAGE_MAP_WIDTH
+        counts = view_map_counts(side, None)
         world = per_view(
-            view,
-            "compare_map",
-            lambda side=side, width=width: stance_map_figure(side, view.data.registry, width=width),
-            event,
-            width,
+            side, "compare_map", lambda counts=counts: stance_map_figure(counts, view.data.registry, width=width), width
         )
         column.plotly_chart(world, key=f"compare_map_{event}", config=PLOTLY_CONFIG, width="stretch")
     st.subheader("How each actor's stance differs")
+    differences = per_view(
+        view,
+        "compare_differences",
+        lambda: summary_differences(
+            view_actor_summary(sides[left_event]), view_actor_summary(sides[right_event]), left_event, right_event
+        ),
+        left_event,
+        right_event,
+    )
     st.dataframe(
-        stance_differences(sides[left_event], sides[right_event], left_event, right_event),
-        hide_index=True,
-        width="stretch",
-        column_config=difference_headers(left_event, right_event),
+        differences, hide_index=True, width="stretch", column_config=difference_headers(left_event, right_event)
     )
 
 
