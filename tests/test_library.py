@@ -516,9 +516,9 @@ def test_list_reports_a_damaged_file_and_goes_on(tmp_path):
 
 def test_the_seed_scores_are_stored_once_and_read_as_scored(tmp_path, monkeypatch):
     from dashboard import DATA_DIR
-    from dashboard.library import CACHE_VARIABLE, stored_seed_scores
     from dashboard.records import load_curated_records
     from dashboard.scoring import load_resources, score_records
+    from dashboard.seed_cache import CACHE_VARIABLE, stored_seed_scores
 
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
     resources = load_resources()
@@ -537,7 +537,7 @@ def test_the_seed_scores_are_stored_once_and_read_as_scored(tmp_path, monkeypatc
 
 def test_changed_data_or_an_unusable_cache_scores_again(tmp_path, monkeypatch):
     from dashboard import DATA_DIR
-    from dashboard.library import CACHE_VARIABLE, seed_scores_digest, stored_seed_scores
+    from dashboard.seed_cache import CACHE_VARIABLE, seed_scores_digest, stored_seed_scores
 
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)

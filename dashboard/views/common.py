@@ -31,12 +31,12 @@ from dashboard.library import (
     knowledge_versions,
     library_root,
     read_only,
-    stored_seed_scores,
 )
 from dashboard.query import QUERY_FROM_ROWS, RecordQuery, RecordStore, is_unfiltered
 from dashboard.records import Article, content_token, load_articles, load_curated_records
 from dashboard.registry import Registry
 from dashboard.scoring import Resources, load_resources, score_records
+from dashboard.seed_cache import stored_seed_scores
 
 ALL_EVENTS = "All events"
 # Passed to every st.plotly_chart: the map's country shapes come from our own server, never a CDN.
