@@ -27,6 +27,7 @@ from tests.browser_support import (  # noqa: E402  (the project root must be on 
     APP_PATH,
     PAGE_WAIT_TIMEOUT_MS,
     PLOTS_DRAWN_JS,
+    WARM_LAUNCHER,
     StreamlitServer,
     chromium_missing_message,
     chromium_path,
@@ -77,9 +78,18 @@ class Samples:
         }
 
 
-def count_landing(browser, app_path: Path) -> Landing:
+@dataclass(frozen=True)
+class App:
+    """An app as it is started: its script and the module `python -m` runs (Streamlit's command line, or
+    the warm launcher `reactions app` and `make run` use)."""
+
+    path: Path
+    launcher: str = "streamlit"
+
+
+def count_landing(browser, app: App) -> Landing:
     """Warm-up, untimed: start the app, let the landing page settle, count its charts and key figures."""
-    with running_streamlit(app_path) as server:
+    with running_streamlit(app.path, launcher=app.launcher) as server:
         context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
         page.goto(server.url + "/")
@@ -94,9 +104,9 @@ def count_landing(browser, app_path: Path) -> Landing:
     return landing
 
 
-def time_start_to_charts(browser, app_path: Path, landing: Landing) -> tuple[float, float]:
+def time_start_to_charts(browser, app: App, landing: Landing) -> tuple[float, float]:
     """Seconds from starting the process to the landing page ready; and to the health check answering."""
-    server = StreamlitServer(app_path)
+    server = StreamlitServer(app.path, launcher=app.launcher)
     # A fresh context each time: no HTTP cache or session carried over from the previous run.
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
@@ -120,11 +130,11 @@ def time_start_to_charts(browser, app_path: Path, landing: Landing) -> tuple[flo
     return ready - started, healthy - started
 
 
-def time_warm_loads(browser, app_path: Path, landing: Landing, repeat: int) -> list[float]:
+def time_warm_loads(browser, app: App, landing: Landing, repeat: int) -> list[float]:
     """Seconds from opening the landing page to it being ready, on a server that has already served it once:
     what a later visitor waits (the first run's loading and scoring are cached by then)."""
     seconds = []
-    with running_streamlit(app_path) as server:
+    with running_streamlit(app.path, launcher=app.launcher) as server:
         for run in range(repeat + 1):  # run 0 warms the server
             context = browser.new_context(viewport=VIEWPORT)
             page = context.new_page()
@@ -143,12 +153,12 @@ def time_warm_loads(browser, app_path: Path, landing: Landing, repeat: int) -> l
     return seconds
 
 
-def time_filter_clicks(browser, repeat: int) -> tuple[list[float], list[str]]:
+def time_filter_clicks(browser, app: App, repeat: int) -> tuple[list[float], list[str]]:
     """Seconds from choosing a stance in the sidebar to the stance chart redrawn with it, `repeat` times.
 
     Each click picks the next stance in the list, so most clicks ask for a view the server has not cached."""
     seconds, chosen = [], []
-    with running_streamlit(APP_PATH) as server:
+    with running_streamlit(app.path, launcher=app.launcher) as server:
         context = browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
         options: list[str] = []
@@ -194,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", "-n", type=int, default=5, help="timed runs per app and clicks (default 5)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also time the dashboard started by plain `streamlit run dashboard/app.py` (no warm start)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -205,7 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from playwright.sync_api import sync_playwright
 
-    apps = {"dashboard": APP_PATH, "minimal": MINIMAL_APP_PATH}
+    # The dashboard as `make run` starts it; with --plain, also as `streamlit run dashboard/app.py` starts it.
+    apps = {"dashboard": App(APP_PATH, WARM_LAUNCHER), "minimal": App(MINIMAL_APP_PATH)}
+    if args.plain:
+        apps["dashboard, plain streamlit run"] = App(APP_PATH)
     ready = {name: Samples(f"{name}: start -> charts drawn") for name in apps}
     healthy = {name: Samples(f"{name}: start -> server healthy") for name in apps}
     with sync_playwright() as playwright:
@@ -227,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             for name, path in apps.items()
         }
-        click_seconds, clicked = time_filter_clicks(browser, args.repeat)
+        click_seconds, clicked = time_filter_clicks(browser, apps["dashboard"], args.repeat)
         clicks = Samples(f"dashboard: {FILTER_KEY} click -> chart redrawn", click_seconds)
         print(
             f"{FILTER_KEY} clicks: {', '.join(f'{n} {t:.2f} s' for n, t in zip(clicked, click_seconds, strict=True))}"
@@ -240,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio = ready["dashboard"].summary()["median"] / ready["minimal"].summary()["median"]
     warm_ratio = warm["dashboard"].summary()["median"] / warm["minimal"].summary()["median"]
     print(f"\nratio dashboard / minimal, median start -> charts drawn: {ratio:.2f}")
+    if args.plain:
+        plain = ready["dashboard, plain streamlit run"].summary()["median"] / ready["minimal"].summary()["median"]
+        print(f"ratio dashboard started by plain `streamlit run` / minimal, median start -> charts drawn: {plain:.2f}")
     print(f"ratio dashboard / minimal, median open page -> charts (warm server): {warm_ratio:.2f}")
 
     if args.json:

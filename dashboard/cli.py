@@ -501,7 +501,8 @@ def command_app(streamlit_options: list[str]) -> int:
     command = [
         sys.executable,
         "-m",
-        "streamlit",
+        # `streamlit run`, with the landing page's imports and answers computed while the server starts.
+        "dashboard.views.warm_start",
         "run",
         str(package_file("app.py")),
         *streamlit_config_flags(config, streamlit_options),

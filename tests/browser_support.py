@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 APP_PATH = PROJECT_DIR / "dashboard" / "app.py"
+# `reactions app` (and so `make run`) runs `streamlit run` through this module: a server that starts warm.
+WARM_LAUNCHER = "dashboard.views.warm_start"
 
 # Debian's package; playwright cannot download its own browser here, so we never call `playwright install`.
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -93,8 +95,12 @@ def is_local_url(url: str) -> bool:
 class StreamlitServer:
     """`streamlit run APP` on 127.0.0.1 in its own process group, started from `cwd` so .streamlit/ applies."""
 
-    def __init__(self, app_path: Path = APP_PATH, cwd: Path = PROJECT_DIR, port: int | None = None):
+    def __init__(
+        self, app_path: Path = APP_PATH, cwd: Path = PROJECT_DIR, port: int | None = None, launcher: str = "streamlit"
+    ):
         self.app_path = Path(app_path)
+        # The module run with `python -m`: Streamlit's command line, or WARM_LAUNCHER (what `reactions app` runs).
+        self.launcher = launcher
         self.cwd = Path(cwd)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -108,7 +114,7 @@ class StreamlitServer:
         return [
             sys.executable,
             "-m",
-            "streamlit",
+            self.launcher,
             "run",
             str(self.app_path),
             "--server.address",
@@ -183,9 +189,11 @@ class StreamlitServer:
 
 
 @contextlib.contextmanager
-def running_streamlit(app_path: Path = APP_PATH, cwd: Path = PROJECT_DIR) -> Iterator[StreamlitServer]:
+def running_streamlit(
+    app_path: Path = APP_PATH, cwd: Path = PROJECT_DIR, launcher: str = "streamlit"
+) -> Iterator[StreamlitServer]:
     """A healthy server for the duration of the block; stopped on the way out, whatever happens."""
-    server = StreamlitServer(app_path, cwd)
+    server = StreamlitServer(app_path, cwd, launcher=launcher)
     try:
         server.start()
         server.wait_until_healthy()

@@ -50,8 +50,9 @@ def chromium_executable():
 
 @pytest.fixture(scope="session")
 def streamlit_app():
-    """The real dashboard: `streamlit run dashboard/app.py` on 127.0.0.1, a free port, the project config."""
-    with browser_support.running_streamlit() as server:
+    """The real dashboard as `make run` starts it (`streamlit run dashboard/app.py` through the warm launcher)
+    on 127.0.0.1, a free port, the project config."""
+    with browser_support.running_streamlit(launcher=browser_support.WARM_LAUNCHER) as server:
         yield server
 
 

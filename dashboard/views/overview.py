@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -57,13 +59,35 @@ def found_by_the_rules(records: pd.DataFrame) -> tuple[int, int]:
     return int((records["stance_found"].astype(bool) & curated).sum()), int(curated.sum())
 
 
+@dataclass(frozen=True)
+class OverviewAnswers:
+    """What the Overview shows of a view, computed (and cached per view) before anything is drawn: also what
+    a warm start computes for the landing page before the first visitor arrives (views/warm_start.py)."""
+
+    figures: dict
+    found: tuple[int, int]
+    chart: object | None  # the stance-by-actor figure; None when no record passes
+    lines: list[str]
+
+
+def overview_answers(view: View) -> OverviewAnswers:
+    figures = view_key_figures(view)
+    found = view_found_by_the_rules(view, found_by_the_rules)
+    if not figures["records"]:
+        return OverviewAnswers(figures, found, None, [])
+    chart = view_stance_by_actor_figure(view)
+    lines = per_view(view, "headline", lambda: headline(view_by_target(view)))
+    return OverviewAnswers(figures, found, chart, lines)
+
+
 def render(view: View) -> None:
+    answers = overview_answers(view)
     st.title("Overview")
     for article in view.data.articles.values():
         if not view.state.event or article.event == view.state.event:
             # An uploaded file has no title: leave the empty part out rather than show "date · · file.csv".
             st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source) if part))
-    figures = view_key_figures(view)
+    figures = answers.figures
     columns = st.columns(6)
     columns[0].metric("Records", figures["records"], help=f"of {view.data.record_count:,} records in all events")
     columns[1].metric("Actors", figures["actors"])
@@ -74,7 +98,7 @@ def render(view: View) -> None:
         help="share of records whose stance the codebook files as hostile: "
         + ", ".join(stance_label(stance) for stance in codebook.stances() if stance in stances_in_family("hostile")),
     )
-    found, checked = view_found_by_the_rules(view, found_by_the_rules)
+    found, checked = answers.found
     columns[4].metric(
         "Found by the rules",
         f"{found}/{checked}" if checked else "—",
@@ -91,7 +115,7 @@ def render(view: View) -> None:
         show_empty_notice(view)
         return
     event = st.plotly_chart(
-        view_stance_by_actor_figure(view),
+        answers.chart,
         key="chart_stance_by_actor",
         on_select="rerun",
         selection_mode=("points", "box"),
@@ -99,8 +123,7 @@ def render(view: View) -> None:
         width="stretch",
     )
     with st.expander("In words: each stance, who took it, toward whom", expanded=True):
-        lines = per_view(view, "headline", lambda: headline(view_by_target(view)))
-        st.markdown("\n".join(f"- {line}" for line in lines))
+        st.markdown("\n".join(f"- {line}" for line in answers.lines))
     show_selected_evidence(event, view, "Click or box-select bars to see the sentences behind them.")
 
 
