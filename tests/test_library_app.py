@@ -226,6 +226,22 @@ def test_the_library_page_lists_events_and_reports_a_damaged_file(library, score
     assert int(metric_value(visitor(event="border-2024"), "Records")) == 3
 
 
+def test_a_long_title_is_cut_at_a_word_in_the_links_and_whole_in_the_table(library, scored_rows):
+    from dashboard.views.library import LINK_TITLE_CHARACTERS, short_title
+
+    title = "Shelling of the border post near the river crossing, and what came after it"
+    assert short_title(title) == "Shelling of the border post…"
+    assert len(short_title("x" * 80)) == LINK_TITLE_CHARACTERS + 1
+    assert short_title("Border shelling") == "Border shelling" and short_title("") == "untitled"
+    library.add(scored_rows, "border-2024", title=title)
+    app = visitor()
+    app.switch_page("screens/library.py").run()
+    assert not app.exception
+    assert app.dataframe[0].value.set_index("event").loc["border-2024", "title"] == title
+    links = [link.proto.label for link in app.get("page_link")]
+    assert "border-2024 — Shelling of the border post… (3 records)" in links
+
+
 def test_the_library_page_opens_two_events_for_comparison(library, scored_rows):
     library.add(scored_rows, "border-2024")
     app = visitor()

@@ -53,6 +53,21 @@ def event_table(view: View, state) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event", "title", "date", "records", "actors", "scored with", "where", "who"])
 
 
+# A link's label does not wrap: on a phone a long title pushed the record count off the screen. The table above
+# has the whole title.
+LINK_TITLE_CHARACTERS = 28
+
+
+def short_title(title: str) -> str:
+    """A title short enough for a link on a phone: cut at a word, with an ellipsis."""
+    if not title:
+        return "untitled"
+    if len(title) <= LINK_TITLE_CHARACTERS:
+        return title
+    cut = title[: LINK_TITLE_CHARACTERS + 1].rsplit(" ", 1)[0] if " " in title[:LINK_TITLE_CHARACTERS] else title
+    return cut[:LINK_TITLE_CHARACTERS].rstrip(" ,;:.—-") + "…"
+
+
 def open_for_comparison() -> None:
     # Read from the pickers at click time (arguments bound when the button was drawn would be the old picks).
     st.session_state["compare_left"] = st.session_state[f"{COMPARE_PICK_KEY}_left"]
@@ -86,7 +101,7 @@ def render(view: View) -> None:
     for row in table.itertuples():
         st.page_link(
             "screens/overview.py",
-            label=f"{row.event} — {row.title or 'untitled'} ({row.records:,} records)",
+            label=f"{row.event} — {short_title(row.title)} ({row.records:,} records)",
             query_params={"event": row.event},
             icon=":material/open_in_new:",
         )
