@@ -20,14 +20,17 @@ import sys
 import threading
 import time
 
+from dashboard.errors import ReactionsError
+
 LOGGER = logging.getLogger("dashboard.warm_start")
-# Streamlit warns when a cached function runs outside a script run ("missing ScriptRunContext ... can be
-# ignored when running in bare mode"); the warm-up does that on purpose, once.
+# The GIL switch interval while the warm-up works (see warm_in_background).
 WARM_UP_SWITCH_INTERVAL_S = 0.0002
 # Modules a first script run of the app imports that `import streamlit` does not (seen with sys.modules).
 STREAMLIT_FIRST_RUN_MODULES = ("streamlit.emojis", "streamlit.material_icon_names")
 # A server that is not up by then (a slow machine) still gets its warm-up, just not out of its way.
 SERVER_START_WAIT_S = 10.0
+# Streamlit warns when a cached function runs outside a script run ("missing ScriptRunContext ... can be
+# ignored when running in bare mode"); the warm-up does that on purpose.
 CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 
 
@@ -90,7 +93,6 @@ class WarmUpWarnings(logging.Filter):
 
 def warm_in_background() -> threading.Thread:
     def run() -> None:
-        wait_for_server()
         quiet = WarmUpWarnings()
         logging.getLogger(CONTEXT_LOGGER).addFilter(quiet)
         # The server's thread answers the health check and serves Streamlit's scripts meanwhile; each of its
@@ -99,7 +101,10 @@ def warm_in_background() -> threading.Thread:
         switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(WARM_UP_SWITCH_INTERVAL_S)
         try:
+            wait_for_server()
             warm_landing()
+        except ReactionsError as exc:  # a broken data file: the page names file, row and field; one line here
+            LOGGER.warning("warm start skipped (the page will show why): %s", exc)
         except Exception:  # never stop the server: the first page shows what is wrong, as it would cold
             LOGGER.warning("warm start skipped; the first visitor's page computes it", exc_info=True)
         finally:
