@@ -116,15 +116,28 @@ def command_library_remove(args: argparse.Namespace) -> int:
 
 
 def command_library_rescore(args: argparse.Namespace) -> int:
-    from dashboard.cli import EXIT_OK
+    from dashboard.cli import EXIT_OK, score_in_processes
     from dashboard.library import Library, knowledge_versions
     from dashboard.scoring import load_resources
 
     library = Library()
-    done = library.rescore(load_resources(), knowledge_versions(), only=args.event)
+    resources = load_resources()
+    changed: list[str] = []
+    done = library.rescore(
+        resources,
+        knowledge_versions(),
+        only=args.event,
+        # Every CPU by default, as `add`: the library is not locked while it scores, only while it writes.
+        score=lambda records: score_in_processes(records, resources, args.jobs, quiet=False),
+        changed=changed,
+    )
     for slug, records in done:
         print(f"{slug}: {records:,} record(s) scored again")
-    if not done:
+    for slug in changed:
+        print(
+            f"{slug}: changed by another writer while it was scored; left as it is (run rescore again)", file=sys.stderr
+        )
+    if not done and not changed:
         print(f"library: no event to rescore in {library.root}", file=sys.stderr)
     return EXIT_OK
 
@@ -161,4 +174,5 @@ def add_library_commands(commands) -> None:
     remove.set_defaults(run=command_library_remove)
     rescore = actions.add_parser("rescore", help="score the stored events again (after a lexicon change)")
     rescore.add_argument("--event", help="only this event")
+    rescore.add_argument("--jobs", type=_positive, help="worker processes for scoring (default: every CPU available)")
     rescore.set_defaults(run=command_library_rescore)

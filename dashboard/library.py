@@ -156,6 +156,8 @@ class StoredEvent:
     records: pd.DataFrame | None
     article_text: str = ""
     new_actors: dict[str, str] = field(default_factory=dict)
+    # The file read (see _file_version): a rescore replaces it only if it is still the same file.
+    file_version: tuple | None = None
 
 
 def read_only() -> bool:
@@ -320,6 +322,7 @@ class Library:
             with open(path, "rb") as handle:
                 info, meta = self._read_footer(slug, path, handle)
                 table = pq.read_table(handle, columns=columns)
+                version = _file_version(handle=handle)
         except FileNotFoundError:
             raise UnknownEventError(slug, slug in self.shipped) from None
         except _Damaged as exc:
@@ -333,6 +336,7 @@ class Library:
             records=table if arrow else _from_arrow(table),
             article_text=str(meta.get("article", "")),
             new_actors=dict(meta.get("new_actors", {})),
+            file_version=version,
         )
 
     def described(self) -> tuple[list[StoredEvent], list[SkippedFile]]:
@@ -479,29 +483,51 @@ class Library:
                 raise UnknownEventError(slug) from None
             _sync_folder(self.events_dir)
 
-    def rescore(self, resources, versions: dict[str, str], only: str | None = None) -> list[tuple[str, int]]:
-        """Score every event's records again with `resources` (after a lexicon change) and store them with the
-        new versions; curated stances stay, the rules' ones are read again. Returns (slug, records) done."""
+    def rescore(
+        self, resources, versions: dict[str, str], only: str | None = None, score=None, changed: list | None = None
+    ) -> list[tuple[str, int]]:
+        """Score every event's records again with `resources` (after a lexicon change; `score(records)` if given,
+        e.g. in worker processes) and store them with the new versions; curated stances stay, the rules' ones are
+        read again. Returns (slug, records) done. Each event is scored without the lock (minutes for a large
+        library, which other writers would wait for) and replaced under it only if its file is still the one
+        read; an event added, replaced or removed meanwhile is left as it is, and its slug appended to `changed`."""
         from dashboard.scoring import score_records
 
+        score = score or (lambda records: score_records(records, resources))
         done = []
-        with self._locked():
-            events, _ = self.events()
-            for info in events:
-                if only and info.slug != only:
-                    continue
+        events, _ = self.events()
+        for info in events:
+            if only and info.slug != only:
+                continue
+            try:
                 event = self.read_event(info.slug)
-                scored = score_records(records_to_rescore(event.records), resources)
-                stored = _stored_frame(scored)
-                meta = _event_metadata(
-                    info.slug, stored, info.title, info.date, info.source, event.article_text, event.new_actors
-                )
-                meta |= {"codebook_version": versions["codebook"], "lexicon_version": versions["lexicon"]}
+            except UnknownEventError:  # removed since the listing
+                continue
+            stored = _stored_frame(score(records_to_rescore(event.records)))
+            info = event.info
+            meta = _event_metadata(
+                info.slug, stored, info.title, info.date, info.source, event.article_text, event.new_actors
+            )
+            meta |= {"codebook_version": versions["codebook"], "lexicon_version": versions["lexicon"]}
+            with self._locked():
+                if _file_version(self.path_of(info.slug)) != event.file_version:
+                    if changed is not None:
+                        changed.append(info.slug)
+                    continue
                 self._write(info.slug, stored, meta)
-                done.append((info.slug, len(stored)))
-        if only and not done:
+            done.append((info.slug, len(stored)))
+        if only and not done and not changed:
             raise UnknownEventError(only, only in self.shipped)
         return done
+
+
+def _file_version(path: Path | None = None, handle=None) -> tuple[int, int, int, int] | None:
+    """What changes when a file is replaced or rewritten: (device, inode, size, mtime); None if it is gone."""
+    try:
+        stat = os.fstat(handle.fileno()) if handle is not None else os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
 class _Damaged(Exception):
@@ -534,13 +560,13 @@ def _check_digest(handle, expected: bytes | None) -> None:
     none, and is read as before)."""
     if expected is None:
         return
-    stat = os.fstat(handle.fileno())
-    version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    version = _file_version(handle=handle)
     if version in _SOUND_FILES:
         return
-    handle.seek(stat.st_size - 8)
+    size = version[2]
+    handle.seek(size - 8)
     footer_length = int.from_bytes(handle.read(4), "little")
-    found = _digest_of(handle, stat.st_size - footer_length - 8)
+    found = _digest_of(handle, size - footer_length - 8)
     if found != expected.decode("ascii", errors="replace"):
         raise _Damaged("damaged since it was saved: its records do not match the checksum stored with them")
     if len(_SOUND_FILES) >= _SOUND_FILES_MAX:

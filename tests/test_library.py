@@ -171,6 +171,33 @@ def test_rescore_reads_the_rules_stances_again_and_keeps_the_curated_ones(librar
     assert records_to_rescore(event.records)["note"].tolist() == ["first", "second", "third"]
 
 
+def test_rescore_lets_other_writers_in_while_it_scores_and_keeps_what_they_wrote(
+    library, scored, resources, monkeypatch
+):
+    import dashboard.library as library_module
+
+    library.add(scored, "first-event", versions={"codebook": "0.9", "lexicon": "old"})
+    library.add(scored, "second-event", versions={"codebook": "0.9", "lexicon": "old"})
+    # A writer waiting for a lock the rescore held would give up at once, not after two minutes.
+    monkeypatch.setattr(library_module, "LOCK_TIMEOUT_S", 0.5)
+    other = Library(library.root, shipped=SHIPPED)
+
+    def score_while_others_write(records):
+        if records["event"].iloc[0] == "first-event":
+            other.add(scored.head(1), "added-meanwhile")  # the library is not locked while the rescore scores
+        if records["event"].iloc[0] == "second-event":  # replaced after the rescore read it
+            other.add(scored.head(2), "second-event", title="newer", replace=True)
+        return score_records(records, resources)
+
+    changed: list[str] = []
+    done = library.rescore(resources, knowledge_versions(), score=score_while_others_write, changed=changed)
+    assert done == [("first-event", 3)] and changed == ["second-event"]
+    assert library.read_event("first-event").info.lexicon_version == knowledge_versions()["lexicon"]
+    newer = library.read_event("second-event")
+    assert (newer.info.title, len(newer.records)) == ("newer", 2)  # what the other writer wrote, not overwritten
+    assert [info.slug for info in library.events()[0]] == ["added-meanwhile", "first-event", "second-event"]
+
+
 # --- Foreign and damaged files ---
 
 
