@@ -174,6 +174,8 @@ def library_root() -> Path:
         import platformdirs
 
         root = platformdirs.user_data_path(APP_NAME, appauthor=False) / "library"
+    if root.exists() and not root.is_dir():
+        raise LibraryError(f"{root}: not a folder, so it cannot hold the library; set {LIBRARY_VARIABLE} to a folder")
     resolved = root.resolve()
     shipped = DATA_DIR.resolve()
     if resolved == shipped or shipped in resolved.parents:
@@ -264,7 +266,10 @@ class Library:
         _check_digest(handle, (footer.metadata or {}).get(DIGEST_KEY))
         raw = (footer.metadata or {}).get(METADATA_KEY)
         if raw is None:
-            raise _Damaged("a Parquet file the library did not write (no diplomatic_reactions metadata)")
+            raise _Damaged(
+                "a Parquet file the library did not write (no diplomatic_reactions metadata); to show its records, "
+                "move it out of this folder and add it with `reactions library add FILE --event SLUG`"
+            )
         try:
             meta = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -382,9 +387,16 @@ class Library:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.events_dir.mkdir(exist_ok=True)
-        with open(self.root / ".lock", "a+b") as handle:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.events_dir.mkdir(exist_ok=True)
+            handle = open(self.root / ".lock", "a+b")  # noqa: SIM115 (closed by the with below)
+        except OSError as exc:  # a file where the folder should be, no permission, a read-only disk
+            raise LibraryError(
+                f"{exc.filename or self.root}: the library folder cannot be written ({exc.strerror or exc}); "
+                f"set {LIBRARY_VARIABLE} to a folder you can write"
+            ) from exc
+        with handle:
             deadline = time.monotonic() + LOCK_TIMEOUT_S
             while True:
                 try:

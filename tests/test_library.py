@@ -86,6 +86,23 @@ def test_it_never_lives_in_data(monkeypatch, inside):
         library_root()
 
 
+def test_a_file_where_the_folder_should_be_is_refused_in_words(tmp_path, monkeypatch, scored):
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv(LIBRARY_VARIABLE, str(tmp_path / "a-file"))
+    with pytest.raises(LibraryError, match="not a folder"):
+        library_root()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "events").write_text("a file named like the events folder")
+    with pytest.raises(LibraryError, match="cannot be written"):
+        Library(tmp_path / "lib", shipped=SHIPPED).add(scored, "some-event")
+    rows = tmp_path / "rows.csv"
+    pd.DataFrame(ROWS).to_csv(rows, index=False)
+    for where in (tmp_path / "a-file", tmp_path / "lib"):
+        result = reactions("library", "add", str(rows), "--event", "some-event", "--jobs", "1", library_dir=where)
+        assert result.returncode == 1 and "internal error" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
 # --- Read, write, remove ---
 
 

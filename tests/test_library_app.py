@@ -242,6 +242,23 @@ def test_a_long_title_is_cut_at_a_word_in_the_links_and_whole_in_the_table(libra
     assert "border-2024 — Shelling of the border post… (3 records)" in links
 
 
+def test_a_library_path_that_is_a_file_is_named_and_the_pages_go_on(tmp_path, monkeypatch):
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv(LIBRARY_VARIABLE, str(tmp_path / "a-file"))
+    app = visitor()
+    assert not app.exception
+    assert int(metric_value(app, "Records")) > 0  # the shipped event, as without a library
+    app.switch_page("screens/library.py").run()
+    assert not app.exception
+    assert any("cannot be read" in error.value and "not a folder" in error.value for error in app.error)
+    app.switch_page("screens/upload.py").run()
+    app.file_uploader(key="records_upload").upload("notes.csv", UPLOADED, "text/csv").run()
+    app.text_input(key="upload_event").set_value("post-raid")
+    app.button(key="upload_save").click().run()
+    assert not app.exception
+    assert any("Not saved to the library" in error.value and "not a folder" in error.value for error in app.error)
+
+
 def test_the_library_page_opens_two_events_for_comparison(library, scored_rows):
     library.add(scored_rows, "border-2024")
     app = visitor()
