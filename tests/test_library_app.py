@@ -75,6 +75,19 @@ def test_an_event_in_the_library_is_there_for_a_new_visitor_on_every_page(librar
     assert "border-2024" in app.selectbox(key="compare_left").options
 
 
+def test_the_overview_of_every_event_names_them_in_one_line_not_a_line_each(library, scored_rows):
+    for number in range(8):
+        library.add(scored_rows, f"border-{2020 + number}", title=f"Border shelling {number}")
+    app = visitor()
+    assert not app.exception
+    captions = [caption.value.replace("\\", "") for caption in app.caption]
+    assert not any("Border shelling" in caption for caption in captions)
+    named = [caption for caption in captions if caption.startswith("All 9 events: ")]
+    assert len(named) == 1 and "and 3 more" in named[0], captions
+    one = visitor(event="border-2023")
+    assert any("Border shelling 3" in caption.value for caption in one.caption)
+
+
 def test_the_url_opens_a_library_event(library, scored_rows):
     library.add(scored_rows, "border-2024")
     app = visitor(event="border-2024")

@@ -32,6 +32,8 @@ from dashboard.views.measures import (
 # seconds to lay out; the per-target table (Who → whom, Downloads) has them all.
 HEADLINE_TARGETS = 6
 HEADLINE_ACTORS = 8
+# With every event shown, the caption names this many of them (the Library page lists all).
+EVENTS_NAMED = 6
 
 
 def headline(by_target: pd.DataFrame) -> list[str]:
@@ -83,10 +85,20 @@ def overview_answers(view: View) -> OverviewAnswers:
 def render(view: View) -> None:
     answers = overview_answers(view)
     st.title("Overview")
-    for article in view.data.articles.values():
-        if not view.state.event or article.event == view.state.event:
-            # An uploaded file has no title: leave the empty part out rather than show "date · · file.csv".
-            st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source) if part))
+    articles = view.data.articles.values()
+    shown = [article for article in articles if not view.state.event or article.event == view.state.event]
+    if len(shown) == 1:
+        # An uploaded file has no title: leave the empty part out rather than show "date · · file.csv".
+        article = shown[0]
+        st.caption(" · ".join(plain(part) for part in (article.date, article.title, article.source) if part))
+    elif shown:
+        # A line per event, unnamed, pushed the figures down the page once the library held a few events.
+        named = ", ".join(plain(article.event) for article in shown[:EVENTS_NAMED])
+        more = f" and {len(shown) - EVENTS_NAMED:,} more" if len(shown) > EVENTS_NAMED else ""
+        st.caption(
+            f"All {len(shown):,} events: {named}{more}. Pick one in the sidebar's Event filter; the Library page "
+            "lists them with their titles and dates."
+        )
     figures = answers.figures
     columns = st.columns(6)
     columns[0].metric("Records", figures["records"], help=f"of {view.data.record_count:,} records in all events")
