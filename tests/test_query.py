@@ -333,3 +333,38 @@ def test_the_flow_bands_from_the_store_are_those_of_the_pandas_path(stored, stat
     pd.testing.assert_frame_equal(found.links, expected.links)
     assert (found.bands, found.pairs) == (expected.bands, expected.pairs)
     assert flows_figure(found).to_plotly_json() == flows_figure(expected).to_plotly_json()
+
+
+@pytest.fixture(scope="module")
+def echoed(tmp_path_factory, seed):
+    """The seed, and an event repeating its record ids and actors with other stances and a target named twice
+    in a cell: the map counts a record once per actor and id (the first), and a cell's names each time."""
+    from dashboard.library import APP_COLUMNS, Library
+
+    library = Library(tmp_path_factory.mktemp("echo"), shipped=frozenset(seed["event"]))
+    stances = list(dict.fromkeys(seed["stance"]))
+    echo = seed.assign(
+        event="echo",
+        stance=[stances[(stances.index(s) + 1) % len(stances)] for s in seed["stance"]],
+        target=[f"{t}; {t}" if t else "Syria; Russia; Syria" for t in seed["target"]],
+    )
+    library.add(echo, "echo")
+    stored_echo = library.read_event("echo").records
+    store = RecordStore([seed, library.path_of("echo")], tuple(APP_COLUMNS))
+    return store, pd.concat([seed[APP_COLUMNS], stored_echo[APP_COLUMNS]], ignore_index=True)
+
+
+@pytest.mark.parametrize(("state", "toward"), MAP_VIEWS[:4], ids=[repr(v) for v in MAP_VIEWS[:4]])
+def test_repeated_ids_and_names_are_counted_alike_by_the_store(echoed, state, toward):
+    from dashboard.chart_counts import flow_links, map_counts
+    from dashboard.store_summaries import store_actor_summary, store_flow_links, store_map_counts
+    from dashboard.summary import summarise_by_actor
+
+    store, joined = echoed
+    assert joined["id"].duplicated().any() and joined["target"].str.contains("Syria; Russia; Syria").any()
+    expected = apply_filters(joined, state)
+    assert_same_map_counts(store_map_counts(store, state, toward, 5), map_counts(expected, toward, 5))
+    pd.testing.assert_frame_equal(store_actor_summary(store, state), summarise_by_actor(expected))
+    found, want = store_flow_links(store, state, 5), flow_links(expected, 5)
+    pd.testing.assert_frame_equal(found.links, want.links)
+    assert (found.bands, found.pairs) == (want.bands, want.pairs)
