@@ -40,6 +40,7 @@ import pandas as pd
 
 from dashboard import DATA_DIR, knowledge_dir
 from dashboard.errors import ReactionsError
+from dashboard.event_file_checks import Damaged, check_digest, digest_of, file_version
 from dashboard.stored_records import APP_COLUMNS as APP_COLUMNS
 from dashboard.stored_records import BOOL_COLUMNS as BOOL_COLUMNS
 from dashboard.stored_records import EXTRA_COLUMN as EXTRA_COLUMN
@@ -59,7 +60,6 @@ APP_NAME = "diplomatic-reactions"
 METADATA_KEY = b"diplomatic_reactions"
 # The SHA-256 of the file's bytes before its footer (magic and row groups), written into the footer after them.
 DIGEST_KEY = b"diplomatic_reactions_sha256"
-HASH_CHUNK = 1 << 20
 # The same rule as the upload and article pages: lower case letters, digits and '-', 2 to 41 characters.
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 EVENT_SUFFIX = ".parquet"
@@ -156,7 +156,7 @@ class StoredEvent:
     records: pd.DataFrame | None
     article_text: str = ""
     new_actors: dict[str, str] = field(default_factory=dict)
-    # The file read (see _file_version): a rescore replaces it only if it is still the same file.
+    # The file read (see file_version): a rescore replaces it only if it is still the same file.
     file_version: tuple | None = None
 
 
@@ -262,27 +262,27 @@ class Library:
         except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
             if not path.exists():  # removed since the listing: gone, not damaged
                 raise FileNotFoundError(errno.ENOENT, "removed", str(path)) from exc
-            raise _Damaged(f"not a readable Parquet file ({_one_line(exc)})") from exc
-        _check_digest(handle, (footer.metadata or {}).get(DIGEST_KEY))
+            raise Damaged(f"not a readable Parquet file ({_one_line(exc)})") from exc
+        check_digest(handle, (footer.metadata or {}).get(DIGEST_KEY))
         raw = (footer.metadata or {}).get(METADATA_KEY)
         if raw is None:
-            raise _Damaged(
+            raise Damaged(
                 "a Parquet file the library did not write (no diplomatic_reactions metadata); to show its records, "
                 "move it out of this folder and add it with `reactions library add FILE --event SLUG`"
             )
         try:
             meta = json.loads(raw)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise _Damaged("its diplomatic_reactions metadata is not JSON") from exc
+            raise Damaged("its diplomatic_reactions metadata is not JSON") from exc
         if not isinstance(meta, dict) or meta.get("slug") != slug:
-            raise _Damaged(
+            raise Damaged(
                 f"its metadata names another event ({meta.get('slug') if isinstance(meta, dict) else meta!r})"
             )
         if meta.get("format", 0) > FORMAT_VERSION:
-            raise _Damaged(f"written by a newer version of the dashboard (format {meta.get('format')})")
+            raise Damaged(f"written by a newer version of the dashboard (format {meta.get('format')})")
         missing = [c for c in STORED_COLUMNS if c not in footer.schema.names]
         if missing:
-            raise _Damaged(f"columns missing: {', '.join(missing)}")
+            raise Damaged(f"columns missing: {', '.join(missing)}")
         info = EventInfo(
             slug=slug,
             title=str(meta.get("title", "")),
@@ -309,7 +309,7 @@ class Library:
         for slug, path in found:
             try:
                 events.append(self._read_footer(slug, path)[0])
-            except _Damaged as exc:
+            except Damaged as exc:
                 skipped.append(SkippedFile(str(path), exc.reason))
             except FileNotFoundError:  # removed since the listing: not there any more, not damaged
                 continue
@@ -327,10 +327,10 @@ class Library:
             with open(path, "rb") as handle:
                 info, meta = self._read_footer(slug, path, handle)
                 table = pq.read_table(handle, columns=columns)
-                version = _file_version(handle=handle)
+                version = file_version(handle=handle)
         except FileNotFoundError:
             raise UnknownEventError(slug, slug in self.shipped) from None
-        except _Damaged as exc:
+        except Damaged as exc:
             raise LibraryError(f"{path}: {exc.reason}") from exc
         except (OSError, ValueError) as exc:
             if not path.exists():
@@ -352,7 +352,7 @@ class Library:
         for slug, path in found:
             try:
                 info, meta = self._read_footer(slug, path)
-            except _Damaged as exc:
+            except Damaged as exc:
                 skipped.append(SkippedFile(str(path), exc.reason))
                 continue
             except FileNotFoundError:
@@ -439,14 +439,14 @@ class Library:
                     writer.write_table(table, row_group_size=128_000)
                     handle.flush()  # the row groups are in the file; the footer is written on closing
                     with open(part, "rb") as written:
-                        digest = _digest_of(written, os.fstat(handle.fileno()).st_size)
+                        digest = digest_of(written, os.fstat(handle.fileno()).st_size)
                     writer.add_key_value_metadata({DIGEST_KEY: digest.encode("ascii")})
                 handle.flush()
                 os.fsync(handle.fileno())
             with open(part, "rb") as written:  # what readers will check, checked before anyone can read it
                 try:
-                    _check_digest(written, digest.encode("ascii"))
-                except _Damaged as exc:
+                    check_digest(written, digest.encode("ascii"))
+                except Damaged as exc:
                     raise LibraryError(f"{part}: the event file does not read back as written: {exc.reason}") from exc
             os.replace(part, self.path_of(slug))
             _sync_folder(self.events_dir)
@@ -522,7 +522,7 @@ class Library:
             )
             meta |= {"codebook_version": versions["codebook"], "lexicon_version": versions["lexicon"]}
             with self._locked():
-                if _file_version(self.path_of(info.slug)) != event.file_version:
+                if file_version(self.path_of(info.slug)) != event.file_version:
                     if changed is not None:
                         changed.append(info.slug)
                     continue
@@ -531,59 +531,6 @@ class Library:
         if only and not done and not changed:
             raise UnknownEventError(only, only in self.shipped)
         return done
-
-
-def _file_version(path: Path | None = None, handle=None) -> tuple[int, int, int, int] | None:
-    """What changes when a file is replaced or rewritten: (device, inode, size, mtime); None if it is gone."""
-    try:
-        stat = os.fstat(handle.fileno()) if handle is not None else os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
-class _Damaged(Exception):
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
-
-
-def _digest_of(handle, size: int) -> str:
-    """The SHA-256 of the first `size` bytes of an open file."""
-    digest = hashlib.sha256()
-    handle.seek(0)
-    while size > 0:
-        chunk = handle.read(min(HASH_CHUNK, size))
-        if not chunk:
-            break
-        digest.update(chunk)
-        size -= len(chunk)
-    return digest.hexdigest()
-
-
-# (device, inode, size, mtime) of files whose checksum matched: each version of a file is hashed once per process,
-# not on every page load. Bounded; a full table is simply emptied.
-_SOUND_FILES: set[tuple[int, int, int, int]] = set()
-_SOUND_FILES_MAX = 4096
-
-
-def _check_digest(handle, expected: bytes | None) -> None:
-    """_Damaged unless the bytes before the footer hash to `expected` (a file written before checksums has
-    none, and is read as before)."""
-    if expected is None:
-        return
-    version = _file_version(handle=handle)
-    if version in _SOUND_FILES:
-        return
-    size = version[2]
-    handle.seek(size - 8)
-    footer_length = int.from_bytes(handle.read(4), "little")
-    found = _digest_of(handle, size - footer_length - 8)
-    if found != expected.decode("ascii", errors="replace"):
-        raise _Damaged("damaged since it was saved: its records do not match the checksum stored with them")
-    if len(_SOUND_FILES) >= _SOUND_FILES_MAX:
-        _SOUND_FILES.clear()
-    _SOUND_FILES.add(version)
 
 
 def _one_line(exc: BaseException) -> str:
