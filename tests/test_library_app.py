@@ -334,6 +334,7 @@ def test_the_query_engine_path_gives_the_same_pages(library, scored_rows, monkey
         {"target": "(no target)"},
         {"event": "idlib-2020", "actor": "Turkey"},
         {"stance": "support", "event": "convoy-2024"},  # nothing matches
+        {"toward": "Syria", "members": "true"},  # the map toward one target, member states shaded
     ]
     expected = [every_page(query) for query in views]
     # The query engine for every view, as for a million records: the same pages, word for word.
@@ -348,6 +349,7 @@ def test_the_query_engine_path_gives_the_same_pages(library, scored_rows, monkey
     for query, want, got in zip(views, expected, found, strict=True):
         for page in PAGES:
             assert got[page] == want[page], (query, page)
+    assert any("Dominant stance toward Syria" in seen for seen in expected[-1]["map_view"])
     records = [next(v for v in seen["overview"] if v.startswith("Records=")) for seen in expected]
     assert records[1] == "Records=2" and len(set(records)) > 3
 
