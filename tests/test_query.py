@@ -368,3 +368,21 @@ def test_repeated_ids_and_names_are_counted_alike_by_the_store(echoed, state, to
     found, want = store_flow_links(store, state, 5), flow_links(expected, 5)
     pd.testing.assert_frame_equal(found.links, want.links)
     assert (found.bands, found.pairs) == (want.bands, want.pairs)
+
+
+def test_a_tie_on_summed_intensity_does_not_depend_on_the_order_of_the_sum():
+    # The store sums in parallel, pandas row by row: 0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ in the last bit.
+    from dashboard.summary import dominant_stances
+
+    assert 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1
+    tally = pd.DataFrame(
+        {
+            "actor": ["Japan", "Japan"],
+            "stance": ["support", "condemn"],
+            "records": [3, 3],
+            "strength": [0.1 + 0.2 + 0.3, 0.3 + 0.2 + 0.1],
+        }
+    )
+    flipped = tally.assign(strength=tally["strength"][::-1].to_numpy())
+    # A tie: the codebook's earlier (more hostile) stance, whichever sum came out a bit larger.
+    assert dominant_stances(tally)["Japan"] == dominant_stances(flipped)["Japan"] == "condemn"
