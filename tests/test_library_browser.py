@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dashboard.library import LIBRARY_VARIABLE, READ_ONLY_VARIABLE
-from tests.browser_support import PROJECT_DIR, StreamlitServer, explained_timeout
+from tests.browser_support import PROJECT_DIR, StreamlitServer, explained_timeout, wait_for_plots
 from tests.test_browser import assert_no_exception, key_figures, open_page, screenshot
 
 pytestmark = pytest.mark.browser
@@ -120,3 +120,31 @@ def test_the_command_line_adds_and_removes_while_the_server_runs(visitor, librar
     with explained_timeout(page, "the notice that the event is not there"):
         page.get_by_text(re.compile(r"There is no event 'convoy-2024' here")).first.wait_for()
     screenshot(page, "library_removed_event_notice")
+
+
+TWO_ACTORS = [
+    {"actor": "Portugal", "text": "Lisbon condemned the seizure of the fishing boat.", "date": "2025-04-07"},
+    {"actor": "Spain", "text": "Madrid urged both sides to settle the dispute through talks.", "date": "2025-04-07"},
+]
+AXIS_LABELS_JS = """(key) => Array.from(document.querySelectorAll(`.st-key-${key} .yaxislayer-above text`))
+    .map((t) => t.textContent)"""
+
+
+def test_a_small_saved_event_on_a_phone_names_every_bar(chromium, library_server, tmp_path):
+    rows = tmp_path / "boat.csv"
+    pd.DataFrame(TWO_ACTORS).to_csv(rows, index=False)
+    added = reactions(library_server, "library", "add", str(rows), "--event", "boat-2025", "--jobs", "1")
+    assert added.returncode == 0, added.stderr
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.app_url = library_server.url
+    try:
+        open_page(page, "", "event=boat-2025")
+        wait_for_plots(page)
+        screenshot(page, "library_small_event_phone")
+        # Each bar's actor named beside it: with the title and legend wrapped, plotly had room for one label.
+        assert sorted(page.evaluate(AXIS_LABELS_JS, "chart_stance_by_actor")) == ["Portugal", "Spain"]
+    finally:
+        context.close()
+        reactions(library_server, "library", "remove", "boat-2025")

@@ -29,6 +29,12 @@ from dashboard.summary import (
 SEGMENT_TEXT_MIN_PX = 10
 
 
+# Height for at least this many rows: on a phone the title and the legend wrap and take their room from the
+# plot, and with two actors plotly then labelled one bar of the two (a saved event's Overview said "Spain"
+# beside Portugal's condemnation).
+MIN_CHART_ROWS = 4
+
+
 def stance_by_actor_figure(scored: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT, title: str | None = None) -> go.Figure:
     """Horizontal stacked bars: records per actor, one trace per stance in the fixed order.
 
@@ -83,7 +89,7 @@ def stance_counts_figure(counts: pd.DataFrame, limit: int = CHART_ACTOR_LIMIT, t
                 "legendgroup": stance,
             }
         )
-    layout = base_layout(title, CHROME_HEIGHT + ROW_HEIGHT * len(actor_order))
+    layout = base_layout(title, CHROME_HEIGHT + ROW_HEIGHT * max(len(actor_order), MIN_CHART_ROWS))
     layout["legend"] |= LEGEND_BELOW
     x_axis = {"title": {"text": "Records"}, "rangemode": "tozero"}
     if totals.max() <= 12:
