@@ -4,7 +4,10 @@ the page as a message, never a dead server."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,19 @@ def test_the_warm_launcher_serves_the_dashboard_with_a_clean_log(chromium):
         log = server.log_tail(100_000)
     for trouble in ("Traceback", "warm start skipped", "missing ScriptRunContext", "Exception"):
         assert trouble not in log, log
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's")
+def test_the_warm_up_lowers_its_own_threads_priority_and_no_other():
+    seen = {}
+
+    def in_thread():
+        warm_start.yield_the_cpu()
+        seen["warm-up"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join()
+    assert seen["warm-up"] == max(before, warm_start.WARM_UP_NICE)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

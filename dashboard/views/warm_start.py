@@ -14,8 +14,10 @@ cold server.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
+import os
 import sys
 import threading
 import time
@@ -25,6 +27,8 @@ from dashboard.errors import ReactionsError
 LOGGER = logging.getLogger("dashboard.warm_start")
 # The GIL switch interval while the warm-up works (see warm_in_background).
 WARM_UP_SWITCH_INTERVAL_S = 0.0002
+# The warm-up thread's nice value (0 normal, 19 lowest): below the browser's, above idle work.
+WARM_UP_NICE = 10
 # Modules a first script run of the app imports that `import streamlit` does not (seen with sys.modules).
 STREAMLIT_FIRST_RUN_MODULES = ("streamlit.emojis", "streamlit.material_icon_names")
 # A server that is not up by then (a slow machine) still gets its warm-up, just not out of its way.
@@ -71,6 +75,17 @@ def rehearse_first_run(chart) -> None:
         plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(chart, validate_figure=True), validate=False)
 
 
+def yield_the_cpu() -> None:
+    """Lower this thread's CPU priority (Linux: a thread has its own nice value). Meanwhile the first browser
+    runs Streamlit's scripts, the page's critical path: on a busy machine this thread should take what the
+    browser leaves, not share with it. Elsewhere, or if refused, nothing changes."""
+    if not sys.platform.startswith("linux"):
+        return
+    thread = threading.get_native_id()
+    with contextlib.suppress(OSError):  # never raised above what the server was started with
+        os.setpriority(os.PRIO_PROCESS, thread, max(WARM_UP_NICE, os.getpriority(os.PRIO_PROCESS, thread)))
+
+
 def wait_for_server(timeout_s: float = SERVER_START_WAIT_S) -> None:
     """Until the server runs (or `timeout_s`): its own start comes first, since the browser waits for it, and
     this thread's imports would take the GIL from it half the time."""
@@ -102,6 +117,7 @@ def warm_in_background() -> threading.Thread:
         sys.setswitchinterval(WARM_UP_SWITCH_INTERVAL_S)
         try:
             wait_for_server()
+            yield_the_cpu()
             warm_landing()
         except ReactionsError as exc:  # a broken data file: the page names file, row and field; one line here
             LOGGER.warning("warm start skipped (the page will show why): %s", exc)
