@@ -95,8 +95,17 @@ def assert_no_exception(page) -> None:
 
 
 def key_figures(page) -> dict[str, str]:
-    """Metric label -> displayed value, as the Overview shows them."""
-    page.locator('[data-testid="stMetric"]').first.wait_for()
+    """Metric label -> displayed value, as the Overview shows them (once every key figure's label is drawn: a
+    busy browser draws them one by one)."""
+    with explained_timeout(page, f"the key figures {KEY_FIGURE_LABELS}"):
+        page.wait_for_function(
+            """(labels) => {
+                const shown = [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+                    .map((label) => label.innerText.trim());
+                return labels.every((label) => shown.includes(label));
+            }""",
+            arg=list(KEY_FIGURE_LABELS),
+        )
     figures = {}
     for metric in page.locator('[data-testid="stMetric"]').all():
         label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
