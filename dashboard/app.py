@@ -16,8 +16,8 @@ from dashboard.views.common import (
     data_dir,
     publish_view,
     rerun_data,
-    sidebar_filters,
 )
+from dashboard.views.sidebar import sidebar_filters
 
 st.set_page_config(page_title="Diplomatic Reactions", page_icon="🌐", layout="wide")
 

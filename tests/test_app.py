@@ -467,3 +467,18 @@ def test_a_new_actor_kept_with_its_country_code_is_known_to_the_map(app):
     app.run()
     app.switch_page("screens/map_view.py").run()
     assert not app.exception
+
+
+def test_a_filter_set_under_more_filters_is_named_in_the_sidebar(app):
+    app.run()
+    assert not any("More filters" in caption.value for caption in app.sidebar.caption)
+    linked = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    linked.query_params["mode"] = "verbal"
+    linked.query_params["polarity"] = ["-0.5", "1.0"]
+    linked.run()
+    assert not linked.exception
+    assert linked.multiselect(key="mode").value == ["verbal"]
+    shown = [caption.value for caption in linked.sidebar.caption if "More filters" in caption.value]
+    assert shown, [caption.value for caption in linked.sidebar.caption]
+    said = shown[0].replace("\\", "")  # the caption escapes Markdown in values from users' files
+    assert "mode verbal" in said and "polarity -0.50 to +1.00" in said

@@ -10,17 +10,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import codebook, knowledge_dir
+from dashboard import knowledge_dir
 from dashboard.errors import ReactionsError
 from dashboard.filters import (
     NO_TARGET,
-    POLARITY_RANGE,
-    URL_LIST_FILTERS,
     FilterState,
     apply_filters,
-    describe_ignored,
     filter_options,
-    ignored_url_values,
 )
 from dashboard.library import (
     APP_COLUMNS,
@@ -503,69 +499,6 @@ def library_save_button(label: str, key: str, form: bool = False) -> bool:
     if locked:  # a greyed button alone does not say why (its tooltip needs a mouse, and phones have none)
         st.caption("Saving to the library is turned off on this server: the records can join this session only.")
     return pressed
-
-
-def reset_filters() -> None:
-    defaults = {"event": ALL_EVENTS, "actor": [], "stance": [], "target": [], "mode": [], "polarity": POLARITY_RANGE}
-    defaults["q"] = ""
-    for key, value in defaults.items():
-        st.session_state[key] = value
-
-
-def sidebar_filters(options: dict[str, list[str]]) -> FilterState:
-    """The filter widgets; each one mirrors its value in the URL so a view can be bookmarked and shared."""
-    asked = st.query_params.get("event", "")
-    if asked and asked != ALL_EVENTS and asked not in options["event"]:
-        # A link to an event that is not here (removed from the library, or mistyped): say so, never pass
-        # another event's records off as it.
-        st.warning(
-            f"There is no event '{plain(asked)}' here: it may have been removed from the library, its file may be "
-            "damaged (the Library page names the files it skipped), or the link is mistyped. Showing all events; "
-            "the Library page lists them."
-        )
-    # The widgets bound to the URL drop values they do not offer, and the URL with them: name what was dropped.
-    asked = {name: st.query_params.get_all(name) for name in URL_LIST_FILTERS}
-    ignored = ignored_url_values(asked, {**options, "stance": list(codebook.stances())})
-    if ignored:
-        st.warning(
-            f"The link asked for filter values that are not in the data, so they were left out: "
-            f"{plain(describe_ignored(ignored))}. Showing the view without them."
-        )
-    with st.sidebar:
-        st.header("Filters")
-        event = st.selectbox("Event", [ALL_EVENTS, *options["event"]], key="event", bind="query-params")
-        actors = st.multiselect("Actor", options["actor"], key="actor", bind="query-params", placeholder="All actors")
-        stances = st.multiselect(
-            "Stance", list(codebook.stances()), key="stance", bind="query-params", placeholder="All stances"
-        )
-        targets = st.multiselect(
-            "Toward (target)", options["target"], key="target", bind="query-params", placeholder="All targets"
-        )
-        modes = st.multiselect(
-            "Mode", options["mode"], key="mode", bind="query-params", placeholder="Verbal and material"
-        )
-        polarity = st.slider(
-            "TextBlob polarity",
-            min_value=POLARITY_RANGE[0],
-            max_value=POLARITY_RANGE[1],
-            value=POLARITY_RANGE,
-            step=0.05,
-            key="polarity",
-            bind="query-params",
-            help="TextBlob's general-purpose tone, −1 to +1. It misreads diplomatic language; see Method.",
-        )
-        text = st.text_input("Search quotes", key="q", bind="query-params", placeholder="e.g. warships, Lavrov")
-        st.button("Reset filters", on_click=reset_filters, width="stretch")
-        st.caption("The filters live in the URL: bookmark or share it to keep this view.")
-    return FilterState(
-        event="" if event == ALL_EVENTS else event,
-        actors=tuple(actors),
-        stances=tuple(stances),
-        targets=tuple(targets),
-        modes=tuple(modes),
-        polarity=(float(polarity[0]), float(polarity[1])),
-        text=text or "",
-    )
 
 
 # Every character Markdown gives a meaning to. Escaped in names and file names from users' files, so a name

@@ -42,7 +42,7 @@ def warm_landing(folder: str | None = None) -> None:
     """Import the app's modules and compute the landing page's answers for a visitor with no filters: the
     seed's (stored) scores, the library's state, the key figures, the stance chart and its summary."""
     from dashboard.filters import FilterState
-    from dashboard.views import common, overview
+    from dashboard.views import common, overview, sidebar  # noqa: F401  (sidebar: imported by the first run)
 
     folder = folder or str(common.data_dir())
     data = common.library_view_data(folder)  # what rerun_data gives a session that added nothing
